@@ -1,0 +1,109 @@
+import { javascript, typescript } from 'projen';
+import { TypeScriptJsxMode, TypeScriptModuleResolution } from 'projen/lib/javascript';
+import { TypeScriptRunner } from 'projen/lib/typescript';
+import { NodeServiceProject, TOOLCHAIN } from './projenrc/node-service';
+import { runSubprojectTask } from './projenrc/monorepo-tasks';
+import { configureNextJsTsconfig } from './projenrc/nextjs';
+
+// ---------------------------------------------------------------------------------------------
+// The root project: our projen components (projenrc/), their tests (test/) and the tooling that
+// builds, tags, scans and ships the three services below.
+// ---------------------------------------------------------------------------------------------
+const project = new typescript.TypeScriptProject({
+  name: 'qualisys',
+  description: 'QUALISYS: api, web and playwright-runner services, and their container build automation as code',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
+  typescriptVersion: TOOLCHAIN.typescriptVersion,
+  minNodeVersion: TOOLCHAIN.minNodeVersion,
+  devDeps: ['tsx@^4.23.15', TOOLCHAIN.nodeTypes],
+  eslint: false,
+  release: false,
+  package: false,
+  sampleCode: false,
+  licensed: false,
+  githubOptions: { mergify: false },
+  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
+  tsconfigDev: { compilerOptions: { skipLibCheck: true } },
+});
+// The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
+project.compileTask.reset('tsc --noEmit -p tsconfig.dev.json');
+
+// ---------------------------------------------------------------------------------------------
+// api: the Fastify service that serves test runs.
+// ---------------------------------------------------------------------------------------------
+const api = new NodeServiceProject({
+  parent: project,
+  outdir: 'api',
+  name: '@qualisys/api',
+  description: 'QUALISYS api: test runs over HTTP (Fastify)',
+  deps: ['fastify@^5.12.8', 'close-with-grace@^2.2.0'],
+});
+api.addTask('start', { description: 'Start the compiled server', exec: 'node lib/server.js' });
+// The process-level tests start the compiled server.
+api.testTask.prependSpawn(api.compileTask);
+
+// ---------------------------------------------------------------------------------------------
+// web: the Next.js front end (standalone output) that shows api's test runs.
+// ---------------------------------------------------------------------------------------------
+const web = new NodeServiceProject({
+  parent: project,
+  outdir: 'web',
+  name: '@qualisys/web',
+  description: 'QUALISYS web: test runs dashboard (Next.js, standalone output)',
+  deps: ['next@16.4.6', 'react@19.3.1', 'react-dom@19.3.1'],
+  devDeps: ['@types/react@^19', '@types/react-dom@^19'],
+  jest: false,
+  gitignore: ['/.next/', '/next-env.d.ts', '/out/'],
+  compilerOptions: {
+    target: 'ES2017',
+    lib: ['dom', 'dom.iterable', 'esnext'],
+    allowJs: true,
+    noEmit: true,
+    module: 'esnext',
+    moduleResolution: TypeScriptModuleResolution.BUNDLER,
+    isolatedModules: true,
+    jsx: TypeScriptJsxMode.REACT_JSX,
+    incremental: true,
+  },
+});
+configureNextJsTsconfig(web);
+web.compileTask.reset('next build', { env: { NEXT_TELEMETRY_DISABLED: '1' } });
+web.addTask('start', { description: 'Start the standalone server', exec: 'node .next/standalone/server.js' });
+web.useNodeTestRunner();
+
+// ---------------------------------------------------------------------------------------------
+// playwright-runner: the end-to-end suite of web and api, shipped as its own image.
+// ---------------------------------------------------------------------------------------------
+const runner = new NodeServiceProject({
+  parent: project,
+  outdir: 'playwright-runner',
+  name: '@qualisys/playwright-runner',
+  description: 'QUALISYS end-to-end tests of web and api (Playwright)',
+  deps: ['@playwright/test@1.65.1'],
+  jest: false,
+  gitignore: ['/results/', '/test-results/', '/playwright-report/'],
+  compilerOptions: { noEmit: true, lib: ['es2022', 'dom'] },
+});
+runner.compileTask.reset('tsc --noEmit');
+runner.addTask('e2e', {
+  description: 'Run the suite against BASE_URL and API_URL',
+  exec: 'playwright test',
+  receiveArgs: true,
+});
+runner.useNodeTestRunner();
+
+// ---------------------------------------------------------------------------------------------
+// Root tasks cover every service: projen does not run subproject tasks on its own.
+// ---------------------------------------------------------------------------------------------
+for (const service of [api, web, runner]) {
+  runSubprojectTask(project.testTask, service, 'test');
+}
+project.addTask('test:all', {
+  description: 'Every test, after installing what they need (Chromium, Docker engine, linters); ends with "N passed, N failed"',
+  exec: 'bash tools/test-all.sh',
+});
+
+project.synth();

@@ -1,0 +1,92 @@
+/**
+ * Process-level tests: the compiled server (lib/server.js) started as a real process,
+ * with real signals and real HTTP requests.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const SERVER = join(__dirname, '..', 'lib', 'server.js');
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+interface Started { proc: ChildProcess; base: string; output: () => string; exited: Promise<{ code: number | null; signal: string | null }> }
+
+async function start(env: Record<string, string> = {}): Promise<Started> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = once(proc, 'exit').then(([code, signal]) => ({ code, signal }));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`server exited early: ${out}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) throw new Error(`server did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { proc, base, output: () => out, exited };
+}
+
+jest.setTimeout(20_000);
+
+describe('api server process', () => {
+  test.each(['SIGTERM', 'SIGINT'] as const)('on %s a slow in-flight request completes and the process exits 0 within 5 s', async (signal) => {
+    const s = await start({ RESPONSE_DELAY_MS: '1500' });
+    const inFlight = fetch(`${s.base}/api/test-runs`);
+    await new Promise((r) => setTimeout(r, 300)); // the request is now being served
+    const t0 = Date.now();
+    s.proc.kill(signal);
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { count: number }).count).toBeGreaterThan(0);
+    const { code } = await s.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // once closing, no new connection is accepted
+    await expect(fetch(`${s.base}/health`)).rejects.toThrow();
+  });
+
+  test('an idle server stops at once on SIGTERM', async () => {
+    const s = await start();
+    await fetch(`${s.base}/health`); // leaves an idle keep-alive connection behind
+    const t0 = Date.now();
+    s.proc.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  test('logs as JSON through Fastify\'s logger', async () => {
+    const s = await start();
+    await fetch(`${s.base}/api/test-runs/tr-1001`);
+    s.proc.kill('SIGTERM');
+    await s.exited;
+    const lines = s.output().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.msg === 'incoming request' && l.req?.url === '/api/test-runs/tr-1001')).toBe(true);
+  });
+
+  test('a non-numeric PORT stops start-up with a clear error', async () => {
+    const proc = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: 'eighty' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    proc.stderr.on('data', (d) => (err += d));
+    const [code] = await once(proc, 'exit');
+    expect(code).toBe(78);
+    expect(err).toContain('Invalid PORT="eighty": expected an integer from 0 to 65535');
+  });
+});

@@ -1,0 +1,17 @@
+import { typescript } from 'projen';
+
+/**
+ * Makes a TypeScript subproject's generated tsconfig.json exactly what `next build` expects, so
+ * Next.js never rewrites the (read-only, generated) file: no emit, bundler resolution, the `next`
+ * plugin and Next's generated type folders. Also ignores Next's build output in git.
+ */
+export function configureNextJsTsconfig(project: typescript.TypeScriptProject): void {
+  const file = project.tsconfig?.file;
+  if (!file) throw new Error(`${project.name}: a Next.js project needs projen's tsconfig (do not disable it).`);
+  for (const option of ['rootDir', 'outDir', 'declaration', 'inlineSourceMap', 'inlineSources', 'experimentalDecorators', 'stripInternal']) {
+    file.addDeletionOverride(`compilerOptions.${option}`);
+  }
+  file.addOverride('compilerOptions.plugins', [{ name: 'next' }]);
+  file.addOverride('compilerOptions.paths', { '@/*': ['./src/*'] });
+  file.addOverride('include', ['next-env.d.ts', 'src/**/*.ts', 'src/**/*.tsx', '.next/types/**/*.ts', '.next/dev/types/**/*.ts', 'next.config.ts']);
+}

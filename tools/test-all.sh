@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test of the repository, after installing what the tests need on a fresh machine, and
+# ends with one line `N passed, N failed, N skipped` summing all suites. `npx projen test:all`
+# runs it; so does .ci/run.
+#
+# Steps (each runs even when an earlier one failed, so one run shows every failure):
+#   1. tools/setup-test-env.sh   Chromium, the linters, a Docker engine and base images
+#   2. npx projen test           root unit tests + each service's tests + the end-to-end suite
+#   3. npx projen test:images    real images built, run, probed and scanned (needs Docker)
+#   4. the summary line
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+failed_steps=0
+failed_names=()
+step() {
+  local name=$1; shift
+  echo
+  echo "=== ${name}"
+  if ! "$@"; then
+    failed_steps=$((failed_steps + 1))
+    failed_names+=("$name")
+    echo "=== ${name}: FAILED"
+  fi
+}
+
+rm -rf test-reports api/test-reports web/test-reports playwright-runner/test-reports
+
+# shellcheck source=tools/setup-test-env.sh
+source tools/setup-test-env.sh || { echo "test-all: setting up the test environment failed; see above" >&2; failed_steps=$((failed_steps + 1)); }
+
+step "unit, service and end-to-end tests (npx projen test)" npx projen test
+if [ -n "${QUALISYS_SKIP_IMAGES:-}" ]; then
+  echo "=== image tests skipped: QUALISYS_SKIP_IMAGES is set"
+elif npx projen --help 2>/dev/null | grep -q 'test:images'; then
+  step "image tests (npx projen test:images)" npx projen test:images
+fi
+
+echo
+echo "=== summary"
+if [ "${#failed_names[@]}" -gt 0 ]; then printf '  failed step: %s\n' "${failed_names[@]}"; fi
+node tools/test-summary.mjs --failed-steps "$failed_steps"
