@@ -4,6 +4,7 @@ import { TypeScriptRunner } from 'projen/lib/typescript';
 import { NodeServiceProject, TOOLCHAIN } from './projenrc/node-service';
 import { runSubprojectTask } from './projenrc/monorepo-tasks';
 import { configureNextJsTsconfig } from './projenrc/nextjs';
+import { ImageTagScript } from './projenrc/image-tag-script';
 
 // ---------------------------------------------------------------------------------------------
 // The root project: our projen components (projenrc/), their tests (test/) and the tooling that
@@ -18,7 +19,7 @@ const project = new typescript.TypeScriptProject({
   projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
   typescriptVersion: TOOLCHAIN.typescriptVersion,
   minNodeVersion: TOOLCHAIN.minNodeVersion,
-  devDeps: ['tsx@^4.23.15', TOOLCHAIN.nodeTypes],
+  devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', TOOLCHAIN.nodeTypes],
   eslint: false,
   release: false,
   package: false,
@@ -30,6 +31,13 @@ const project = new typescript.TypeScriptProject({
 });
 // The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
 project.compileTask.reset('tsc --noEmit -p tsconfig.dev.json');
+
+// ---------------------------------------------------------------------------------------------
+// Image tags: git SHA, <branch>-YYYYMMDD-HHMMSS, latest on main, staging-YYYYMMDD on staging
+// deploys, production-vX.Y.Z on release tags, pr-N on pull requests. One script, used by
+// `npx projen build:docker` and by the workflows alike.
+// ---------------------------------------------------------------------------------------------
+const imageTags = new ImageTagScript(project, { defaultBranch: 'main', stagingBranch: 'staging' });
 
 // ---------------------------------------------------------------------------------------------
 // api: the Fastify service that serves test runs.

@@ -1,0 +1,132 @@
+/**
+ * Command line of the image tag script (bundled into scripts/image-tags.mjs by the
+ * ImageTagScript component). Prints the tags of one image for the current build.
+ */
+import { appendFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { readContext } from './context';
+import { imageName } from './docker-reference';
+import { computeTags, ociLabels, TagPolicyOptions } from './policy';
+
+export const FORMATS = ['lines', 'tags', 'json', 'labels', 'github-output'] as const;
+export type Format = (typeof FORMATS)[number];
+
+const USAGE = `Usage: image-tags --image NAME [options]
+
+Prints the tags of an image for the current build, from git and the CI environment.
+
+  --image NAME            image repository, e.g. qualisys/api (required; or IMAGE_NAME)
+  --registry HOST         registry host, e.g. ghcr.io (or IMAGE_REGISTRY)
+  --format FORMAT         lines (full references, default), tags, json, labels, github-output
+  --sha SHA               commit (or TAG_SHA; default: GITHUB_SHA, then git)
+  --ref-type TYPE         branch, tag or detached (or TAG_REF_TYPE)
+  --ref-name NAME         branch or tag name (or TAG_REF_NAME)
+  --event NAME            push, pull_request, workflow_dispatch, ... (or TAG_EVENT)
+  --pr N                  pull request number (or TAG_PR)
+  --environment ENV       staging or production (or DEPLOY_ENVIRONMENT)
+  --default-branch NAME   branch that gets "latest" (or DEFAULT_BRANCH)
+  --timestamp T           build time: seconds since 1970 or ISO 8601 (or SOURCE_DATE_EPOCH)
+  --dirty true|false      treat the work tree as dirty or clean (default: ask git; false in CI)
+  --source URL            source repository URL for the labels
+  --title TEXT            image title label (default: last part of the image name)
+  --cwd DIR               repository folder (default: current folder)
+  -h, --help              this help
+`;
+
+export class UsageError extends Error {}
+
+/** Runs the command; returns the text to print. Throws UsageError or a policy error on bad input. */
+export function run(argv: string[], env: NodeJS.ProcessEnv, policy: TagPolicyOptions, clock?: () => Date): string {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        'image': { type: 'string' }, 'registry': { type: 'string' }, 'format': { type: 'string' },
+        'sha': { type: 'string' }, 'ref-type': { type: 'string' }, 'ref-name': { type: 'string' },
+        'event': { type: 'string' }, 'pr': { type: 'string' }, 'environment': { type: 'string' },
+        'default-branch': { type: 'string' }, 'timestamp': { type: 'string' }, 'dirty': { type: 'string' },
+        'source': { type: 'string' }, 'title': { type: 'string' }, 'cwd': { type: 'string' },
+        'help': { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) return USAGE;
+
+  const format = (values.format ?? 'lines') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`Unknown --format "${values.format}": expected one of ${FORMATS.join(', ')}.`);
+  const repository = values.image ?? env.IMAGE_NAME;
+  if (!repository) throw new UsageError(`--image is required (or set IMAGE_NAME).\n\n${USAGE}`);
+  const dirtyRaw = values.dirty;
+  if (dirtyRaw !== undefined && dirtyRaw !== 'true' && dirtyRaw !== 'false') throw new UsageError(`--dirty takes true or false, not "${dirtyRaw}".`);
+  const registry = values.registry ?? (env.IMAGE_REGISTRY || undefined);
+  const name = imageName(repository, registry);
+
+  const { context, source: detectedSource } = readContext({
+    cwd: values.cwd,
+    env,
+    clock,
+    overrides: {
+      sha: values.sha ?? (env.TAG_SHA || undefined),
+      refType: values['ref-type'] ?? (env.TAG_REF_TYPE || undefined),
+      refName: values['ref-name'] ?? (env.TAG_REF_NAME || undefined),
+      event: values.event ?? (env.TAG_EVENT || undefined),
+      pullRequest: values.pr ?? (env.TAG_PR || undefined),
+      environment: values.environment,
+      timestamp: values.timestamp,
+      dirty: dirtyRaw === undefined ? undefined : dirtyRaw === 'true',
+    },
+  });
+  const result = computeTags(context, { ...policy, defaultBranch: values['default-branch'] ?? (env.DEFAULT_BRANCH || policy.defaultBranch) });
+  const refs = result.tags.map((t) => `${name}:${t.tag}`);
+  const labels = ociLabels({ result, source: values.source ?? detectedSource, title: values.title ?? repository.split('/').pop() });
+  const labelLines = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  const json = {
+    image: name,
+    version: result.version,
+    tags: result.tags.map((t) => t.tag),
+    refs,
+    rules: Object.fromEntries(result.tags.map((t) => [t.tag, t.rule])),
+    labels,
+    context: { ...result.context, now: result.context.now.toISOString() },
+  };
+
+  switch (format) {
+    case 'lines': return refs.join('\n') + '\n';
+    case 'tags': return json.tags.join('\n') + '\n';
+    case 'labels': return labelLines.join('\n') + '\n';
+    case 'json': return JSON.stringify(json, null, 2) + '\n';
+    case 'github-output': {
+      const text = githubOutput({ tags: refs.join('\n'), labels: labelLines.join('\n'), version: result.version, json: JSON.stringify(json) });
+      if (env.GITHUB_OUTPUT) {
+        appendFileSync(env.GITHUB_OUTPUT, text);
+        return '';
+      }
+      return text;
+    }
+  }
+}
+
+/** Renders outputs in the $GITHUB_OUTPUT file format, with a heredoc delimiter for multi-line values. */
+export function githubOutput(outputs: Record<string, string>): string {
+  return Object.entries(outputs).map(([key, value]) => {
+    if (!value.includes('\n')) return `${key}=${value}\n`;
+    let delimiter = 'EOF_IMAGE_TAGS';
+    while (value.includes(delimiter)) delimiter += '_';
+    return `${key}<<${delimiter}\n${value}\n${delimiter}\n`;
+  }).join('');
+}
+
+/** Entry point used by the bundled script. */
+export function main(policy: TagPolicyOptions): void {
+  try {
+    process.stdout.write(run(process.argv.slice(2), process.env, policy));
+  } catch (err) {
+    const e = err as Error;
+    process.stderr.write(`image-tags: ${e.message}\n`);
+    process.exit(2);
+  }
+}

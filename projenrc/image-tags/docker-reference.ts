@@ -1,0 +1,62 @@
+/**
+ * Docker's reference grammar (github.com/distribution/reference), the parts we need:
+ * validating a repository name (with an optional registry) and a tag.
+ */
+
+/** A tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`. */
+export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const MAX_TAG_LENGTH = 128;
+/** A repository name (registry and path) may not be longer than this. */
+export const MAX_NAME_LENGTH = 255;
+
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_LABEL = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
+const PORT = /^[0-9]+$/;
+
+export class InvalidReferenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidReferenceError';
+  }
+}
+
+export function isValidTag(tag: string): boolean {
+  return TAG_PATTERN.test(tag);
+}
+
+/** Checks a registry host such as `ghcr.io`, `localhost:5000` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
+export function validateRegistry(registry: string): void {
+  const [host, port, ...rest] = registry.split(':');
+  const ok = rest.length === 0
+    && host.split('.').every((label) => DOMAIN_LABEL.test(label))
+    && (port === undefined || PORT.test(port));
+  if (!ok) {
+    throw new InvalidReferenceError(`Invalid registry "${registry}": expected a host name with an optional port, such as ghcr.io or localhost:5000 (no scheme, no path).`);
+  }
+}
+
+/**
+ * Checks a repository path such as `qualisys/api`: lowercase components of letters and digits
+ * joined by `.`, `_`, `__` or dashes, separated by `/`.
+ */
+export function validateRepository(name: string): void {
+  if (name.length === 0) throw new InvalidReferenceError('Invalid image name "": it is empty.');
+  const bad = name.split('/').find((component) => !PATH_COMPONENT.test(component));
+  if (bad !== undefined) {
+    const hint = bad !== bad.toLowerCase() ? ' (image names must be lowercase)' : '';
+    throw new InvalidReferenceError(
+      `Invalid image name "${name}": component "${bad}" must be lowercase letters and digits, separated by ".", "_", "__" or "-"${hint}.`,
+    );
+  }
+}
+
+/** Full image name `registry/repository`, checked against the grammar and Docker's length limit. */
+export function imageName(repository: string, registry?: string): string {
+  validateRepository(repository);
+  if (registry) validateRegistry(registry);
+  const full = registry ? `${registry}/${repository}` : repository;
+  if (full.length > MAX_NAME_LENGTH) {
+    throw new InvalidReferenceError(`Invalid image name "${full}": longer than ${MAX_NAME_LENGTH} characters.`);
+  }
+  return full;
+}

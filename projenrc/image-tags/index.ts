@@ -1,0 +1,3 @@
+export * from './policy';
+export * from './docker-reference';
+export * from './context';

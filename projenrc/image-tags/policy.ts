@@ -1,0 +1,219 @@
+/**
+ * The image tagging strategy of QUALISYS as data and small pure functions, in the manner of
+ * docker/metadata-action: a context (what is being built, when) goes in, tags and OCI labels come
+ * out. Nothing here reads git, the environment or the clock: the context is an input, so every
+ * rule is testable with a fixed clock.
+ */
+import { isValidTag, MAX_TAG_LENGTH } from './docker-reference';
+
+/** What kind of git reference the build is for. */
+export type RefType = 'branch' | 'tag' | 'detached';
+
+/** Everything the tags depend on. */
+export interface TagContext {
+  /** Full commit SHA (40 hex characters, or 64 in SHA-256 repositories). */
+  readonly sha: string;
+  /** The kind of ref being built. */
+  readonly refType: RefType;
+  /** Branch or tag name (for a pull request: its head branch). Empty when detached. */
+  readonly refName: string;
+  /** The CI event (`push`, `pull_request`, `workflow_dispatch`, ...) or `local`. */
+  readonly event: string;
+  /** Pull request number, when the build is for one. */
+  readonly pullRequest?: number;
+  /** Deployment target asked for explicitly (`staging` or `production`), if any. */
+  readonly environment?: string;
+  /** Build time. Tags use its UTC date and time. */
+  readonly now: Date;
+  /** The work tree has uncommitted changes (local builds only). */
+  readonly dirty?: boolean;
+}
+
+/** Options of the tag policy; the defaults are the QUALISYS strategy. */
+export interface TagPolicyOptions {
+  /** The branch whose builds get `latest`. @default 'main' */
+  readonly defaultBranch?: string;
+  /** The branch whose builds are staging deploys. @default 'staging' */
+  readonly stagingBranch?: string;
+  /** Length of the short-SHA tag. @default 7 */
+  readonly shaLength?: number;
+  /** Also tag `sha-<full sha>`. @default false (the full SHA is always in the revision label) */
+  readonly fullShaTag?: boolean;
+}
+
+/** One tag with the rule that made it. */
+export interface Tag {
+  readonly tag: string;
+  readonly rule: 'production' | 'staging' | 'pull-request' | 'prerelease' | 'ref-timestamp' | 'sha' | 'full-sha' | 'latest';
+}
+
+export interface TagResult {
+  /** Tags, most specific first; no duplicates. */
+  readonly tags: readonly Tag[];
+  /** The version of the image: the release version, else the first tag. */
+  readonly version: string;
+  /** The context after defaults and checks. */
+  readonly context: TagContext;
+}
+
+export class TagPolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TagPolicyError';
+  }
+}
+
+/** Strict SemVer 2.0.0 with a leading `v`: vMAJOR.MINOR.PATCH[-prerelease][+build]. */
+const SEMVER = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+export interface ReleaseVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  readonly prerelease?: string;
+  readonly build?: string;
+  /** `X.Y.Z[-pre]`, without the `v` and the build metadata. */
+  readonly version: string;
+}
+
+/** Parses a release tag `vX.Y.Z[-pre][+build]`, or returns undefined when it is not one. */
+export function parseReleaseTag(tag: string): ReleaseVersion | undefined {
+  const m = SEMVER.exec(tag);
+  if (!m) return undefined;
+  const [major, minor, patch] = [m[1], m[2], m[3]].map(Number);
+  const core = `${major}.${minor}.${patch}`;
+  return { major, minor, patch, prerelease: m[4], build: m[5], version: m[4] ? `${core}-${m[4]}` : core };
+}
+
+/**
+ * Makes a ref name usable in a tag, as docker/metadata-action does and a little more:
+ * accents are dropped (`café` -> `cafe`), everything is lowercased, every run of characters
+ * outside `[a-z0-9_.-]` becomes one `-`, runs of `-` become one, and leading `.` and `-` are
+ * removed. A name with nothing
+ * left (`!!!`, an emoji) becomes `fallback`.
+ */
+export function sanitizeRefName(name: string, fallback = 'ref'): string {
+  const out = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[.-]+/, '');
+  return out.length > 0 ? out : fallback;
+}
+
+/**
+ * Joins a variable part and a fixed suffix into a tag of at most 128 characters: the variable
+ * part is cut, never the suffix, and a cut never leaves a trailing `.` or `-` behind.
+ */
+export function fitTag(variable: string, suffix = ''): string {
+  const room = MAX_TAG_LENGTH - suffix.length;
+  let head = variable.length > room ? variable.slice(0, room).replace(/[.-]+$/, '') : variable;
+  if (head.length === 0) head = 'ref'.slice(0, room);
+  return head + suffix;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `YYYYMMDD` in UTC. */
+export function utcDate(d: Date): string {
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
+}
+
+/** `YYYYMMDD-HHMMSS` in UTC. */
+export function utcTimestamp(d: Date): string {
+  return `${utcDate(d)}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+}
+
+const ENVIRONMENTS = ['staging', 'production'] as const;
+
+/** Checks a context and fills in what follows from it; throws a TagPolicyError that says what to fix. */
+export function checkContext(ctx: TagContext): TagContext {
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(ctx.sha)) {
+    throw new TagPolicyError(`Invalid commit SHA "${ctx.sha}": expected 40 (or 64) lowercase hex characters. Pass the full SHA (git rev-parse HEAD).`);
+  }
+  if (Number.isNaN(ctx.now.getTime())) {
+    throw new TagPolicyError('Invalid build time: set SOURCE_DATE_EPOCH (seconds since 1970) or --timestamp to a valid date.');
+  }
+  if (ctx.environment && !(ENVIRONMENTS as readonly string[]).includes(ctx.environment)) {
+    throw new TagPolicyError(`Invalid environment "${ctx.environment}": expected one of ${ENVIRONMENTS.join(', ')}, or none.`);
+  }
+  if (ctx.pullRequest !== undefined && !(Number.isInteger(ctx.pullRequest) && ctx.pullRequest > 0)) {
+    throw new TagPolicyError(`Invalid pull request number "${ctx.pullRequest}": expected a positive integer.`);
+  }
+  if (ctx.refType === 'tag') {
+    const release = parseReleaseTag(ctx.refName);
+    if (!release) {
+      throw new TagPolicyError(
+        `Invalid version tag "${ctx.refName}": release tags must be strict SemVer with a leading v, such as v1.2.3 or v1.2.3-rc.1.`,
+      );
+    }
+    if (ctx.environment === 'production' && release.prerelease) {
+      throw new TagPolicyError(`Pre-release ${ctx.refName} cannot be deployed to production: tag a release vX.Y.Z.`);
+    }
+  } else if (ctx.environment === 'production') {
+    throw new TagPolicyError('A production build must be a release tag vX.Y.Z: push the tag, or build from it (--ref-type tag --ref-name vX.Y.Z).');
+  }
+  return ctx;
+}
+
+/** Computes the tags of one build. */
+export function computeTags(input: TagContext, options: TagPolicyOptions = {}): TagResult {
+  const ctx = checkContext(input);
+  const defaultBranch = options.defaultBranch ?? 'main';
+  const stagingBranch = options.stagingBranch ?? 'staging';
+  const shaLength = options.shaLength ?? 7;
+  if (!Number.isInteger(shaLength) || shaLength < 7 || shaLength > 40) {
+    throw new TagPolicyError(`Invalid shaLength ${shaLength}: expected an integer from 7 to 40.`);
+  }
+  const isPullRequest = ctx.pullRequest !== undefined || ctx.event === 'pull_request' || ctx.event === 'pull_request_target';
+  if (isPullRequest && ctx.pullRequest === undefined) {
+    throw new TagPolicyError('A pull_request build needs its number: pass --pr N (or run in GitHub Actions, where GITHUB_REF gives it).');
+  }
+  const dirty = ctx.dirty ? '-dirty' : '';
+  const release = ctx.refType === 'tag' ? parseReleaseTag(ctx.refName) : undefined;
+  const tags: Tag[] = [];
+  const add = (tag: string, rule: Tag['rule']) => {
+    if (!isValidTag(tag)) throw new Error(`internal error: rule ${rule} made the invalid tag "${tag}"`);
+    if (!tags.some((t) => t.tag === tag)) tags.push({ tag, rule });
+  };
+
+  // Deploy tags are only for clean builds of the right ref, never for pull requests.
+  const deployable = !isPullRequest && !ctx.dirty;
+  if (deployable && release && !release.prerelease) add(fitTag(`production-v${release.version}`), 'production');
+  if (deployable && release?.prerelease) add(fitTag(sanitizeRefName(ctx.refName)), 'prerelease');
+  const stagingBuild = ctx.environment === 'staging' || (ctx.refType === 'branch' && ctx.refName === stagingBranch);
+  if (deployable && stagingBuild) add(`staging-${utcDate(ctx.now)}`, 'staging');
+  if (isPullRequest) add(`pr-${ctx.pullRequest}${dirty}`, 'pull-request');
+
+  const refPart = ctx.refType === 'detached' || ctx.refName === '' ? 'detached' : sanitizeRefName(ctx.refName);
+  add(fitTag(refPart, `${dirty}-${utcTimestamp(ctx.now)}`), 'ref-timestamp');
+  add(`${ctx.sha.slice(0, shaLength)}${dirty}`, 'sha');
+  if (options.fullShaTag) add(`sha-${ctx.sha}${dirty}`, 'full-sha');
+  if (deployable && ctx.refType === 'branch' && ctx.refName === defaultBranch) add('latest', 'latest');
+
+  return { tags, version: release?.version ?? tags[0].tag, context: ctx };
+}
+
+/** OCI image annotations (https://github.com/opencontainers/image-spec/blob/main/annotations.md). */
+export interface OciLabelsInput {
+  readonly result: TagResult;
+  /** URL of the source repository. */
+  readonly source?: string;
+  /** Image title, e.g. the service name. */
+  readonly title?: string;
+}
+
+export function ociLabels({ result, source, title }: OciLabelsInput): Record<string, string> {
+  const labels: Record<string, string> = {
+    'org.opencontainers.image.created': result.context.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'org.opencontainers.image.revision': result.context.sha,
+    'org.opencontainers.image.version': result.version,
+  };
+  if (source) labels['org.opencontainers.image.source'] = source;
+  if (title) labels['org.opencontainers.image.title'] = title;
+  return labels;
+}
