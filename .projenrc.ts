@@ -5,6 +5,8 @@ import { NodeServiceProject, TOOLCHAIN } from './projenrc/node-service';
 import { runSubprojectTask } from './projenrc/monorepo-tasks';
 import { configureNextJsTsconfig } from './projenrc/nextjs';
 import { ImageTagScript } from './projenrc/image-tag-script';
+import { DockerImages } from './projenrc/docker/docker-images';
+import { ImageKind } from './projenrc/docker/recipes';
 
 // ---------------------------------------------------------------------------------------------
 // The root project: our projen components (projenrc/), their tests (test/) and the tooling that
@@ -30,14 +32,14 @@ const project = new typescript.TypeScriptProject({
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
 });
 // The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
-project.compileTask.reset('tsc --noEmit -p tsconfig.dev.json');
+project.compileTask.reset('tsc -p projenrc/tsconfig.json');
 
 // ---------------------------------------------------------------------------------------------
 // Image tags: git SHA, <branch>-YYYYMMDD-HHMMSS, latest on main, staging-YYYYMMDD on staging
 // deploys, production-vX.Y.Z on release tags, pr-N on pull requests. One script, used by
 // `npx projen build:docker` and by the workflows alike.
 // ---------------------------------------------------------------------------------------------
-const imageTags = new ImageTagScript(project, { defaultBranch: 'main', stagingBranch: 'staging' });
+new ImageTagScript(project, { defaultBranch: 'main', stagingBranch: 'staging' });
 
 // ---------------------------------------------------------------------------------------------
 // api: the Fastify service that serves test runs.
@@ -102,6 +104,28 @@ runner.addTask('e2e', {
   receiveArgs: true,
 });
 runner.useNodeTestRunner();
+
+// ---------------------------------------------------------------------------------------------
+// Container images: official bases pinned by digest (base-images.lock.json), one image a service.
+// ---------------------------------------------------------------------------------------------
+const images = new DockerImages(project, { namespace: 'qualisys' })
+  .addBaseImage('node', { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' })
+  .addBaseImage('playwright', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE' });
+
+images.addService(api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' });
+images.addService(web, { kind: ImageKind.NEXTJS_STANDALONE, port: 3000, healthPath: '/api/health', sizeBudget: '300MB' });
+images.addService(runner, {
+  kind: ImageKind.PLAYWRIGHT_RUNNER,
+  sizeBudget: '2GB',
+  runner: {
+    targets: [
+      { name: 'web', urlEnv: 'BASE_URL', healthPath: '/api/health' },
+      { name: 'api', urlEnv: 'API_URL', healthPath: '/health' },
+    ],
+    // --init reaps Chromium's child processes; --ipc=host gives Chromium enough shared memory.
+    runFlags: ['--init', '--ipc=host', '--memory=2g', '--cpus=2'],
+  },
+});
 
 // ---------------------------------------------------------------------------------------------
 // Root tasks cover every service: projen does not run subproject tasks on its own.

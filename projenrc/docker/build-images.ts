@@ -1,0 +1,163 @@
+/**
+ * `npx projen build:docker [-- [--no-cache] [--json FILE] [SERVICE...]]`
+ *
+ * Builds the service images declared in .projenrc.ts (read from .projen/docker-images.json) with
+ * BuildKit, tags them with the image tag script, and ends with a table of image, tags, size,
+ * build time and budget. Exits 1 when a build fails or an image is over its budget.
+ *
+ * Environment:
+ *   NODE_IMAGE, PLAYWRIGHT_IMAGE, ...  base-image overrides (the Dockerfiles' base build arguments)
+ *   DOCKER_NETWORK                     `docker build --network` (e.g. host, where there is no bridge)
+ *   DOCKER_BUILD_ARGS                  extra `docker build` arguments, split on spaces
+ *   IMAGE_REGISTRY                     prefix the tags with a registry host
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { assertEngine, DockerUnavailableError, dockerStreaming, formatBytes, imageSize } from './docker-cli';
+import type { ImageManifestEntry } from './service-image';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export interface DockerManifest {
+  readonly images: ImageManifestEntry[];
+}
+
+export function loadManifest(root = ROOT): DockerManifest {
+  const file = path.join(root, '.projen', 'docker-images.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DockerManifest;
+  } catch (err) {
+    throw new Error(`Unable to read ${path.relative(root, file)} (${(err as Error).message}): run \`npx projen\` first.`);
+  }
+}
+
+/** The entries named, in manifest order; all of them when none is named. */
+export function selectServices(manifest: DockerManifest, names: string[]): ImageManifestEntry[] {
+  const known = manifest.images.map((i) => i.service);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length) throw new Error(`Unknown service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: choose from ${known.join(', ')}.`);
+  return names.length ? manifest.images.filter((i) => names.includes(i.service)) : manifest.images;
+}
+
+/** Tags and labels of one image from the image tag script (the same logic as CI). */
+export interface ImageTags { refs: string[]; version: string; labels: Record<string, string> }
+
+export function tagsFor(image: string, env: NodeJS.ProcessEnv = process.env, root = ROOT): ImageTags {
+  const args = [path.join(root, 'scripts', 'image-tags.mjs'), '--image', image, '--format', 'json', '--cwd', root];
+  if (env.IMAGE_REGISTRY) args.push('--registry', env.IMAGE_REGISTRY);
+  const json = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env })) as ImageTags;
+  return { refs: json.refs, version: json.version, labels: json.labels };
+}
+
+export interface BuildOptions {
+  /** Build context folder. @default the entry's context */
+  readonly context?: string;
+  /** Tags to apply (full references). */
+  readonly refs: string[];
+  readonly labels: Record<string, string>;
+  readonly version: string;
+  readonly noCache?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly root?: string;
+}
+
+/** The `docker build` arguments for one image. */
+export function buildArgs(entry: ImageManifestEntry, o: BuildOptions): string[] {
+  const env = o.env ?? process.env;
+  const root = o.root ?? ROOT;
+  const label = (k: string) => o.labels[`org.opencontainers.image.${k}`] ?? '';
+  const args = ['build', '--progress=plain', '-f', path.join(root, entry.dockerfile)];
+  for (const ref of o.refs) args.push('-t', ref);
+  args.push('--build-arg', `VERSION=${o.version}`, '--build-arg', `REVISION=${label('revision')}`,
+    '--build-arg', `CREATED=${label('created')}`, '--build-arg', `SOURCE=${label('source')}`);
+  if (env[entry.baseArg]) args.push('--build-arg', `${entry.baseArg}=${env[entry.baseArg]}`);
+  if (env.DOCKER_NETWORK) args.push('--network', env.DOCKER_NETWORK);
+  if (o.noCache) args.push('--no-cache');
+  if (env.DOCKER_BUILD_ARGS?.trim()) args.push(...env.DOCKER_BUILD_ARGS.trim().split(/\s+/));
+  args.push(o.context ?? path.join(root, entry.context));
+  return args;
+}
+
+export interface BuildResult {
+  readonly service: string;
+  readonly image: string;
+  readonly refs: string[];
+  readonly ok: boolean;
+  readonly seconds: number;
+  readonly sizeBytes?: number;
+  /** Size of the base image the build used, when it is present locally. */
+  readonly baseBytes?: number;
+  /** The base was overridden (e.g. a local stand-in): the budget is checked on the layers added. */
+  readonly baseOverridden: boolean;
+  readonly budgetBytes: number;
+  readonly withinBudget: boolean;
+}
+
+/** Builds one image and measures it. */
+export async function buildImage(entry: ImageManifestEntry, o: BuildOptions): Promise<BuildResult> {
+  const env = o.env ?? process.env;
+  const started = Date.now();
+  const code = await dockerStreaming(buildArgs(entry, o), `[${entry.service}] `, env);
+  const seconds = (Date.now() - started) / 1000;
+  const sizeBytes = code === 0 ? imageSize(o.refs[0]) : undefined;
+  const base = env[entry.baseArg] || entry.baseImage;
+  const baseBytes = imageSize(base);
+  const baseOverridden = Boolean(env[entry.baseArg]);
+  const measured = sizeBytes === undefined ? undefined : baseOverridden && baseBytes !== undefined ? sizeBytes - baseBytes : sizeBytes;
+  return {
+    service: entry.service, image: entry.image, refs: o.refs, ok: code === 0, seconds, sizeBytes, baseBytes, baseOverridden,
+    budgetBytes: entry.sizeBudgetBytes, withinBudget: measured !== undefined && measured <= entry.sizeBudgetBytes,
+  };
+}
+
+export function renderTable(results: BuildResult[]): string {
+  const rows = results.map((r) => {
+    const added = r.sizeBytes !== undefined && r.baseBytes !== undefined ? r.sizeBytes - r.baseBytes : undefined;
+    const budget = !r.ok ? 'BUILD FAILED'
+      : `${r.withinBudget ? 'ok' : 'OVER'} (${formatBytes(r.budgetBytes)}${r.baseOverridden ? ', on layers added: base overridden' : ''})`;
+    return [r.image, r.refs.map((ref) => ref.split(':').pop()).join(', '), formatBytes(r.sizeBytes), formatBytes(added), `${r.seconds.toFixed(1)} s`, budget];
+  });
+  const header = ['image', 'tags', 'size', 'above base', 'build time', 'budget'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  let noCache = false;
+  let jsonFile: string | undefined;
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--no-cache') noCache = true;
+    else if (a === '--json' && argv[i + 1]) jsonFile = argv[++i];
+    else if (a.startsWith('-')) throw new Error(`Unknown option ${a}: usage: npx projen build:docker -- [--no-cache] [--json FILE] [SERVICE...]`);
+    else names.push(a);
+  }
+
+  const entries = selectServices(loadManifest(), names);
+  const engine = assertEngine();
+  console.log(`build:docker: Docker ${engine}, BuildKit; building ${entries.map((e) => e.service).join(', ')}`);
+  const results: BuildResult[] = [];
+  for (const entry of entries) {
+    const tags = tagsFor(entry.image);
+    const refs = [...tags.refs, `${entry.image}:dev`];
+    console.log(`\n=== ${entry.service}: ${refs.join(' ')}`);
+    results.push(await buildImage(entry, { refs, labels: tags.labels, version: tags.version, noCache }));
+  }
+  console.log(`\n${renderTable(results)}`);
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify(results, null, 2));
+  const failed = results.filter((r) => !r.ok);
+  const over = results.filter((r) => r.ok && !r.withinBudget);
+  if (failed.length) console.error(`\nbuild:docker: ${failed.map((r) => r.service).join(', ')} failed to build; see the log above.`);
+  if (over.length) console.error(`\nbuild:docker: ${over.map((r) => r.service).join(', ')} over budget; see the table.`);
+  return failed.length || over.length ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (err: Error) => {
+    console.error(`build:docker: ${err.message}`);
+    process.exit(err instanceof DockerUnavailableError ? 3 : 2);
+  });
+}

@@ -1,0 +1,76 @@
+/** Thin I/O layer over the docker CLI, shared by build-images, the image tests and the benchmark. */
+import { spawn, spawnSync } from 'node:child_process';
+
+export class DockerUnavailableError extends Error {
+  constructor(detail: string) {
+    super([
+      'No Docker engine is reachable' + (process.env.DOCKER_HOST ? ` at DOCKER_HOST=${process.env.DOCKER_HOST}` : '') + '.',
+      `  docker said: ${detail.trim().split('\n').slice(-1)[0] || 'nothing'}`,
+      'Start one and try again:',
+      '  - Docker Desktop: start the app; Linux: `sudo systemctl start docker`;',
+      '  - on machines with this workplace\'s shared CI tools: eval "$(../shared/ci/dockerd.sh start)".',
+      'BuildKit is required (Docker 20.10 or later; set DOCKER_BUILDKIT=1 on older clients).',
+    ].join('\n'));
+    this.name = 'DockerUnavailableError';
+  }
+}
+
+export interface RunResult { status: number; stdout: string; stderr: string }
+
+/** Runs `docker ...` and returns its output; never throws for a non-zero exit. */
+export function docker(args: string[], options: { input?: string; timeoutMs?: number } = {}): RunResult {
+  const r = spawnSync('docker', args, { encoding: 'utf8', input: options.input, timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    throw new DockerUnavailableError('the docker command is not installed');
+  }
+  return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** Like docker(), but throws with docker's own message on failure. */
+export function dockerOk(args: string[], options: { input?: string; timeoutMs?: number } = {}): string {
+  const r = docker(args, options);
+  if (r.status !== 0) throw new Error(`docker ${args.slice(0, 3).join(' ')} failed (${r.status}): ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout;
+}
+
+/** Throws DockerUnavailableError (with what to do) unless an engine answers. */
+export function assertEngine(): string {
+  const r = docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 });
+  if (r.status !== 0 || !r.stdout.trim()) throw new DockerUnavailableError(r.stderr || 'no answer');
+  return r.stdout.trim();
+}
+
+/** Runs docker with live output, each line prefixed; resolves with the exit code. */
+export function dockerStreaming(args: string[], prefix: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('docker', args, { env: { ...env, DOCKER_BUILDKIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const pipe = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
+      let buf = '';
+      stream.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const lines = buf.split('\n');
+        buf = lines.pop()!;
+        for (const l of lines) out.write(`${prefix}${l}\n`);
+      });
+      stream.on('end', () => { if (buf) out.write(`${prefix}${buf}\n`); });
+    };
+    pipe(proc.stdout, process.stdout);
+    pipe(proc.stderr, process.stderr);
+    proc.on('error', (err) => reject((err as NodeJS.ErrnoException).code === 'ENOENT' ? new DockerUnavailableError('the docker command is not installed') : err));
+    proc.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+/** Size in bytes of a local image, or undefined when it is not there. */
+export function imageSize(ref: string): number | undefined {
+  const r = docker(['image', 'inspect', '--format', '{{.Size}}', ref]);
+  return r.status === 0 ? Number(r.stdout.trim()) : undefined;
+}
+
+/** Formats bytes in decimal units, as `docker images` does. */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '?';
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e3).toFixed(0)} kB`;
+}

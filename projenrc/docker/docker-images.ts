@@ -1,0 +1,78 @@
+import * as path from 'node:path';
+import { Component, JsonFile, Project } from 'projen';
+import { BaseImages, BaseImageSpec, BaseImagesOptions } from './base-images';
+import { ImageManifestEntry, ServiceImage, ServiceImageOptions } from './service-image';
+
+/** Options of {@link DockerImages}. */
+export interface DockerImagesOptions {
+  /** Namespace of the image names, e.g. `qualisys` for `qualisys/api`. */
+  readonly namespace: string;
+  /** Where the base-image pins live. @default {} */
+  readonly baseImages?: BaseImagesOptions;
+  /** Manifest read by the build tooling, the workflows and the docs. @default '.projen/docker-images.json' */
+  readonly manifestPath?: string;
+}
+
+/**
+ * Every container image of a monorepo: the base images they start from, one ServiceImage per
+ * service (`addService`, one call each), and the tasks that build them (`npx projen build:docker`)
+ * and refresh the base-image pins (`npx projen update-base-images`).
+ */
+export class DockerImages extends Component {
+  public readonly baseImages: BaseImages;
+  public readonly namespace: string;
+  public readonly manifestPath: string;
+  private readonly images: ServiceImage[] = [];
+
+  constructor(project: Project, options: DockerImagesOptions) {
+    super(project);
+    if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(options.namespace)) {
+      throw new Error(`DockerImages: namespace "${options.namespace}" must be lowercase letters and digits, separated by ".", "_" or "-".`);
+    }
+    this.namespace = options.namespace;
+    this.baseImages = new BaseImages(project, options.baseImages);
+    this.manifestPath = options.manifestPath ?? '.projen/docker-images.json';
+    new JsonFile(project, this.manifestPath, {
+      obj: { images: () => this.images.map((i) => i.manifestEntry(project.outdir)), baseImages: () => this.baseImageManifest() },
+      marker: true,
+    });
+
+    project.addTask('build:docker', {
+      description: 'Build the service images with BuildKit (all, or the services named: npx projen build:docker -- api web)',
+      exec: 'tsx projenrc/docker/build-images.ts',
+      receiveArgs: true,
+    });
+    project.addTask('update-base-images', {
+      description: 'Resolve the digests of the base images (needs registry access) and re-synthesize',
+      steps: [{ exec: 'tsx projenrc/docker/update-base-images.ts', receiveArgs: true }, { exec: 'tsx .projenrc.ts' }],
+    });
+  }
+
+  /** Declares a base image (e.g. `node`) that services can start from. */
+  public addBaseImage(name: string, spec: BaseImageSpec): this {
+    this.baseImages.declare(name, spec);
+    return this;
+  }
+
+  /** Adds the image of one service: its Dockerfile and .dockerignore, in the service's folder. */
+  public addService(service: Project, options: ServiceImageOptions): ServiceImage {
+    if (service.root !== this.project) throw new Error(`DockerImages.addService: ${service.name} is not a subproject of ${this.project.name}.`);
+    const image = new ServiceImage(service, this.baseImages, this.namespace, options);
+    const clash = this.images.find((i) => i.imageName === image.imageName || i.service === image.service);
+    if (clash) throw new Error(`DockerImages.addService: ${image.service} (${image.imageName}) clashes with ${clash.service} (${clash.imageName}); image and folder names must be unique.`);
+    this.images.push(image);
+    return image;
+  }
+
+  public get services(): readonly ServiceImage[] {
+    return this.images;
+  }
+
+  public manifest(): ImageManifestEntry[] {
+    return this.images.map((i) => i.manifestEntry(this.project.outdir));
+  }
+
+  private baseImageManifest() {
+    return Object.fromEntries([...this.baseImages.all].map(([name, spec]) => [name, { ...spec, lockFile: path.posix.normalize(this.baseImages.lockFile) }]));
+  }
+}

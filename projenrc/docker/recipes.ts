@@ -1,0 +1,180 @@
+/**
+ * How each kind of service image is built: one function a kind, filling a Dockerfile model.
+ * Every recipe follows the same rules: the base as a build argument, dependencies installed with
+ * `npm ci` in their own stage under a BuildKit cache mount, a runtime stage with only what runs,
+ * a non-root user, exec-form commands, a HEALTHCHECK, and OCI labels from build arguments.
+ */
+import { DockerfileModel, RunMount, Stage } from './dockerfile-model';
+
+export enum ImageKind {
+  /** A compiled TypeScript Node.js server (`tsc` to `lib/`), such as a Fastify service. */
+  NODE_SERVICE = 'node-service',
+  /** A Next.js app with `output: 'standalone'`. */
+  NEXTJS_STANDALONE = 'nextjs-standalone',
+  /** A Playwright suite that runs once against targets and exits with its result. */
+  PLAYWRIGHT_RUNNER = 'playwright-runner',
+}
+
+/** A service a test runner waits for before it starts. */
+export interface RunnerTarget {
+  /** Name in messages, e.g. `web`. */
+  readonly name: string;
+  /** Variable holding the target's base URL, e.g. `BASE_URL`. */
+  readonly urlEnv: string;
+  /** Health path appended to the URL, e.g. `/api/health`. */
+  readonly healthPath: string;
+}
+
+/** What a recipe needs to know. */
+export interface RecipeContext {
+  /** Service (and image title) name, e.g. `api`. */
+  readonly service: string;
+  /** Build argument holding the base image. */
+  readonly baseArg: string;
+  /** Default of that argument: the pinned official image. */
+  readonly baseDefault: string;
+  /** Runtime user (exists in the base image). */
+  readonly user: string;
+  /** Port the server listens on. */
+  readonly port?: number;
+  /** Health endpoint path. */
+  readonly healthPath?: string;
+  /** HEALTHCHECK interval. */
+  readonly healthInterval: string;
+  /** Runtime environment variables. */
+  readonly env: Record<string, string>;
+  /** node-service: the compiled entry point, e.g. `lib/server.js`. */
+  readonly entrypoint?: string;
+  /** nextjs-standalone: a start script beside server.js (graceful shutdown), e.g. `start.cjs`. */
+  readonly startScript?: string;
+  /** playwright-runner: the generated entrypoint script. */
+  readonly entrypointScript?: string;
+  /** playwright-runner: targets waited for by the health check. */
+  readonly targets?: readonly RunnerTarget[];
+  /** playwright-runner: files and folders of the suite. */
+  readonly suiteFiles?: readonly string[];
+}
+
+export const NPM_CACHE: RunMount = { type: 'cache', id: 'npm', target: '/root/.npm', sharing: 'locked' };
+const NPM_CI = 'npm ci --no-audit --no-fund';
+
+/** A Node one-liner that exits 0 when a URL answers 2xx: no curl or wget needed. */
+export function nodeHttpCheck(urlExpression: string): string[] {
+  return ['node', '-e', `fetch(${urlExpression}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`];
+}
+
+function addLabelsAndVersion(stage: Stage, ctx: RecipeContext): void {
+  // Last, so that a new revision only rebuilds these metadata layers.
+  stage
+    .arg('VERSION', 'dev').arg('REVISION', 'unknown').arg('CREATED', '').arg('SOURCE', '')
+    .env({ APP_VERSION: '${VERSION}' })
+    .label({
+      'org.opencontainers.image.title': ctx.service,
+      'org.opencontainers.image.version': '${VERSION}',
+      'org.opencontainers.image.revision': '${REVISION}',
+      'org.opencontainers.image.created': '${CREATED}',
+      'org.opencontainers.image.source': '${SOURCE}',
+    });
+}
+
+function depsStage(model: DockerfileModel, ctx: RecipeContext, name: string, comment: string, omitDev: boolean): Stage {
+  return model.addStage(name, { from: `\${${ctx.baseArg}}`, comment })
+    .workdir('/app')
+    .copy(['package.json', 'package-lock.json'], './')
+    .run(omitDev ? `${NPM_CI} --omit=dev --ignore-scripts` : NPM_CI, [NPM_CACHE]);
+}
+
+/** The package managers of the Node.js base: not needed to run, and a frequent source of CVEs. */
+const REMOVE_PACKAGE_MANAGERS = 'rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /opt/yarn-*';
+
+export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): void {
+  const url = `'http://127.0.0.1:'+(process.env.PORT||${ctx.port})+'${ctx.healthPath}'`;
+  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Node.js image, pinned by digest; override to build on a mirror or a local stand-in.');
+  depsStage(model, ctx, 'deps', 'All dependencies, for compiling.', false);
+  model.addStage('build', { from: `\${${ctx.baseArg}}`, comment: 'Compile TypeScript to lib/.' })
+    .workdir('/app')
+    .copy('/app/node_modules', './node_modules', { from: 'deps' })
+    .copy(['package.json', 'tsconfig.json'], './')
+    .copy('src', './src')
+    .run('node_modules/.bin/tsc --build');
+  depsStage(model, ctx, 'prod-deps', 'Production dependencies only: no devDependencies reach the image.', true);
+  const runtime = model.addStage('runtime', { from: `\${${ctx.baseArg}}`, comment: 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.' })
+    .run(REMOVE_PACKAGE_MANAGERS)
+    .workdir('/app')
+    .env({ NODE_ENV: 'production', PORT: String(ctx.port), HOST: '0.0.0.0', ...ctx.env })
+    .copy('/app/node_modules', './node_modules', { from: 'prod-deps' })
+    .copy('/app/lib', './lib', { from: 'build' })
+    .copy('package.json', './')
+    .user(ctx.user)
+    .expose(ctx.port!)
+    .healthcheck({ command: nodeHttpCheck(url), interval: ctx.healthInterval });
+  addLabelsAndVersion(runtime, ctx);
+  runtime
+    .comment('Exec form: node is PID 1 and gets SIGTERM itself (graceful close). `docker run --init` also reaps zombies.')
+    .cmd(['node', ctx.entrypoint!]);
+}
+
+export function nextjsStandaloneRecipe(model: DockerfileModel, ctx: RecipeContext): void {
+  const url = `'http://127.0.0.1:'+(process.env.PORT||${ctx.port})+'${ctx.healthPath}'`;
+  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Node.js image, pinned by digest; override to build on a mirror or a local stand-in.');
+  depsStage(model, ctx, 'deps', 'Dependencies, installed from the lockfile only.', false);
+  model.addStage('builder', { from: `\${${ctx.baseArg}}`, comment: 'Build the standalone server; Next\'s build cache survives between builds in a cache mount.' })
+    .workdir('/app')
+    .env({ NEXT_TELEMETRY_DISABLED: '1' })
+    .copy('/app/node_modules', './node_modules', { from: 'deps' })
+    .copy('.', '.')
+    .run('node_modules/.bin/next build', [{ type: 'cache', id: `next-${ctx.service}`, target: '/app/.next/cache' }]);
+  const runner = model.addStage('runner', { from: `\${${ctx.baseArg}}`, comment: 'Only the standalone server, its static assets and public files.' })
+    .run(REMOVE_PACKAGE_MANAGERS)
+    .workdir('/app')
+    .env({ NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(ctx.port), HOSTNAME: '0.0.0.0', ...ctx.env })
+    .copy('/app/public', './public', { from: 'builder' })
+    .copy('/app/.next/standalone', './', { from: 'builder' })
+    .copy('/app/.next/static', './.next/static', { from: 'builder' })
+    .copy(`/app/${ctx.startScript}`, './', { from: 'builder' })
+    .user(ctx.user)
+    .expose(ctx.port!)
+    .healthcheck({ command: nodeHttpCheck(url), interval: ctx.healthInterval });
+  addLabelsAndVersion(runner, ctx);
+  runner
+    .comment('start.cjs runs the standalone server and exits 0 after draining requests on SIGTERM.')
+    .cmd(['node', ctx.startScript!]);
+}
+
+export function playwrightRunnerRecipe(model: DockerfileModel, ctx: RecipeContext): void {
+  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Playwright image of exactly the installed @playwright/test version, pinned by digest.');
+  depsStage(model, ctx, 'deps', 'The suite\'s runtime dependencies (@playwright/test); the browsers come with the base image.', true);
+  const first = ctx.targets?.[0];
+  const runner = model.addStage('runner', { from: `\${${ctx.baseArg}}`, comment: 'The suite, run by a non-root user; reports go to the /results volume.' })
+    .workdir('/app')
+    .env({ CI: 'true', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', RESULTS_DIR: '/results', ...ctx.env })
+    .copy('/app/node_modules', './node_modules', { from: 'deps' })
+    .copy(['package.json', ...(ctx.suiteFiles ?? []).filter((f) => !f.endsWith('/'))], './');
+  for (const dir of (ctx.suiteFiles ?? []).filter((f) => f.endsWith('/'))) runner.copy(dir.replace(/\/$/, ''), `./${dir}`);
+  runner
+    .copy(ctx.entrypointScript!, '/usr/local/bin/playwright-runner')
+    .run(`mkdir -p /results && chown ${ctx.user}:${ctx.user} /results && chmod 0755 /usr/local/bin/playwright-runner`)
+    .volume('/results')
+    .user(ctx.user)
+    .comment('Healthy while the stack under test answers: a run against a dead stack shows up in `docker ps`.')
+    .healthcheck(first
+      ? { command: nodeHttpCheck(`process.env.${first.urlEnv}+'${first.healthPath}'`), interval: ctx.healthInterval }
+      : 'none');
+  addLabelsAndVersion(runner, ctx);
+  runner.entrypoint(['/usr/local/bin/playwright-runner']);
+}
+
+export const RECIPES: Record<ImageKind, (model: DockerfileModel, ctx: RecipeContext) => void> = {
+  [ImageKind.NODE_SERVICE]: nodeServiceRecipe,
+  [ImageKind.NEXTJS_STANDALONE]: nextjsStandaloneRecipe,
+  [ImageKind.PLAYWRIGHT_RUNNER]: playwrightRunnerRecipe,
+};
+
+/** What each kind needs in its build context (the .dockerignore allow-list). */
+export function contextAllowList(kind: ImageKind, ctx: RecipeContext): string[] {
+  switch (kind) {
+    case ImageKind.NODE_SERVICE: return ['package.json', 'package-lock.json', 'tsconfig.json', 'src'];
+    case ImageKind.NEXTJS_STANDALONE: return ['package.json', 'package-lock.json', 'tsconfig.json', 'next.config.ts', 'src', 'public', ctx.startScript!];
+    case ImageKind.PLAYWRIGHT_RUNNER: return ['package.json', 'package-lock.json', ...(ctx.suiteFiles ?? []), ctx.entrypointScript!];
+  }
+}
