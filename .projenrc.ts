@@ -21,7 +21,7 @@ const project = new typescript.TypeScriptProject({
   projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
   typescriptVersion: TOOLCHAIN.typescriptVersion,
   minNodeVersion: TOOLCHAIN.minNodeVersion,
-  devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', TOOLCHAIN.nodeTypes],
+  devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', TOOLCHAIN.nodeTypes],
   eslint: false,
   release: false,
   package: false,

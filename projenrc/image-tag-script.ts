@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { FileBase, IResolver, Project } from 'projen';
 import { computeTags, TagPolicyOptions } from './image-tags/policy';
+import { GENERATED_MARKER } from './marker';
 
 /** Options of {@link ImageTagScript}. */
 export interface ImageTagScriptOptions extends TagPolicyOptions {
@@ -65,7 +66,7 @@ export class ImageTagScript extends FileBase {
       banner: {
         js: [
           '#!/usr/bin/env node',
-          `// ${this.marker}`,
+          `// ${GENERATED_MARKER}`,
           '// The image tag script: projenrc/image-tags/*.ts bundled by esbuild, with the tag policy of .projenrc.ts.',
           '// Run `node scripts/image-tags.mjs --help`. Change the sources or .projenrc.ts, never this file.',
         ].join('\n'),

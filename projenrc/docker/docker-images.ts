@@ -57,9 +57,11 @@ export class DockerImages extends Component {
   /** Adds the image of one service: its Dockerfile and .dockerignore, in the service's folder. */
   public addService(service: Project, options: ServiceImageOptions): ServiceImage {
     if (service.root !== this.project) throw new Error(`DockerImages.addService: ${service.name} is not a subproject of ${this.project.name}.`);
+    const name = path.basename(service.outdir);
+    const imageName = options.imageName ?? `${this.namespace}/${name}`;
+    const clash = this.images.find((i) => i.imageName === imageName || i.service === name);
+    if (clash) throw new Error(`DockerImages.addService: ${name} (${imageName}) clashes with ${clash.service} (${clash.imageName}); image and folder names must be unique.`);
     const image = new ServiceImage(service, this.baseImages, this.namespace, options);
-    const clash = this.images.find((i) => i.imageName === image.imageName || i.service === image.service);
-    if (clash) throw new Error(`DockerImages.addService: ${image.service} (${image.imageName}) clashes with ${clash.service} (${clash.imageName}); image and folder names must be unique.`);
     this.images.push(image);
     return image;
   }

@@ -1,0 +1,81 @@
+import { DockerfileError, DockerfileModel } from '../../projenrc/docker/dockerfile-model';
+
+function valid(): DockerfileModel {
+  const m = new DockerfileModel({ header: ['generated'] });
+  m.addGlobalArg('BASE', 'node:24-alpine@sha256:' + 'b'.repeat(64));
+  m.addStage('deps', { from: '${BASE}', comment: 'Install.' })
+    .workdir('/app')
+    .copy(['package.json', 'package-lock.json'], './')
+    .run('npm ci', [{ type: 'cache', id: 'npm', target: '/root/.npm', sharing: 'locked' }]);
+  m.addStage('runtime', { from: '${BASE}' })
+    .workdir('/app')
+    .env({ NODE_ENV: 'production', GREETING: 'hello world' })
+    .copy('/app/node_modules', './node_modules', { from: 'deps', chown: 'node:node' })
+    .user('node')
+    .expose(3000)
+    .healthcheck({ command: ['node', 'health.js'], interval: '5s' })
+    .cmd(['node', 'server.js']);
+  return m;
+}
+
+describe('DockerfileModel', () => {
+  test('renders a deterministic multi-stage Dockerfile', () => {
+    const text = valid().render();
+    expect(text).toMatchSnapshot();
+    expect(valid().render()).toBe(text);
+  });
+
+  test('renders cache mounts, exec-form CMD and HEALTHCHECK, quoted ENV values', () => {
+    const text = valid().render();
+    expect(text).toContain('RUN --mount=type=cache,id=npm,target=/root/.npm,sharing=locked \\\n    npm ci');
+    expect(text).toContain('CMD ["node","server.js"]');
+    expect(text).toContain('HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \\\n    CMD ["node","health.js"]');
+    expect(text).toContain('GREETING="hello world"');
+    expect(text).toContain('COPY --from=deps --chown=node:node /app/node_modules ./node_modules');
+    expect(text).not.toMatch(/^# syntax=/m);
+  });
+
+  const cases: [string, (m: DockerfileModel) => void, string][] = [
+    ['a COPY from a stage that does not exist', (m) => m.stage('runtime')!.copy('/x', './', { from: 'builder' }),
+      'stage "runtime": COPY --from=builder names no earlier stage (earlier stages: deps).'],
+    ['a COPY from a later stage', (m) => m.stage('deps')!.copy('/x', './', { from: 'runtime' }),
+      'stage "deps": COPY --from=runtime names no earlier stage (earlier stages: none).'],
+    ['a relative WORKDIR', (m) => m.stage('runtime')!.workdir('app'),
+      'stage "runtime": WORKDIR "app" is relative; use an absolute path such as /app.'],
+    ['a shell-form CMD', (m) => m.stage('runtime')!.cmd(['node server.js']),
+      'stage "runtime": CMD ["node server.js"] looks like shell form'],
+    ['an empty ENTRYPOINT', (m) => m.stage('runtime')!.entrypoint([]),
+      'stage "runtime": ENTRYPOINT needs a command in exec form'],
+    ['a shell-form HEALTHCHECK', (m) => m.stage('runtime')!.healthcheck({ command: ['curl -f localhost'] }),
+      'stage "runtime": HEALTHCHECK needs a command in exec form'],
+    ['a final stage running as root', (m) => m.stage('runtime')!.user('root'),
+      'The final stage "runtime" runs as root: add a USER instruction with a non-root user'],
+    ['a final stage running as uid 0', (m) => m.stage('runtime')!.user('0:0'),
+      'The final stage "runtime" runs as root'],
+    ['FROM an undeclared build argument', (m) => m.addStage('extra', { from: '${OTHER}' }).user('node'),
+      'stage "extra" starts FROM ${OTHER}, which is not declared'],
+    ['FROM an unknown stage', (m) => m.addStage('extra', { from: 'bulder' }).user('node'),
+      'stage "extra" starts FROM "bulder", which is neither an earlier stage (deps, runtime) nor an image reference'],
+    ['a duplicate stage', (m) => m.addStage('deps', { from: '${BASE}' }).user('node'),
+      'Stage "deps" is defined twice'],
+    ['an invalid stage name', (m) => m.addStage('Build', { from: '${BASE}' }).user('node'),
+      'Invalid stage name "Build"'],
+    ['a relative cache mount', (m) => m.stage('deps')!.run('npm ci', [{ type: 'cache', target: '.npm' }]),
+      'RUN --mount target ".npm" must be an absolute path'],
+    ['an out-of-range EXPOSE', (m) => m.stage('runtime')!.expose(70000),
+      'EXPOSE 70000 is not a port'],
+  ];
+
+  test.each(cases)('rejects %s with a clear error', (_name, breakIt, message) => {
+    const m = valid();
+    breakIt(m);
+    expect(() => m.render()).toThrow(DockerfileError);
+    expect(() => m.render()).toThrow(message);
+  });
+
+  test('allows root when asked to', () => {
+    const m = new DockerfileModel({ requireNonRootUser: false });
+    m.addStage('tool', { from: 'alpine:3.22' }).cmd(['true']);
+    expect(m.render()).toBe('FROM alpine:3.22 AS tool\nCMD ["true"]\n');
+  });
+});

@@ -1,0 +1,41 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Project, Testing } from 'projen';
+import { DockerImages } from '../projenrc/docker/docker-images';
+import { ImageKind } from '../projenrc/docker/recipes';
+
+export const NODE_DIGEST = `sha256:${'a'.repeat(64)}`;
+
+/** A root project with three service subprojects in a fresh temporary folder, as in .projenrc.ts. */
+export function monorepo(options: { playwrightVersion?: string; lock?: Record<string, unknown> } = {}) {
+  const outdir = mkdtempSync(path.join(tmpdir(), 'qualisys-test-'));
+  writeFileSync(path.join(outdir, 'base-images.lock.json'), JSON.stringify(options.lock ?? { 'node:24-alpine': { digest: NODE_DIGEST } }));
+  const root = new Project({ name: 'root', outdir });
+  const api = new Project({ name: 'api', parent: root, outdir: 'api' });
+  const web = new Project({ name: 'web', parent: root, outdir: 'web' });
+  const runner = new Project({ name: 'runner', parent: root, outdir: 'playwright-runner' });
+  mkdirSync(runner.outdir, { recursive: true });
+  writeFileSync(path.join(runner.outdir, 'package-lock.json'), JSON.stringify({
+    packages: { 'node_modules/@playwright/test': { version: options.playwrightVersion ?? '1.65.1' } },
+  }));
+  const images = new DockerImages(root, { namespace: 'qualisys' })
+    .addBaseImage('node', { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' })
+    .addBaseImage('playwright', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE' });
+  return { outdir, root, api, web, runner, images };
+}
+
+export function addDefaultServices(m: ReturnType<typeof monorepo>) {
+  m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' });
+  m.images.addService(m.web, { kind: ImageKind.NEXTJS_STANDALONE, port: 3000, healthPath: '/api/health', sizeBudget: '300MB' });
+  m.images.addService(m.runner, {
+    kind: ImageKind.PLAYWRIGHT_RUNNER,
+    sizeBudget: '2GB',
+    runner: { targets: [{ name: 'web', urlEnv: 'BASE_URL', healthPath: '/api/health' }], runFlags: ['--init', '--ipc=host'] },
+  });
+}
+
+/** Synthesizes (without installing anything) and returns the files by path. */
+export function synth(project: Project): Record<string, any> {
+  return Testing.synth(project);
+}
