@@ -21,14 +21,18 @@ const project = new typescript.TypeScriptProject({
   projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
   typescriptVersion: TOOLCHAIN.typescriptVersion,
   minNodeVersion: TOOLCHAIN.minNodeVersion,
-  devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', TOOLCHAIN.nodeTypes],
+  devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes],
   eslint: false,
   release: false,
   package: false,
   sampleCode: false,
   licensed: false,
   githubOptions: { mergify: false },
-  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // The image tests need a Docker engine and minutes: they run in `npx projen test:images`.
+    jestConfig: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/'] },
+  },
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
 });
 // The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
@@ -133,6 +137,11 @@ images.addService(runner, {
 for (const service of [api, web, runner]) {
   runSubprojectTask(project.testTask, service, 'test');
 }
+project.addTask('test:images', {
+  description: 'Build the three images for real and test them: users, health, shutdown, read-only, secrets, sizes, the e2e runner',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'images.xml' },
+  exec: 'jest --ci --runInBand --testPathIgnorePatterns=/node_modules/ --coverage=false test/images',
+});
 project.addTask('test:all', {
   description: 'Every test, after installing what they need (Chromium, Docker engine, linters); ends with "N passed, N failed"',
   exec: 'bash tools/test-all.sh',

@@ -14,7 +14,7 @@ wait_for() {
   name=$1 url="${2%/}$3"
   deadline=$(( $(date +%s) + WAIT_TIMEOUT ))
   echo "playwright-runner: waiting for $name at $url (up to ${WAIT_TIMEOUT}s)"
-  until node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$url"; do
+  until node -e "fetch(process.argv[1],{signal:AbortSignal.timeout(5000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$url"; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
       echo "playwright-runner: $name is not healthy at $url after ${WAIT_TIMEOUT}s; is it running and reachable from this container?" >&2
       exit 3

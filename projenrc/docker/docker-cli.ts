@@ -26,6 +26,19 @@ export function docker(args: string[], options: { input?: string; timeoutMs?: nu
   return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
+/** Like docker(), without blocking the event loop (servers in the same process keep answering). */
+export function dockerAsync(args: string[]): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn('docker', args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => (stdout += d));
+    proc.stderr.on('data', (d) => (stderr += d));
+    proc.on('error', reject);
+    proc.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
 /** Like docker(), but throws with docker's own message on failure. */
 export function dockerOk(args: string[], options: { input?: string; timeoutMs?: number } = {}): string {
   const r = docker(args, options);

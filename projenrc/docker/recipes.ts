@@ -77,11 +77,14 @@ function addLabelsAndVersion(stage: Stage, ctx: RecipeContext): void {
     });
 }
 
+/** Test folders that dependencies publish: no use at run time, and their fixtures look like secrets to scanners. */
+export const PRUNE_DEPENDENCY_TESTS = 'find node_modules -depth -type d \\( -name test -o -name tests -o -name __tests__ \\) -exec rm -rf {} +';
+
 function depsStage(model: DockerfileModel, ctx: RecipeContext, name: string, comment: string, omitDev: boolean): Stage {
   return model.addStage(name, { from: `\${${ctx.baseArg}}`, comment })
     .workdir('/app')
     .copy(['package.json', 'package-lock.json'], './')
-    .run(omitDev ? `${NPM_CI} --omit=dev --ignore-scripts` : NPM_CI, [NPM_CACHE]);
+    .run(omitDev ? [`${NPM_CI} --omit=dev --ignore-scripts`, PRUNE_DEPENDENCY_TESTS] : [NPM_CI], [NPM_CACHE]);
 }
 
 /** The package managers of the Node.js base: not needed to run, and a frequent source of CVEs. */

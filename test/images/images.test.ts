@@ -1,0 +1,209 @@
+/**
+ * The three images, built for real from contexts with planted secrets, then run: non-root users,
+ * Docker's own HEALTHCHECK, endpoints, `docker stop`, read-only root filesystems, nothing planted
+ * inside (by path and by a secret scanner), sizes within budget, and the playwright-runner image
+ * testing the other two. Needs a Docker engine (tools/setup-test-env.sh starts one where it can).
+ */
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { buildImage, BuildResult, loadManifest, selectServices } from '../../projenrc/docker/build-images';
+import { assertEngine, dockerAsync, dockerOk } from '../../projenrc/docker/docker-cli';
+import {
+  exportFilesystem, freePort, inspect, PLANTED, PLANTED_MARKERS, plantedContext, removeContainers, ROOT, runContainer, secretlint, stopTimed, waitHealthy,
+} from './harness';
+
+jest.setTimeout(20 * 60_000);
+
+const manifest = loadManifest(ROOT);
+const TAG = 'qualisys-test';
+const ref = (service: string) => `${manifest.images.find((i) => i.service === service)!.image}:${TAG}`;
+const builds: Record<string, BuildResult> = {};
+const contexts: string[] = [];
+const LABELS = {
+  'org.opencontainers.image.revision': 'f'.repeat(40),
+  'org.opencontainers.image.created': '2026-01-23T14:30:22Z',
+  'org.opencontainers.image.source': 'https://github.com/acme/qualisys',
+};
+
+beforeAll(async () => {
+  assertEngine();
+  try {
+    for (const entry of selectServices(manifest, [])) {
+      const context = plantedContext(entry.context);
+      contexts.push(context);
+      builds[entry.service] = await buildImage(entry, { context, refs: [ref(entry.service)], labels: LABELS, version: '9.9.9-test' });
+      if (!builds[entry.service].ok) throw new Error(`${entry.service} did not build; see the log above`);
+    }
+  } finally {
+    // The planted files live only in these copies: remove them whatever happened.
+    for (const c of contexts) rmSync(c, { recursive: true, force: true });
+  }
+});
+
+afterEach(() => removeContainers());
+
+describe.each(['api', 'web', 'playwright-runner'])('%s image', (service) => {
+  test('runs as a non-root user', () => {
+    const user = inspect(ref(service), '{{.Config.User}}');
+    expect(user).not.toMatch(/^(|root|0)(:.*)?$/);
+    const uid = dockerOk(['run', '--rm', '--network', 'host', '--entrypoint', 'node', ref(service), '-e', 'process.stdout.write(String(process.getuid()))']);
+    expect(Number(uid)).toBeGreaterThan(0);
+  });
+
+  test('carries the OCI labels from the build arguments', () => {
+    const labels = JSON.parse(inspect(ref(service), '{{json .Config.Labels}}'));
+    expect(labels).toMatchObject({
+      'org.opencontainers.image.title': service,
+      'org.opencontainers.image.version': '9.9.9-test',
+      'org.opencontainers.image.revision': 'f'.repeat(40),
+      'org.opencontainers.image.created': '2026-01-23T14:30:22Z',
+      'org.opencontainers.image.source': 'https://github.com/acme/qualisys',
+    });
+    expect(inspect(ref(service), '{{json .Config.Healthcheck}}')).toContain('"Test":["CMD"');
+  });
+
+  test('holds none of the files planted in its build context (by path, and by secretlint)', () => {
+    const { dir, paths } = exportFilesystem(ref(service));
+    try {
+      const appPaths = paths.filter((p) => p.startsWith('app/'));
+      expect(appPaths.length).toBeGreaterThan(0);
+      const leaked = appPaths.filter((p) => PLANTED_MARKERS.some((m) => p.split('/').includes(m)) || /\.pem$/.test(p));
+      expect(leaked).toEqual([]);
+      expect(appPaths.filter((p) => /^app\/(test\/|coverage|\.projen|Dockerfile|\.dockerignore)/.test(p))).toEqual([]);
+      expect(secretlint(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('is within its size budget', () => {
+    const b = builds[service];
+    expect(b.sizeBytes).toBeDefined();
+    expect(b.withinBudget).toBe(true);
+  });
+});
+
+test('secretlint does find the planted secrets (the scan above can fail)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'planted-'));
+  try {
+    for (const [file, content] of Object.entries(PLANTED)) {
+      require('node:fs').mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      require('node:fs').writeFileSync(path.join(dir, file), content());
+    }
+    const findings = secretlint(dir).join('\n');
+    expect(findings).toMatch(/deploy-key\.pem: @secretlint\/secretlint-rule-privatekey/);
+    expect(findings).toMatch(/credentials\/aws\.json: @secretlint\/secretlint-rule-aws/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the api image has production dependencies only', () => {
+  const ls = dockerOk(['run', '--rm', '--network', 'host', '--entrypoint', 'node', ref('api'), '-e', 'console.log(require("fs").readdirSync("node_modules").join("\\n"))']);
+  expect(ls).toContain('fastify');
+  for (const dev of ['typescript', 'jest', 'ts-jest', '@types']) expect(ls.split('\n')).not.toContain(dev);
+});
+
+const servers: [string, string, (base: string) => Promise<void>][] = [
+  ['api', '/health', async (base) => {
+    const health = await (await fetch(`${base}/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', version: '9.9.9-test' });
+    const runs = await fetch(`${base}/api/test-runs`);
+    expect(runs.status).toBe(200);
+    expect(((await runs.json()) as { count: number }).count).toBeGreaterThan(0);
+    const missing = await fetch(`${base}/api/test-runs/tr-9999`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'Not Found' });
+  }],
+  ['web', '/api/health', async (base) => {
+    expect((await fetch(`${base}/api/health`)).status).toBe(200);
+    const html = await (await fetch(`${base}/`)).text();
+    expect(html).toContain('QUALISYS test runs');
+  }],
+];
+
+describe.each(servers)('%s container', (service, _health, probe) => {
+  async function start(args: string[] = []) {
+    const port = await freePort();
+    const env: Record<string, string> = { PORT: String(port) };
+    if (service === 'web') env.API_URL = `http://127.0.0.1:${await freePort()}`; // no api: the page must still render
+    const id = runContainer(ref(service), { env, args });
+    await waitHealthy(id);
+    return { id, base: `http://127.0.0.1:${port}` };
+  }
+
+  test('becomes healthy, serves its endpoints, and stops on docker stop with exit code 0 in under 2 s', async () => {
+    const { id, base } = await start();
+    await probe(base);
+    const { exitCode, ms } = stopTimed(id);
+    expect(exitCode).toBe(0);
+    expect(ms).toBeLessThan(2000);
+  });
+
+  test('runs with a read-only root filesystem (tmpfs for /tmp)', async () => {
+    const { id, base } = await start(['--read-only', '--tmpfs', '/tmp']);
+    await probe(base);
+    expect(stopTimed(id).exitCode).toBe(0);
+  });
+});
+
+describe('playwright-runner container', () => {
+  async function runRunner(env: Record<string, string>): Promise<{ code: number; results: string; output: string }> {
+    const results = mkdtempSync(path.join(tmpdir(), 'runner-results-'));
+    chmodSync(results, 0o777);
+    const manifestEntry = manifest.images.find((i) => i.service === 'playwright-runner')!;
+    const r = await dockerAsync(['run', '--rm', ...(manifestEntry.runFlags ?? []), '--network', 'host', '-v', `${results}:/results`,
+      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), ref('playwright-runner')]);
+    return { code: r.status, results, output: r.stdout + r.stderr };
+  }
+
+  test('runs the suite against the api and web containers and exits 0, with junit and html reports', async () => {
+    const apiPort = await freePort();
+    const webPort = await freePort();
+    const downPort = await freePort();
+    runContainer(ref('api'), { env: { PORT: String(apiPort) } });
+    runContainer(ref('web'), { env: { PORT: String(webPort), API_URL: `http://127.0.0.1:${apiPort}` } });
+    runContainer(ref('web'), { env: { PORT: String(downPort), API_URL: `http://127.0.0.1:${await freePort()}` } });
+    const { code, results, output } = await runRunner({
+      BASE_URL: `http://127.0.0.1:${webPort}`, API_URL: `http://127.0.0.1:${apiPort}`, UNAVAILABLE_BASE_URL: `http://127.0.0.1:${downPort}`,
+    });
+    try {
+      expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
+      const junit = readFileSync(path.join(results, 'junit.xml'), 'utf8');
+      expect(junit).toMatch(/tests="7"/);
+      expect(junit).toMatch(/failures="0"/);
+      expect(existsSync(path.join(results, 'html', 'index.html'))).toBe(true);
+    } finally {
+      rmSync(results, { recursive: true, force: true });
+    }
+  });
+
+  test('exits non-zero against a broken target', async () => {
+    // Healthy enough to pass the entrypoint's wait, broken everywhere else.
+    const broken = createServer((req, res) => {
+      if (req.url === '/health' || req.url === '/api/health') res.end(JSON.stringify({ status: 'ok' }));
+      else res.writeHead(500).end('broken');
+    });
+    broken.listen(0, '127.0.0.1');
+    await once(broken, 'listening');
+    const url = `http://127.0.0.1:${(broken.address() as { port: number }).port}`;
+    try {
+      const { code, results } = await runRunner({ BASE_URL: url, API_URL: url, PW_TIMEOUT_MS: '5000' });
+      rmSync(results, { recursive: true, force: true });
+      expect(code).toBe(1);
+    } finally {
+      broken.close();
+    }
+  });
+
+  test('exits 3 with a clear message when a target never becomes healthy', async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const { code, output, results } = await runRunner({ BASE_URL: dead, API_URL: dead, WAIT_TIMEOUT: '2' });
+    rmSync(results, { recursive: true, force: true });
+    expect(code).toBe(3);
+    expect(output).toContain(`playwright-runner: web is not healthy at ${dead}/api/health after 2s`);
+  });
+});
