@@ -37,6 +37,7 @@ const project = new typescript.TypeScriptProject({
 });
 // The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
 project.compileTask.reset('tsc -p projenrc/tsconfig.json');
+project.tryFindObjectFile('projenrc/tsconfig.json')?.addOverride('include', ['**/*.ts', '../.projenrc.ts', '../tools/**/*.ts', '../test/**/*.ts']);
 
 // ---------------------------------------------------------------------------------------------
 // Image tags: git SHA, <branch>-YYYYMMDD-HHMMSS, latest on main, staging-YYYYMMDD on staging
@@ -141,6 +142,11 @@ project.addTask('test:images', {
   description: 'Build the three images for real and test them: users, health, shutdown, read-only, secrets, sizes, the e2e runner',
   env: { JEST_JUNIT_OUTPUT_NAME: 'images.xml' },
   exec: 'jest --ci --runInBand --testPathIgnorePatterns=/node_modules/ --coverage=false test/images',
+});
+project.addTask('bench:images', {
+  description: 'Report image sizes, cold build and rebuild times (empties the build cache first)',
+  exec: 'tsx tools/bench-images.ts',
+  receiveArgs: true,
 });
 project.addTask('test:all', {
   description: 'Every test, after installing what they need (Chromium, Docker engine, linters); ends with "N passed, N failed"',

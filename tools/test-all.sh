@@ -7,7 +7,8 @@
 #   1. tools/setup-test-env.sh   Chromium, the linters, a Docker engine and base images
 #   2. npx projen test           root unit tests + each service's tests + the end-to-end suite
 #   3. npx projen test:images    real images built, run, probed and scanned (needs Docker)
-#   4. the summary line
+#   4. npx projen bench:images   sizes and build times, as a report (no assertion)
+#   5. the summary line
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,9 +32,10 @@ source tools/setup-test-env.sh || { echo "test-all: setting up the test environm
 
 step "unit, service and end-to-end tests (npx projen test)" npx projen test
 if [ -n "${QUALISYS_SKIP_IMAGES:-}" ]; then
-  echo "=== image tests skipped: QUALISYS_SKIP_IMAGES is set"
-elif npx projen --help 2>/dev/null | grep -q 'test:images'; then
+  echo "=== image tests and benchmark skipped: QUALISYS_SKIP_IMAGES is set"
+else
   step "image tests (npx projen test:images)" npx projen test:images
+  step "image benchmark, a report (npx projen bench:images)" npx projen bench:images
 fi
 
 echo

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Component, JsonFile, Project } from 'projen';
 import { BaseImages, BaseImageSpec, BaseImagesOptions } from './base-images';
+import { ImageKind } from './recipes';
 import { ImageManifestEntry, ServiceImage, ServiceImageOptions } from './service-image';
 
 /** Options of {@link DockerImages}. */
@@ -63,7 +64,30 @@ export class DockerImages extends Component {
     if (clash) throw new Error(`DockerImages.addService: ${name} (${imageName}) clashes with ${clash.service} (${clash.imageName}); image and folder names must be unique.`);
     const image = new ServiceImage(service, this.baseImages, this.namespace, options);
     this.images.push(image);
+    if (options.kind === ImageKind.PLAYWRIGHT_RUNNER) this.addRunnerTask(image);
     return image;
+  }
+
+  /**
+   * `npx projen docker:run:<service>`: runs a test-runner image with its recommended flags against
+   * the targets in the environment (BASE_URL, API_URL, ...), reports in `<service>/results`.
+   */
+  private addRunnerTask(image: ServiceImage): void {
+    const context = path.relative(this.project.outdir, image.serviceProject.outdir);
+    const envs = [...(image.options.runner?.targets ?? []).map((t) => t.urlEnv), 'UNAVAILABLE_BASE_URL', 'PW_PROJECT', 'PW_WORKERS', 'PW_TIMEOUT_MS', 'PW_RETRIES', 'WAIT_TIMEOUT'];
+    this.project.addTask(`docker:run:${image.service}`, {
+      description: `Run the ${image.imageName} image against BASE_URL/API_URL with its recommended flags (${(image.options.runner?.runFlags ?? []).join(' ')})`,
+      steps: [
+        { exec: `mkdir -p ${context}/results && chmod a+rwx ${context}/results` },
+        {
+          exec: [
+            'docker run --rm', ...(image.options.runner?.runFlags ?? []), '--network "${DOCKER_NETWORK:-host}"',
+            ...[...new Set(envs)].map((e) => `-e ${e}`), `-v "$(pwd)/${context}/results:/results"`, `"\${IMAGE:-${image.imageName}:dev}"`,
+          ].join(' '),
+          receiveArgs: true,
+        },
+      ],
+    });
   }
 
   public get services(): readonly ServiceImage[] {

@@ -77,14 +77,23 @@ function addLabelsAndVersion(stage: Stage, ctx: RecipeContext): void {
     });
 }
 
-/** Test folders that dependencies publish: no use at run time, and their fixtures look like secrets to scanners. */
-export const PRUNE_DEPENDENCY_TESTS = 'find node_modules -depth -type d \\( -name test -o -name tests -o -name __tests__ \\) -exec rm -rf {} +';
+/**
+ * Test folders that dependencies publish: no use at run time, and their fixtures look like secrets
+ * to scanners. A package whose own name is `test` or `tests` (e.g. `@playwright/test`) is kept.
+ */
+export const PRUNE_DEPENDENCY_TESTS = [
+  'find node_modules -depth -type d \\( -name test -o -name tests -o -name __tests__ \\)',
+  "! -path '*node_modules/test' ! -path '*node_modules/tests' ! -path '*node_modules/@*/test' ! -path '*node_modules/@*/tests'",
+  '-exec rm -rf {} +',
+].join(' ');
 
-function depsStage(model: DockerfileModel, ctx: RecipeContext, name: string, comment: string, omitDev: boolean): Stage {
+function depsStage(model: DockerfileModel, ctx: RecipeContext, name: string, comment: string, install: 'all' | 'production' | 'production-pruned'): Stage {
+  const commands = install === 'all' ? [NPM_CI] : [`${NPM_CI} --omit=dev --ignore-scripts`];
+  if (install === 'production-pruned') commands.push(PRUNE_DEPENDENCY_TESTS);
   return model.addStage(name, { from: `\${${ctx.baseArg}}`, comment })
     .workdir('/app')
     .copy(['package.json', 'package-lock.json'], './')
-    .run(omitDev ? [`${NPM_CI} --omit=dev --ignore-scripts`, PRUNE_DEPENDENCY_TESTS] : [NPM_CI], [NPM_CACHE]);
+    .run(commands, [NPM_CACHE]);
 }
 
 /** The package managers of the Node.js base: not needed to run, and a frequent source of CVEs. */
@@ -93,14 +102,14 @@ const REMOVE_PACKAGE_MANAGERS = 'rm -rf /usr/local/lib/node_modules/npm /usr/loc
 export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): void {
   const url = `'http://127.0.0.1:'+(process.env.PORT||${ctx.port})+'${ctx.healthPath}'`;
   model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Node.js image, pinned by digest; override to build on a mirror or a local stand-in.');
-  depsStage(model, ctx, 'deps', 'All dependencies, for compiling.', false);
+  depsStage(model, ctx, 'deps', 'All dependencies, for compiling.', 'all');
   model.addStage('build', { from: `\${${ctx.baseArg}}`, comment: 'Compile TypeScript to lib/.' })
     .workdir('/app')
     .copy('/app/node_modules', './node_modules', { from: 'deps' })
     .copy(['package.json', 'tsconfig.json'], './')
     .copy('src', './src')
     .run('node_modules/.bin/tsc --build');
-  depsStage(model, ctx, 'prod-deps', 'Production dependencies only: no devDependencies reach the image.', true);
+  depsStage(model, ctx, 'prod-deps', 'Production dependencies only (no devDependencies), without the test folders they publish.', 'production-pruned');
   const runtime = model.addStage('runtime', { from: `\${${ctx.baseArg}}`, comment: 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.' })
     .run(REMOVE_PACKAGE_MANAGERS)
     .workdir('/app')
@@ -120,7 +129,7 @@ export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): v
 export function nextjsStandaloneRecipe(model: DockerfileModel, ctx: RecipeContext): void {
   const url = `'http://127.0.0.1:'+(process.env.PORT||${ctx.port})+'${ctx.healthPath}'`;
   model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Node.js image, pinned by digest; override to build on a mirror or a local stand-in.');
-  depsStage(model, ctx, 'deps', 'Dependencies, installed from the lockfile only.', false);
+  depsStage(model, ctx, 'deps', 'Dependencies, installed from the lockfile only.', 'all');
   model.addStage('builder', { from: `\${${ctx.baseArg}}`, comment: 'Build the standalone server; Next\'s build cache survives between builds in a cache mount.' })
     .workdir('/app')
     .env({ NEXT_TELEMETRY_DISABLED: '1' })
@@ -146,7 +155,8 @@ export function nextjsStandaloneRecipe(model: DockerfileModel, ctx: RecipeContex
 
 export function playwrightRunnerRecipe(model: DockerfileModel, ctx: RecipeContext): void {
   model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Playwright image of exactly the installed @playwright/test version, pinned by digest.');
-  depsStage(model, ctx, 'deps', 'The suite\'s runtime dependencies (@playwright/test); the browsers come with the base image.', true);
+  // Not pruned: Playwright ships folders named test that it runs (lib/mcp/test).
+  depsStage(model, ctx, 'deps', 'The suite\'s runtime dependencies (@playwright/test); the browsers come with the base image.', 'production');
   const first = ctx.targets?.[0];
   const runner = model.addStage('runner', { from: `\${${ctx.baseArg}}`, comment: 'The suite, run by a non-root user; reports go to the /results volume.' })
     .workdir('/app')
