@@ -7,6 +7,12 @@ import { configureNextJsTsconfig } from './projenrc/nextjs';
 import { ImageTagScript } from './projenrc/image-tag-script';
 import { DockerImages } from './projenrc/docker/docker-images';
 import { ImageKind } from './projenrc/docker/recipes';
+import { ActionPins } from './projenrc/github/action-pins';
+import { DependabotConfig } from './projenrc/github/dependabot-config';
+import { ImageCiWorkflow } from './projenrc/github/image-ci-workflow';
+import { PinWorkflows } from './projenrc/github/pin-workflows';
+import { ReusableBuildWorkflow } from './projenrc/github/reusable-build-workflow';
+import { TrivyIgnore } from './projenrc/github/trivy-ignore';
 
 // ---------------------------------------------------------------------------------------------
 // The root project: our projen components (projenrc/), their tests (test/) and the tooling that
@@ -27,7 +33,16 @@ const project = new typescript.TypeScriptProject({
   package: false,
   sampleCode: false,
   licensed: false,
-  githubOptions: { mergify: false },
+  // Dependabot (lockfile-only) updates dependencies; projen's upgrade and PR-title workflows are off.
+  githubOptions: { mergify: false, pullRequestLint: false },
+  depsUpgrade: false,
+  workflowNodeVersion: '24',
+  // projen's build workflow: fails (never pushes) when a generated file differs from .projenrc.ts.
+  buildWorkflowOptions: {
+    mutableBuild: false,
+    // The end-to-end suite needs a browser: Playwright's own Chromium on GitHub's runners.
+    preBuildSteps: [{ name: 'Chromium for the end-to-end suite', run: 'npm ci --prefix playwright-runner && npx --prefix playwright-runner playwright install --with-deps chromium' }],
+  },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     // The image tests need a Docker engine and minutes: they run in `npx projen test:images`.
@@ -130,6 +145,34 @@ images.addService(runner, {
     // --init reaps Chromium's child processes; --ipc=host gives Chromium enough shared memory.
     runFlags: ['--init', '--ipc=host', '--memory=2g', '--cpus=2'],
   },
+});
+
+// ---------------------------------------------------------------------------------------------
+// CI on GitHub: every action pinned by SHA (github-actions.lock.json), a reusable build per
+// service with BuildKit and the GitHub Actions cache, Trivy scans that fail on HIGH/CRITICAL and
+// on any secret, SARIF to code scanning, push to Amazon ECR through OIDC.
+// ---------------------------------------------------------------------------------------------
+const pins = new ActionPins(project);
+// projen's build workflow, least privilege: read-only, bounded in time.
+const buildWorkflow = project.github!.tryFindWorkflow('build')!.file!;
+buildWorkflow.addOverride('permissions', {});
+buildWorkflow.addOverride('jobs.build.permissions', { contents: 'read' });
+buildWorkflow.addOverride('jobs.build.timeout-minutes', 30);
+buildWorkflow.addOverride('jobs.build.steps.0.with.persist-credentials', false);
+new TrivyIgnore(project, {
+  // Every exception needs a statement and an expiry date (at most 90 days out); expired ones fail synth.
+  vulnerabilities: [],
+});
+const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' } });
+new ImageCiWorkflow(project, { pins, reusable, images: () => images.manifest(), defaultBranch: 'main', stagingBranch: 'staging' });
+new DependabotConfig(project, {
+  npmDirectories: () => ['/', ...images.services.map((s) => `/${s.manifestEntry(project.outdir).context}`)],
+  dockerDirectories: () => images.services.map((s) => `/${s.manifestEntry(project.outdir).context}`),
+});
+new PinWorkflows(project, { pins });
+project.addTask('sync-pins', {
+  description: 'Copy pins changed in generated files (by Dependabot) back to github-actions.lock.json and base-images.lock.json',
+  exec: 'tsx projenrc/github/sync-pins.ts',
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -381,7 +381,13 @@ ${USAGE}`);
     case "json":
       return JSON.stringify(json, null, 2) + "\n";
     case "github-output": {
-      const text = githubOutput({ tags: refs.join("\n"), labels: labelLines.join("\n"), version: result.version, json: JSON.stringify(json) });
+      const buildArgs = [
+        `VERSION=${result.version}`,
+        `REVISION=${labels["org.opencontainers.image.revision"]}`,
+        `CREATED=${labels["org.opencontainers.image.created"]}`,
+        `SOURCE=${labels["org.opencontainers.image.source"] ?? ""}`
+      ];
+      const text = githubOutput({ "tags": refs.join("\n"), "labels": labelLines.join("\n"), "build-args": buildArgs.join("\n"), "version": result.version, "json": JSON.stringify(json) });
       if (env.GITHUB_OUTPUT) {
         appendFileSync(env.GITHUB_OUTPUT, text);
         return "";

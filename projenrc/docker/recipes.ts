@@ -35,6 +35,8 @@ export interface RecipeContext {
   readonly baseDefault: string;
   /** Runtime user (exists in the base image). */
   readonly user: string;
+  /** Its numeric uid:gid, for USER (lets Kubernetes' runAsNonRoot verify it). */
+  readonly uid: string;
   /** Port the server listens on. */
   readonly port?: number;
   /** Health endpoint path. */
@@ -117,7 +119,7 @@ export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): v
     .copy('/app/node_modules', './node_modules', { from: 'prod-deps' })
     .copy('/app/lib', './lib', { from: 'build' })
     .copy('package.json', './')
-    .user(ctx.user)
+    .user(ctx.uid)
     .expose(ctx.port!)
     .healthcheck({ command: nodeHttpCheck(url), interval: ctx.healthInterval });
   addLabelsAndVersion(runtime, ctx);
@@ -144,7 +146,7 @@ export function nextjsStandaloneRecipe(model: DockerfileModel, ctx: RecipeContex
     .copy('/app/.next/standalone', './', { from: 'builder' })
     .copy('/app/.next/static', './.next/static', { from: 'builder' })
     .copy(`/app/${ctx.startScript}`, './', { from: 'builder' })
-    .user(ctx.user)
+    .user(ctx.uid)
     .expose(ctx.port!)
     .healthcheck({ command: nodeHttpCheck(url), interval: ctx.healthInterval });
   addLabelsAndVersion(runner, ctx);
@@ -168,7 +170,7 @@ export function playwrightRunnerRecipe(model: DockerfileModel, ctx: RecipeContex
     .copy(ctx.entrypointScript!, '/usr/local/bin/playwright-runner')
     .run(`mkdir -p /results && chown ${ctx.user}:${ctx.user} /results && chmod 0755 /usr/local/bin/playwright-runner`)
     .volume('/results')
-    .user(ctx.user)
+    .user(ctx.uid)
     .comment('Healthy while the stack under test answers: a run against a dead stack shows up in `docker ps`.')
     .healthcheck(first
       ? { command: nodeHttpCheck(`process.env.${first.urlEnv}+'${first.healthPath}'`), interval: ctx.healthInterval }

@@ -26,6 +26,8 @@ export interface ServiceImageOptions {
   readonly base?: string;
   /** Runtime user, present in the base image. @default 'node', or 'pwuser' for a runner */
   readonly user?: string;
+  /** Numeric uid:gid of that user in the base image. @default '1000:1000' for node, '1001:1001' for pwuser */
+  readonly uid?: string;
   /** Extra runtime environment variables. @default {} */
   readonly env?: Record<string, string>;
   /** HEALTHCHECK interval. @default '10s' */
@@ -42,6 +44,9 @@ export interface ServiceImageOptions {
     readonly runFlags?: string[];
   };
 }
+
+/** uid:gid of the users of the official Node.js and Playwright images. */
+const KNOWN_UIDS: Record<string, string> = { node: '1000:1000', pwuser: '1001:1001' };
 
 const BYTES = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 } as const;
 
@@ -64,6 +69,7 @@ export interface ImageManifestEntry {
   readonly port?: number;
   readonly healthPath?: string;
   readonly user: string;
+  readonly uid: string;
   readonly sizeBudget: string;
   readonly sizeBudgetBytes: number;
   readonly baseArg: string;
@@ -120,6 +126,7 @@ export class ServiceImage extends Component {
       baseArg: baseImages.get(baseName).buildArg,
       baseDefault: '', // resolved at synth
       user: options.user ?? (runner ? 'pwuser' : 'node'),
+      uid: options.uid ?? KNOWN_UIDS[options.user ?? (runner ? 'pwuser' : 'node')] ?? (() => { throw new Error(`${where}: give the numeric uid of user "${options.user}" (uid option).`); })(),
       port: options.port,
       healthPath: options.healthPath,
       healthInterval: options.healthInterval ?? '10s',
@@ -165,6 +172,7 @@ export class ServiceImage extends Component {
       port: this.options.port,
       healthPath: this.options.healthPath,
       user: this.recipeContext.user,
+      uid: this.recipeContext.uid,
       sizeBudget: this.options.sizeBudget,
       sizeBudgetBytes: this.sizeBudgetBytes,
       baseArg: this.recipeContext.baseArg,

@@ -100,7 +100,12 @@ export function run(argv: string[], env: NodeJS.ProcessEnv, policy: TagPolicyOpt
     case 'labels': return labelLines.join('\n') + '\n';
     case 'json': return JSON.stringify(json, null, 2) + '\n';
     case 'github-output': {
-      const text = githubOutput({ tags: refs.join('\n'), labels: labelLines.join('\n'), version: result.version, json: JSON.stringify(json) });
+      // build-args: what the generated Dockerfiles turn into their OCI labels.
+      const buildArgs = [
+        `VERSION=${result.version}`, `REVISION=${labels['org.opencontainers.image.revision']}`,
+        `CREATED=${labels['org.opencontainers.image.created']}`, `SOURCE=${labels['org.opencontainers.image.source'] ?? ''}`,
+      ];
+      const text = githubOutput({ 'tags': refs.join('\n'), 'labels': labelLines.join('\n'), 'build-args': buildArgs.join('\n'), 'version': result.version, 'json': JSON.stringify(json) });
       if (env.GITHUB_OUTPUT) {
         appendFileSync(env.GITHUB_OUTPUT, text);
         return '';

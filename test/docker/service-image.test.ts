@@ -66,7 +66,7 @@ describe('service images', () => {
     addDefaultServices(m);
     const df = synth(m.root)['api/Dockerfile'] as string;
     const runtime = df.slice(df.indexOf('AS runtime'));
-    expect(runtime).toContain('USER node');
+    expect(runtime).toContain('USER 1000:1000');
     expect(runtime).toContain('COPY --from=prod-deps /app/node_modules ./node_modules');
     expect(df).toContain('npm ci --no-audit --no-fund --omit=dev');
     expect(runtime).toMatch(/CMD \["node","lib\/server\.js"\]\n$/);

@@ -1,0 +1,89 @@
+import { Component, Project, YamlFile } from 'projen';
+
+/** One accepted finding: why it does not apply, and until when. */
+export interface TrivyException {
+  /** Vulnerability or secret rule id, e.g. `CVE-2026-12345`. */
+  readonly id: string;
+  /** Why the finding is accepted (not exploitable here, no fix yet, ...): shown in every scan that skips it. */
+  readonly statement: string;
+  /** Last day the exception holds (`YYYY-MM-DD`); after it the scan fails again. */
+  readonly expiresOn: string;
+  /** Limit the exception to packages (purls) or paths. @default every occurrence */
+  readonly purls?: string[];
+  readonly paths?: string[];
+}
+
+/** Options of {@link TrivyIgnore}. */
+export interface TrivyIgnoreOptions {
+  /** Accepted findings. @default [] */
+  readonly vulnerabilities?: TrivyException[];
+  /** Accepted secret findings (should stay empty: rotate a leaked secret instead). @default [] */
+  readonly secrets?: TrivyException[];
+  /** Longest allowed life of an exception, in days. @default 90 */
+  readonly maxDays?: number;
+  /** Today, for tests. @default the current date */
+  readonly today?: Date;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * `.trivyignore.yaml`, generated from `.projenrc.ts`: every accepted finding carries a statement
+ * and an expiry date. Synth fails on an expired entry, one without a statement, or one that lasts
+ * longer than `maxDays`; Trivy itself stops honouring an entry after its `expired_at`, so an
+ * expired exception also fails the build.
+ */
+export class TrivyIgnore extends Component {
+  public readonly path = '.trivyignore.yaml';
+  private readonly vulnerabilities: TrivyException[];
+  private readonly secrets: TrivyException[];
+  private readonly maxDays: number;
+  private readonly today: Date;
+
+  constructor(project: Project, options: TrivyIgnoreOptions = {}) {
+    super(project);
+    this.vulnerabilities = [...(options.vulnerabilities ?? [])];
+    this.secrets = [...(options.secrets ?? [])];
+    this.maxDays = options.maxDays ?? 90;
+    this.today = options.today ?? new Date();
+    new YamlFile(project, this.path, {
+      obj: {
+        vulnerabilities: () => this.render(this.vulnerabilities),
+        secrets: () => this.render(this.secrets),
+      },
+      marker: true,
+    });
+  }
+
+  /** Accepts a vulnerability until its expiry date. */
+  public addVulnerability(exception: TrivyException): this {
+    this.vulnerabilities.push(exception);
+    return this;
+  }
+
+  private render(list: TrivyException[]) {
+    return list.map((e) => {
+      const where = `${this.path}: exception ${e.id || '(no id)'}`;
+      if (!e.id?.trim()) throw new Error(`${this.path}: an exception has no id.`);
+      if (!e.statement || e.statement.trim().length < 10) throw new Error(`${where} needs a statement saying why the finding is accepted.`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(e.expiresOn) || Number.isNaN(Date.parse(`${e.expiresOn}T00:00:00Z`))) {
+        throw new Error(`${where}: expiresOn "${e.expiresOn}" is not a date (YYYY-MM-DD).`);
+      }
+      const expires = Date.parse(`${e.expiresOn}T23:59:59Z`);
+      const today = this.today.getTime();
+      if (expires < today) {
+        throw new Error(`${where} expired on ${e.expiresOn}: fix the finding (see docs/vulnerability-remediation.md) or renew the exception with a new statement and date in .projenrc.ts.`);
+      }
+      if (expires - today > this.maxDays * DAY) {
+        throw new Error(`${where} expires on ${e.expiresOn}, more than ${this.maxDays} days from now: choose an earlier date and review it then.`);
+      }
+      return {
+        id: e.id,
+        statement: e.statement,
+        expired_at: e.expiresOn,
+        ...(e.purls?.length ? { purls: e.purls } : {}),
+        ...(e.paths?.length ? { paths: e.paths } : {}),
+      };
+    });
+  }
+}
