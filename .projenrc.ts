@@ -27,7 +27,7 @@ const project = new typescript.TypeScriptProject({
   projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
   typescriptVersion: TOOLCHAIN.typescriptVersion,
   minNodeVersion: TOOLCHAIN.minNodeVersion,
-  devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes],
+  devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'yaml@^2.8.1', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes],
   eslint: false,
   release: false,
   package: false,
@@ -155,7 +155,7 @@ images.addService(runner, {
 const pins = new ActionPins(project);
 // projen's build workflow, least privilege: read-only, bounded in time.
 const buildWorkflow = project.github!.tryFindWorkflow('build')!.file!;
-buildWorkflow.addOverride('permissions', {});
+buildWorkflow.addOverride('permissions', { contents: 'read' });
 buildWorkflow.addOverride('jobs.build.permissions', { contents: 'read' });
 buildWorkflow.addOverride('jobs.build.timeout-minutes', 30);
 buildWorkflow.addOverride('jobs.build.steps.0.with.persist-credentials', false);

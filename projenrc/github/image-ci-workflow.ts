@@ -41,6 +41,7 @@ export class ImageCiWorkflow extends Component {
       `.github/workflows/${name}.yml`, `.github/workflows/${options.reusable.fileName}`,
     ];
     const wf = new github.GithubWorkflow(gh, name, {
+      limitConcurrency: true,
       concurrencyOptions: {
         group: '${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}',
         cancelInProgress: "${{ github.event_name == 'pull_request' }}" as unknown as boolean,
@@ -58,7 +59,7 @@ export class ImageCiWorkflow extends Component {
         },
       },
     });
-    wf.file?.addOverride('permissions', {});
+    wf.file?.addOverride('permissions', { contents: 'read' });
 
     // Lazily, so services added after this component still get a job.
     const jobs = () => {

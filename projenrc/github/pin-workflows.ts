@@ -35,7 +35,7 @@ export class PinWorkflows extends Component {
 
     const update = new github.GithubWorkflow(gh, 'update-base-images');
     update.on({ schedule: [{ cron: options.schedule ?? '0 5 * * 1' }], workflowDispatch: {} });
-    update.file?.addOverride('permissions', {});
+    update.file?.addOverride('permissions', { contents: 'read' });
     update.addJob('update', {
       name: 'refresh base-image digests',
       runsOn,
@@ -64,7 +64,7 @@ export class PinWorkflows extends Component {
 
     const sync = new github.GithubWorkflow(gh, 'dependabot-sync');
     sync.on({ pullRequest: {} });
-    sync.file?.addOverride('permissions', {});
+    sync.file?.addOverride('permissions', { contents: 'read' });
     sync.addJob('sync', {
       name: 'move Dependabot pins to their sources',
       if: "github.event.pull_request.user.login == 'dependabot[bot]'",

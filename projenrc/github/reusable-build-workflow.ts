@@ -74,7 +74,7 @@ export class ReusableBuildWorkflow extends Component {
         },
       },
     });
-    wf.file?.addOverride('permissions', {});
+    wf.file?.addOverride('permissions', { contents: 'read' });
 
     // Untrusted values reach scripts through env, never through ${{ }} inside run:.
     const tagEnv = {

@@ -1,0 +1,93 @@
+/**
+ * Rules every generated workflow must follow, as pure functions over a parsed workflow: each
+ * returns the violations it finds (empty when the workflow is fine). The tests run them over the
+ * generated workflows and over copies broken on purpose, so each rule is shown to catch its case.
+ */
+
+export interface Violation {
+  readonly rule: string;
+  readonly where: string;
+  readonly message: string;
+}
+
+type Obj = Record<string, any>;
+type Workflow = Obj;
+
+const UNTRUSTED = /\$\{\{[^}]*\b(github\.event\.|github\.head_ref|inputs\.|github\.event_name\b.*\}\}.*\$\{\{)/;
+
+function jobs(wf: Workflow): [string, Obj][] {
+  return Object.entries((wf.jobs ?? {}) as Obj);
+}
+
+function steps(wf: Workflow): [string, Obj][] {
+  return jobs(wf).flatMap(([id, job]) => ((job.steps ?? []) as Obj[]).map((s, i): [string, Obj] => [`jobs.${id}.steps[${i}]${s.name ? ` (${s.name})` : ''}`, s]));
+}
+
+/** Every third-party action and reusable workflow from another repository is pinned by a full commit SHA. */
+export function actionsPinnedBySha(wf: Workflow): Violation[] {
+  const refs: [string, string][] = [
+    ...steps(wf).filter(([, s]) => typeof s.uses === 'string').map(([w, s]): [string, string] => [w, s.uses]),
+    ...jobs(wf).filter(([, j]) => typeof j.uses === 'string').map(([id, j]): [string, string] => [`jobs.${id}`, j.uses]),
+  ];
+  return refs
+    .filter(([, uses]) => !uses.startsWith('./') && !uses.startsWith('docker://') && !/@[0-9a-f]{40}$/.test(uses))
+    .map(([where, uses]) => ({ rule: 'pinned-actions', where, message: `${uses} is not pinned by a full commit SHA` }));
+}
+
+/** The workflow grants nothing by default, and every job says what it needs. */
+export function leastPrivilege(wf: Workflow): Violation[] {
+  const out: Violation[] = [];
+  const top = wf.permissions;
+  const readOnly = top === 'read-all' || (top && typeof top === 'object' && Object.values(top).every((v) => v === 'read' || v === 'none'));
+  if (top === undefined || !(readOnly || (typeof top === 'object' && Object.keys(top).length === 0))) {
+    out.push({ rule: 'permissions', where: 'permissions', message: 'top-level permissions must be {} or read-only' });
+  }
+  for (const [id, job] of jobs(wf)) {
+    if (job.permissions === undefined) out.push({ rule: 'permissions', where: `jobs.${id}`, message: 'the job has no permissions block' });
+    if (job.permissions === 'write-all') out.push({ rule: 'permissions', where: `jobs.${id}`, message: 'write-all is never needed' });
+  }
+  return out;
+}
+
+/** Every job that runs steps is bounded in time. */
+export function timeouts(wf: Workflow): Violation[] {
+  return jobs(wf)
+    .filter(([, j]) => Array.isArray(j.steps) && typeof j['timeout-minutes'] !== 'number')
+    .map(([id]) => ({ rule: 'timeout', where: `jobs.${id}`, message: 'the job has no timeout-minutes' }));
+}
+
+/** No untrusted context (event payload, head ref, inputs) is interpolated into a script; pass it through env. */
+export function noUntrustedInterpolation(wf: Workflow): Violation[] {
+  return steps(wf)
+    .filter(([, s]) => typeof s.run === 'string' && /\$\{\{/.test(s.run) && UNTRUSTED.test(s.run))
+    .map(([where]) => ({ rule: 'untrusted-context', where, message: 'run: interpolates untrusted context; pass it through env: instead' }));
+}
+
+/** Every Trivy scan fails the job on a finding. */
+export function scansFail(wf: Workflow): Violation[] {
+  return steps(wf)
+    .filter(([, s]) => typeof s.uses === 'string' && s.uses.startsWith('aquasecurity/trivy-action@'))
+    .filter(([, s]) => String(s.with?.['exit-code']) !== '1')
+    .map(([where]) => ({ rule: 'scan-exit-code', where, message: 'a Trivy scan without exit-code: 1 never fails the build' }));
+}
+
+/** SARIF uploads run even after a failed scan, each with its own category. */
+export function sarifUploads(wf: Workflow): Violation[] {
+  const out: Violation[] = [];
+  const seen = new Map<string, string>();
+  for (const [where, s] of steps(wf)) {
+    if (typeof s.uses !== 'string' || !s.uses.startsWith('github/codeql-action/upload-sarif@')) continue;
+    if (!/\balways\(\)/.test(String(s.if ?? ''))) out.push({ rule: 'sarif-always', where, message: 'upload-sarif must run with if: always()' });
+    const category = s.with?.category;
+    if (!category) out.push({ rule: 'sarif-category', where, message: 'upload-sarif needs a category' });
+    else if (seen.has(category)) out.push({ rule: 'sarif-category', where, message: `category "${category}" is also used by ${seen.get(category)}` });
+    else seen.set(category, where);
+  }
+  return out;
+}
+
+export const RULES = [actionsPinnedBySha, leastPrivilege, timeouts, noUntrustedInterpolation, scansFail, sarifUploads];
+
+export function checkWorkflow(wf: Workflow): Violation[] {
+  return RULES.flatMap((rule) => rule(wf));
+}
