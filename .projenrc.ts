@@ -49,6 +49,7 @@ const project = new typescript.TypeScriptProject({
     jestConfig: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/'] },
   },
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
+  gitignore: ['/.tools/'],
 });
 // The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
 project.compileTask.reset('tsc -p projenrc/tsconfig.json');

