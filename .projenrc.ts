@@ -13,6 +13,9 @@ import { ImageCiWorkflow } from './projenrc/github/image-ci-workflow';
 import { PinWorkflows } from './projenrc/github/pin-workflows';
 import { ReusableBuildWorkflow } from './projenrc/github/reusable-build-workflow';
 import { TrivyIgnore } from './projenrc/github/trivy-ignore';
+import { BuildGuide } from './projenrc/docs/build-guide';
+import { Contributing } from './projenrc/docs/contributing';
+import { RemediationGuide } from './projenrc/docs/remediation-guide';
 
 // ---------------------------------------------------------------------------------------------
 // The root project: our projen components (projenrc/), their tests (test/) and the tooling that
@@ -60,7 +63,7 @@ project.tryFindObjectFile('projenrc/tsconfig.json')?.addOverride('include', ['**
 // deploys, production-vX.Y.Z on release tags, pr-N on pull requests. One script, used by
 // `npx projen build:docker` and by the workflows alike.
 // ---------------------------------------------------------------------------------------------
-new ImageTagScript(project, { defaultBranch: 'main', stagingBranch: 'staging' });
+const imageTags = new ImageTagScript(project, { defaultBranch: 'main', stagingBranch: 'staging' });
 
 // ---------------------------------------------------------------------------------------------
 // api: the Fastify service that serves test runs.
@@ -160,7 +163,7 @@ buildWorkflow.addOverride('permissions', { contents: 'read' });
 buildWorkflow.addOverride('jobs.build.permissions', { contents: 'read' });
 buildWorkflow.addOverride('jobs.build.timeout-minutes', 30);
 buildWorkflow.addOverride('jobs.build.steps.0.with.persist-credentials', false);
-new TrivyIgnore(project, {
+const trivyIgnore = new TrivyIgnore(project, {
   // Every exception needs a statement and an expiry date (at most 90 days out); expired ones fail synth.
   vulnerabilities: [],
 });
@@ -175,6 +178,14 @@ project.addTask('sync-pins', {
   description: 'Copy pins changed in generated files (by Dependabot) back to github-actions.lock.json and base-images.lock.json',
   exec: 'tsx projenrc/github/sync-pins.ts',
 });
+
+// ---------------------------------------------------------------------------------------------
+// Docs rendered from the same configuration: build guide, CONTRIBUTING, remediation.
+// ---------------------------------------------------------------------------------------------
+const facts = { images, tags: imageTags, reusable, trivyIgnore };
+new BuildGuide(project, facts);
+new Contributing(project, facts);
+new RemediationGuide(project, facts);
 
 // ---------------------------------------------------------------------------------------------
 // Root tasks cover every service: projen does not run subproject tasks on its own.

@@ -39,3 +39,8 @@ export function addDefaultServices(m: ReturnType<typeof monorepo>) {
 export function synth(project: Project): Record<string, any> {
   return Testing.synth(project);
 }
+
+/** A fresh temporary folder for a test project (never the working directory, even under /tmp). */
+export function tempOutdir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'projen-test-'));
+}

@@ -34,6 +34,16 @@ export interface ReusableBuildWorkflowOptions {
 export class ReusableBuildWorkflow extends Component {
   public readonly fileName: string;
   public readonly workflow: github.GithubWorkflow;
+  /** Where images are pushed. */
+  public readonly registry: RegistryOptions;
+  /** Build time over which a service is flagged, in minutes. */
+  public readonly buildBudgetMinutes: number;
+  /** Vulnerability severities that fail the build. */
+  public readonly severities = ['HIGH', 'CRITICAL'];
+  /** The Trivy ignore file the scans read. */
+  public readonly trivyIgnoreFile: string;
+  /** Trivy database repositories, in order. */
+  public readonly trivyDbRepositories: string[];
   /** What the push job needs (registry login); callers must grant it. */
   public readonly pushPermissions: github.workflows.JobPermissions;
 
@@ -46,10 +56,14 @@ export class ReusableBuildWorkflow extends Component {
     const pins = options.pins;
     const uses = (a: string) => pins.uses(a);
     const runsOn = [options.runsOn ?? 'ubuntu-24.04'];
-    const budget = (options.buildBudgetMinutes ?? 5) * 60;
+    this.registry = options.registry;
+    this.buildBudgetMinutes = options.buildBudgetMinutes ?? 5;
+    const budget = this.buildBudgetMinutes * 60;
     const ignoreFile = options.trivyIgnoreFile ?? '.trivyignore.yaml';
+    this.trivyIgnoreFile = ignoreFile;
+    this.trivyDbRepositories = options.trivyDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
     const trivyEnv = {
-      TRIVY_DB_REPOSITORY: (options.trivyDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2']).join(','),
+      TRIVY_DB_REPOSITORY: this.trivyDbRepositories.join(','),
       TRIVY_JAVA_DB_REPOSITORY: (options.trivyJavaDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1']).join(','),
       TRIVY_IGNOREFILE: ignoreFile,
     };
@@ -153,7 +167,7 @@ export class ReusableBuildWorkflow extends Component {
             '{ echo "### $SERVICE"; echo "| service | build | time | budget |"; echo "|---|---|---|---|"; echo "| $SERVICE | $OUTCOME | ${seconds}s | $flag |"; } >> "$GITHUB_STEP_SUMMARY"',
           ].join('\n'),
         },
-        scan('vuln', { scanners: 'vuln', severity: 'HIGH,CRITICAL' }),
+        scan('vuln', { scanners: 'vuln', severity: this.severities.join(',') }),
         scan('secret', { 'scanners': 'secret', 'skip-setup-trivy': 'true' }),
         {
           name: 'Scan reports: SARIF for code scanning, tables for the job summary',

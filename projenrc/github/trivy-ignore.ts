@@ -37,7 +37,8 @@ export class TrivyIgnore extends Component {
   public readonly path = '.trivyignore.yaml';
   private readonly vulnerabilities: TrivyException[];
   private readonly secrets: TrivyException[];
-  private readonly maxDays: number;
+  /** Longest allowed life of an exception, in days. */
+  public readonly maxDays: number;
   private readonly today: Date;
 
   constructor(project: Project, options: TrivyIgnoreOptions = {}) {

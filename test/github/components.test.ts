@@ -1,3 +1,4 @@
+import { tempOutdir } from '../fixtures';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -47,7 +48,7 @@ describe('TrivyIgnore', () => {
   const entry = { id: 'CVE-2026-0001', statement: 'Only reachable through a CLI flag the image never passes.', expiresOn: '2026-12-31', purls: ['pkg:npm/foo@1.0.0'] };
 
   test('renders every exception with its statement and expiry date', () => {
-    const project = new Project({ name: 'p' });
+    const project = new Project({ name: 'p', outdir: tempOutdir() });
     new TrivyIgnore(project, { vulnerabilities: [entry], today });
     const out = Testing.synth(project)['.trivyignore.yaml'] as string;
     expect(out).toContain('- id: CVE-2026-0001\n    statement: Only reachable through a CLI flag the image never passes.\n    expired_at: 2026-12-31\n    purls:\n      - pkg:npm/foo@1.0.0');
@@ -59,16 +60,16 @@ describe('TrivyIgnore', () => {
     [{ ...entry, expiresOn: '2027-06-01' }, 'more than 90 days from now'],
     [{ ...entry, expiresOn: 'soon' }, 'expiresOn "soon" is not a date'],
   ])('fails synth for %j', (bad, message) => {
-    const project = new Project({ name: 'p' });
+    const project = new Project({ name: 'p', outdir: tempOutdir() });
     new TrivyIgnore(project, { vulnerabilities: [bad], today });
     expect(() => Testing.synth(project)).toThrow(message);
   });
 
   test('an exception still valid today passes, and fails once its day is past', () => {
-    const ok = new Project({ name: 'p' });
+    const ok = new Project({ name: 'p', outdir: tempOutdir() });
     new TrivyIgnore(ok, { vulnerabilities: [entry], today: new Date('2026-12-31T20:00:00Z') });
     expect(() => Testing.synth(ok)).not.toThrow();
-    const late = new Project({ name: 'p' });
+    const late = new Project({ name: 'p', outdir: tempOutdir() });
     new TrivyIgnore(late, { vulnerabilities: [entry], today: new Date('2027-01-01T00:00:01Z') });
     expect(() => Testing.synth(late)).toThrow(/expired on 2026-12-31/);
   });

@@ -1,3 +1,4 @@
+import { tempOutdir } from '../fixtures';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Project, Testing } from 'projen';
@@ -26,7 +27,7 @@ describe('ImageTagScript component', () => {
   });
 
   test('the script is generated, read-only and starts with a shebang and the marker', () => {
-    const project = new Project({ name: 'p' });
+    const project = new Project({ name: 'p', outdir: tempOutdir() });
     new ImageTagScript(project);
     const out = Testing.synth(project);
     const text = out['scripts/image-tags.mjs'] as string;
@@ -36,7 +37,7 @@ describe('ImageTagScript component', () => {
   });
 
   test('a bad policy fails synth with the option named', () => {
-    expect(() => new ImageTagScript(new Project({ name: 'p' }), { shaLength: 5 })).toThrow('Invalid shaLength 5: expected an integer from 7 to 40.');
-    expect(() => new ImageTagScript(new Project({ name: 'p' }), { defaultBranch: 'my branch' })).toThrow('ImageTagScript: defaultBranch "my branch" is not a branch name.');
+    expect(() => new ImageTagScript(new Project({ name: 'p', outdir: tempOutdir() }), { shaLength: 5 })).toThrow('Invalid shaLength 5: expected an integer from 7 to 40.');
+    expect(() => new ImageTagScript(new Project({ name: 'p', outdir: tempOutdir() }), { defaultBranch: 'my branch' })).toThrow('ImageTagScript: defaultBranch "my branch" is not a branch name.');
   });
 });

@@ -1,0 +1,195 @@
+import { Component, Project } from 'projen';
+import type { DockerImages } from '../docker/docker-images';
+import type { ImageTagScript } from '../image-tag-script';
+import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
+import type { TrivyIgnore } from '../github/trivy-ignore';
+import { MarkdownFile, table } from './markdown-file';
+import { tagExampleRows } from './tag-examples';
+
+/** The configuration the docs describe: the same objects that render the Dockerfiles and workflows. */
+export interface DocsFacts {
+  readonly images: DockerImages;
+  readonly tags: ImageTagScript;
+  readonly reusable: ReusableBuildWorkflow;
+  readonly trivyIgnore: TrivyIgnore;
+}
+
+/** Options of {@link BuildGuide}. */
+export interface BuildGuideOptions extends DocsFacts {
+  /** Where the guide is written. @default 'docs/docker-build-guide.md' */
+  readonly path?: string;
+}
+
+const mb = (bytes: number) => (bytes >= 1e9 ? `${bytes / 1e9} GB` : `${bytes / 1e6} MB`);
+
+/**
+ * `docs/docker-build-guide.md`: services, local builds, CI, tags, the test-runner image and
+ * troubleshooting, with every fact (bases, pins, ports, budgets, tags, commands) rendered from
+ * the configuration in `.projenrc.ts`.
+ */
+export class BuildGuide extends Component {
+  public readonly file: MarkdownFile;
+
+  constructor(project: Project, options: BuildGuideOptions) {
+    super(project);
+    this.file = new MarkdownFile(project, options.path ?? 'docs/docker-build-guide.md', () => render(options));
+  }
+}
+
+function render(f: DocsFacts): string[] {
+  const images = f.images.manifest();
+  const policy = f.tags.policy;
+  const runner = images.find((i) => i.runFlags);
+  const baseArgs = [...new Map(images.map((i) => [i.baseArg, i.baseImage])).entries()];
+  const registry = f.reusable.registry;
+  const first = images[0];
+  return [
+    '# Docker build guide',
+    '',
+    'How the QUALISYS images are built, tagged, scanned and shipped. Everything here is generated from `.projenrc.ts` together with the Dockerfiles and workflows it describes, so it cannot drift from them: to change a fact, change `.projenrc.ts` (or a component in `projenrc/`) and run `npx projen`.',
+    '',
+    '## Services',
+    '',
+    table(
+      ['service', 'image', 'kind', 'base image (build argument)', 'port', 'health endpoint', 'user (uid:gid)', 'size budget'],
+      images.map((i) => [
+        i.service, `\`${i.image}\``, i.kind,
+        `\`${i.baseImage}\` (\`${i.baseArg}\`)${i.basePinned ? '' : ' **not pinned yet**: run `npx projen update-base-images`'}`,
+        i.port ? String(i.port) : '-', i.healthPath ? `\`${i.healthPath}\`` : '-', `${i.user} (${i.uid})`, mb(i.sizeBudgetBytes),
+      ]),
+    ),
+    '',
+    'Each service folder is its own build context, with its own `package-lock.json`, a generated `Dockerfile` and a generated `.dockerignore` (an allow-list: only what the build needs gets in, and secrets, `.env*`, keys, logs, coverage, `.git` and `node_modules` stay out at any depth).',
+    '',
+    '## Building locally',
+    '',
+    'On a fresh machine (Node.js 20 or later, npm, and a Docker engine with BuildKit):',
+    '',
+    '```bash',
+    'npm ci && npx projen build:docker   # synthesize, then build every image',
+    'npm ci && npx projen test:all       # every test, images included',
+    '```',
+    '',
+    'Build some services only, or without the layer cache:',
+    '',
+    '```bash',
+    `npx projen build:docker -- ${first?.service ?? 'api'}`,
+    `npx projen build:docker -- --no-cache ${images.map((i) => i.service).slice(0, 2).join(' ')}`,
+    'npx projen build:docker -- --json build.json   # results as JSON too',
+    '```',
+    '',
+    '`build:docker` streams BuildKit\'s progress with a `[service]` prefix, tags each image with the tags of the [tagging strategy](#tagging-strategy) plus a local `:dev` alias, and ends with a table: image, tags, size, size above the base, build time and the budget verdict. It exits 1 when a build fails or an image is over its budget, 2 on a wrong argument, 3 when no Docker engine answers.',
+    '',
+    'The environment adjusts a build without editing anything:',
+    '',
+    table(['variable', 'effect', 'default'], [
+      ...baseArgs.map(([arg, ref]) => [`\`${arg}\``, 'base image of the images built on it (a mirror, or a local stand-in)', `\`${ref}\``]),
+      ['`DOCKER_NETWORK`', 'network of the build steps (`docker build --network`)', 'the engine\'s default'],
+      ['`DOCKER_BUILD_ARGS`', 'extra `docker build` arguments, split on spaces (e.g. `--pull`)', 'none'],
+      ['`IMAGE_REGISTRY`', 'prefix the tags with a registry host', 'none'],
+      ['`SOURCE_DATE_EPOCH`', 'fix the clock of the tags and the `created` label', 'now'],
+    ]),
+    '',
+    'The same Dockerfiles build with plain Docker; the base image and the labels are build arguments:',
+    '',
+    '```bash',
+    ...images.slice(0, 1).map((i) => `docker build -f ${i.dockerfile} -t ${i.image}:dev --build-arg ${i.baseArg}=${i.baseImage.split('@')[0]} --build-arg VERSION=dev ${i.context}`),
+    '```',
+    '',
+    '### Base images',
+    '',
+    `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). The Playwright image always has the tag of the \`@playwright/test\` version installed in \`playwright-runner/package-lock.json\`: the component derives it at synth time, so upgrading Playwright moves the base image with it.`,
+    '',
+    '### What every image follows',
+    '',
+    '- Multi-stage: dependencies (`npm ci` under a BuildKit cache mount), build, production dependencies, runtime. Only the runtime stage ships.',
+    '- No devDependencies, tests, `.env` files, keys or package managers (npm, corepack) in the runtime stage.',
+    '- A non-root user, given by numeric uid so that Kubernetes\' `runAsNonRoot` can check it; the application files are owned by root and read-only to it.',
+    '- A `HEALTHCHECK` that needs no curl or wget (Node\'s `fetch`), exec-form `CMD`/`ENTRYPOINT`, and a clean exit (code 0) on `SIGTERM` after in-flight requests finish. The images also run with `--read-only` (mount a tmpfs on `/tmp`).',
+    '- OCI labels (`title`, `version`, `revision`, `created`, `source`) from build arguments set by the tag script.',
+    '- No `# syntax=` line and no Dockerfile feature newer than Docker 20.10\'s BuildKit: they build on old engines and on GitHub alike.',
+    '',
+    '## How CI builds, caches, scans and pushes',
+    '',
+    table(['workflow', 'when', 'what'], [
+      ['`.github/workflows/images.yml`', 'pull requests; pushes to `' + (policy.defaultBranch ?? 'main') + '` and `' + (policy.stagingBranch ?? 'staging') + '`; release tags `vX.Y.Z`; manual dispatch', 'runs `reusable-build.yml` for each service whose files changed (every service on a release or a dispatch); cancels superseded pull-request runs'],
+      ['`.github/workflows/reusable-build.yml`', 'called by `images.yml`', 'build, scan, upload SARIF, push'],
+      ['`.github/workflows/build.yml`', 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from `.projenrc.ts`'],
+      ['`.github/workflows/update-base-images.yml`', 'weekly, or by hand', 'resolves new base-image digests and opens a pull request'],
+      ['`.github/workflows/dependabot-sync.yml`', 'Dependabot pull requests', 'moves pins Dependabot changed back to their sources and regenerates'],
+    ]),
+    '',
+    'In `reusable-build.yml`, for one service:',
+    '',
+    `1. **Build**: \`docker/setup-buildx-action\` and \`docker/build-push-action\` with BuildKit and the GitHub Actions layer cache (\`type=gha\`, \`scope=<service>\`, \`mode=max\`), tags and labels from \`scripts/image-tags.mjs\` (the same logic as local builds). The image is loaded into the runner's engine, not pushed. The job summary shows the build time and flags any build over ${f.reusable.buildBudgetMinutes} minutes.`,
+    `2. **Scan**: Trivy scans the loaded image for ${f.reusable.severities.join(' and ')} vulnerabilities and for secrets; either finding fails the job (\`exit-code: 1\`). Accepted findings live in \`${f.reusable.trivyIgnoreFile}\`, generated from \`.projenrc.ts\`, each with a statement and an expiry date. Trivy's database is cached between runs and fetched from ${f.reusable.trivyDbRepositories.map((r) => `\`${r}\``).join(', then ')}. Both reports appear as tables in the job summary.`,
+    '3. **SARIF**: a separate job with `security-events: write` uploads each report to code scanning (Security tab) with its own category, `trivy-vulnerabilities-<service>` and `trivy-secrets-<service>`, even when a scan failed.',
+    `4. **Push**: only after both scans passed, never from a pull request. ${registry.kind === 'ecr'
+      ? `To Amazon ECR, through GitHub's OIDC: the job assumes the IAM role in the repository variable \`${registry.roleArnVariable ?? 'AWS_ROLE_ARN'}\`, in the region of \`${registry.regionVariable ?? 'AWS_REGION'}\`; no long-lived keys are stored.`
+      : 'To GHCR with the job\'s own token (`packages: write`).'} The push rebuilds from the layer cache of the scanned build and attaches provenance (\`mode=max\`) and an SBOM.`,
+    '',
+    'Every third-party action is pinned by full commit SHA, with its version in a comment, from `github-actions.lock.json`. Workflows grant nothing at the top level but `contents: read`; each job asks only for what it uses.',
+    '',
+    '## Tagging strategy',
+    '',
+    'Tags come from `scripts/image-tags.mjs` (`npx projen image-tags -- --image NAME`), generated from `projenrc/image-tags/`, in CI and locally alike:',
+    '',
+    `- every build: the ${policy.shaLength ?? 7}-character commit SHA, and \`<branch>-YYYYMMDD-HHMMSS\` (UTC);`,
+    `- \`latest\`: clean builds of \`${policy.defaultBranch ?? 'main'}\` only; never pull requests, tags or other branches;`,
+    `- \`staging-YYYYMMDD\`: pushes to \`${policy.stagingBranch ?? 'staging'}\`, or a dispatch with environment \`staging\`;`,
+    '- `production-vX.Y.Z`: release tags `vX.Y.Z` (strict SemVer). A pre-release tag `vX.Y.Z-rc.N` gets its own version tag and never `production-*`;',
+    '- pull requests: `pr-<number>`;',
+    '- local builds with uncommitted changes: `-dirty` on the SHA and the branch tag, and no `latest`, `staging-*` or `production-*`.',
+    '',
+    'Branch names are made valid tags as docker/metadata-action does: lowercase, accents dropped, every run of characters outside `[a-z0-9_.-]` becomes one `-`, no leading `.` or `-`, and a name with nothing left becomes `ref`. A tag never exceeds 128 characters: the branch part is cut, the timestamp kept.',
+    '',
+    `Examples, computed by the tag logic for commit \`${'a1b2c3d'}…\` at 2026-01-23 14:30:22 UTC:`,
+    '',
+    table(['build', 'tags'], tagExampleRows(policy)),
+    '',
+    ...(runner ? [
+      `## Running the ${runner.service} image`,
+      '',
+      `The image runs the Playwright suite once against a running stack and exits with the suite's exit code (3 when a target never became healthy). Recommended flags: ${(runner.runFlags ?? []).map((x) => `\`${x}\``).join(' ')}: \`--init\` reaps the browser's child processes, \`--ipc=host\` gives Chromium the shared memory it needs (or use \`--shm-size=1g\`), and the memory and CPU limits keep a run from starving the stack under test.`,
+      '',
+      '```bash',
+      `docker run --rm ${(runner.runFlags ?? []).join(' ')} --network host \\`,
+      '  -e BASE_URL=http://127.0.0.1:3001 -e API_URL=http://127.0.0.1:3000 \\',
+      `  -v "$PWD/results:/results" ${runner.image}:dev`,
+      '',
+      `# or, with the same flags: BASE_URL=... API_URL=... npx projen docker:run:${runner.service}`,
+      '```',
+      '',
+      table(['variable', 'meaning', 'default'], [
+        ['`BASE_URL`, `API_URL`', 'web and api under test (the runner waits for their health endpoints)', 'required'],
+        ['`UNAVAILABLE_BASE_URL`', 'a web whose api is down, for the "API unavailable" test', 'unset (test skipped)'],
+        ['`PW_PROJECT`', 'browser: chromium, firefox or webkit', 'chromium'],
+        ['`PW_WORKERS`', 'parallel workers', '2'],
+        ['`PW_TIMEOUT_MS`, `PW_RETRIES`', 'per-test timeout and retries', '30000, 1 in the image'],
+        ['`WAIT_TIMEOUT`', 'seconds to wait for the targets', '60'],
+        ['`RESULTS_DIR`', 'junit.xml and html report (a volume)', '/results'],
+      ]),
+      '',
+    ] : []),
+    '## Troubleshooting',
+    '',
+    table(['you see', 'why', 'what to do'], [
+      ['`build:docker: No Docker engine is reachable`', 'the Docker daemon is not running, or `DOCKER_HOST` points elsewhere', 'start Docker (Docker Desktop, or `sudo systemctl start docker`) and run again'],
+      ['`failed to solve with frontend gateway.v0`', 'a `# syntax=` line made BuildKit fetch a frontend it cannot reach', 'the generated Dockerfiles have none; do not add one (edit `.projenrc.ts`, never the Dockerfile)'],
+      ['`failed to resolve source metadata for docker.io/library/node...`', 'the build cannot reach the registry of the base image', `pull through a mirror: \`${baseArgs[0]?.[0] ?? 'NODE_IMAGE'}=<mirror>/node:<tag> npx projen build:docker\``],
+      ['`npm ci` fails in the deps stage with `ETIMEDOUT` or `EAI_AGAIN`', 'the build steps have no network (some engines have no bridge network)', '`DOCKER_NETWORK=host npx projen build:docker`'],
+      ['`npm ci can only install packages when your package.json and package-lock.json are in sync`', 'a dependency changed in `.projenrc.ts` without a new lockfile', 'run `npx projen` (it installs and updates the lockfile), commit both'],
+      ['`OVER` in the budget column, exit code 1', 'the image outgrew its size budget', 'look at the layers (`docker history <image>`); keep build output and dev dependencies out of the runtime stage; raise `sizeBudget` in `.projenrc.ts` only with a reason'],
+      ['`... is not pinned by digest in base-images.lock.json`', 'a new base image (e.g. after a Playwright upgrade) has no digest yet', '`npx projen update-base-images` where the registry is reachable, commit the lock file'],
+      ['`browserType.launch: Executable doesn\'t exist`', 'Playwright and its browsers disagree', 'build the runner image again: its base is derived from the installed `@playwright/test`; locally, `npx playwright install chromium` or set `CHROMIUM_PATH`'],
+      ['Chromium crashes (`Target closed`, `page crashed`)', 'too little shared memory in the container', 'run with `--ipc=host` or `--shm-size=1g`'],
+      ['`playwright-runner: web is not healthy at ...`, exit code 3', 'the runner cannot reach a target from inside its container', 'use addresses the container can reach (`--network host` with 127.0.0.1, or service names on a shared network)'],
+      ['`EACCES` writing `/results`', 'the mounted folder is not writable by the runner\'s uid', '`chmod a+rwx results` (the run task does it)'],
+      ['`.trivyignore.yaml: exception ... expired`', 'an accepted finding reached its expiry date', 'see [vulnerability remediation](vulnerability-remediation.md)'],
+      ['`ERROR: generated files differ from what .projenrc.ts produces`', 'a generated file was edited by hand, or `npx projen` was not run', 'run `npx projen` and commit the result'],
+      ['Trivy fails with `TOOMANYREQUESTS`', 'the database registry rate-limits', `the workflow already tries ${f.reusable.trivyDbRepositories.length} mirrors in turn; re-run the job`],
+    ]),
+    '',
+    'See also: [README](../README.md), [CONTRIBUTING](../CONTRIBUTING.md), [vulnerability remediation](vulnerability-remediation.md).',
+  ];
+}
