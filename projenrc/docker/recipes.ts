@@ -101,9 +101,29 @@ function depsStage(model: DockerfileModel, ctx: RecipeContext, name: string, com
 /** The package managers of the Node.js base: not needed to run, and a frequent source of CVEs. */
 const REMOVE_PACKAGE_MANAGERS = 'rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /opt/yarn-*';
 
-export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): void {
+const NODE_BASE_COMMENT = 'Official Node.js image, pinned by digest; override to build on a mirror or a local stand-in.';
+
+/** The runtime stage of a Node.js server: no package managers, production env, root-owned files. */
+function serverRuntimeStage(model: DockerfileModel, ctx: RecipeContext, name: string, comment: string, env: Record<string, string>): Stage {
+  return model.addStage(name, { from: `\${${ctx.baseArg}}`, comment })
+    .run(REMOVE_PACKAGE_MANAGERS)
+    .workdir('/app')
+    .env({ NODE_ENV: 'production', ...env, PORT: String(ctx.port), ...ctx.env });
+}
+
+/** Ends a server's runtime stage: non-root user, port, health check, labels, exec-form command. */
+function finishServer(stage: Stage, ctx: RecipeContext, cmdComment: string, cmd: string[]): void {
   const url = `'http://127.0.0.1:'+(process.env.PORT||${ctx.port})+'${ctx.healthPath}'`;
-  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Node.js image, pinned by digest; override to build on a mirror or a local stand-in.');
+  stage
+    .user(ctx.uid)
+    .expose(ctx.port!)
+    .healthcheck({ command: nodeHttpCheck(url), interval: ctx.healthInterval });
+  addLabelsAndVersion(stage, ctx);
+  stage.comment(cmdComment).cmd(cmd);
+}
+
+export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): void {
+  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, NODE_BASE_COMMENT);
   depsStage(model, ctx, 'deps', 'All dependencies, for compiling.', 'all');
   model.addStage('build', { from: `\${${ctx.baseArg}}`, comment: 'Compile TypeScript to lib/.' })
     .workdir('/app')
@@ -112,25 +132,15 @@ export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): v
     .copy('src', './src')
     .run('node_modules/.bin/tsc --build');
   depsStage(model, ctx, 'prod-deps', 'Production dependencies only (no devDependencies), without the test folders they publish.', 'production-pruned');
-  const runtime = model.addStage('runtime', { from: `\${${ctx.baseArg}}`, comment: 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.' })
-    .run(REMOVE_PACKAGE_MANAGERS)
-    .workdir('/app')
-    .env({ NODE_ENV: 'production', PORT: String(ctx.port), HOST: '0.0.0.0', ...ctx.env })
+  const runtime = serverRuntimeStage(model, ctx, 'runtime', 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.', { HOST: '0.0.0.0' })
     .copy('/app/node_modules', './node_modules', { from: 'prod-deps' })
     .copy('/app/lib', './lib', { from: 'build' })
-    .copy('package.json', './')
-    .user(ctx.uid)
-    .expose(ctx.port!)
-    .healthcheck({ command: nodeHttpCheck(url), interval: ctx.healthInterval });
-  addLabelsAndVersion(runtime, ctx);
-  runtime
-    .comment('Exec form: node is PID 1 and gets SIGTERM itself (graceful close). `docker run --init` also reaps zombies.')
-    .cmd(['node', ctx.entrypoint!]);
+    .copy('package.json', './');
+  finishServer(runtime, ctx, 'Exec form: node is PID 1 and gets SIGTERM itself (graceful close). `docker run --init` also reaps zombies.', ['node', ctx.entrypoint!]);
 }
 
 export function nextjsStandaloneRecipe(model: DockerfileModel, ctx: RecipeContext): void {
-  const url = `'http://127.0.0.1:'+(process.env.PORT||${ctx.port})+'${ctx.healthPath}'`;
-  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Node.js image, pinned by digest; override to build on a mirror or a local stand-in.');
+  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, NODE_BASE_COMMENT);
   depsStage(model, ctx, 'deps', 'Dependencies, installed from the lockfile only.', 'all');
   model.addStage('builder', { from: `\${${ctx.baseArg}}`, comment: 'Build the standalone server; Next\'s build cache survives between builds in a cache mount.' })
     .workdir('/app')
@@ -138,21 +148,12 @@ export function nextjsStandaloneRecipe(model: DockerfileModel, ctx: RecipeContex
     .copy('/app/node_modules', './node_modules', { from: 'deps' })
     .copy('.', '.')
     .run('node_modules/.bin/next build', [{ type: 'cache', id: `next-${ctx.service}`, target: '/app/.next/cache' }]);
-  const runner = model.addStage('runner', { from: `\${${ctx.baseArg}}`, comment: 'Only the standalone server, its static assets and public files.' })
-    .run(REMOVE_PACKAGE_MANAGERS)
-    .workdir('/app')
-    .env({ NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: String(ctx.port), HOSTNAME: '0.0.0.0', ...ctx.env })
+  const runner = serverRuntimeStage(model, ctx, 'runner', 'Only the standalone server, its static assets and public files.', { NEXT_TELEMETRY_DISABLED: '1', HOSTNAME: '0.0.0.0' })
     .copy('/app/public', './public', { from: 'builder' })
     .copy('/app/.next/standalone', './', { from: 'builder' })
     .copy('/app/.next/static', './.next/static', { from: 'builder' })
-    .copy(`/app/${ctx.startScript}`, './', { from: 'builder' })
-    .user(ctx.uid)
-    .expose(ctx.port!)
-    .healthcheck({ command: nodeHttpCheck(url), interval: ctx.healthInterval });
-  addLabelsAndVersion(runner, ctx);
-  runner
-    .comment('start.cjs runs the standalone server and exits 0 after draining requests on SIGTERM.')
-    .cmd(['node', ctx.startScript!]);
+    .copy(`/app/${ctx.startScript}`, './', { from: 'builder' });
+  finishServer(runner, ctx, 'start.cjs runs the standalone server and exits 0 after draining requests on SIGTERM.', ['node', ctx.startScript!]);
 }
 
 export function playwrightRunnerRecipe(model: DockerfileModel, ctx: RecipeContext): void {
