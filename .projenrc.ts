@@ -105,7 +105,7 @@ const web = new NodeServiceProject({
 });
 configureNextJsTsconfig(web);
 web.compileTask.reset('next build', { env: { NEXT_TELEMETRY_DISABLED: '1' } });
-web.addTask('start', { description: 'Start the standalone server', exec: 'node .next/standalone/server.js' });
+web.addTask('start', { description: 'Start the standalone server (as the image does)', exec: 'node start.cjs .next/standalone/server.js' });
 web.useNodeTestRunner();
 
 // ---------------------------------------------------------------------------------------------
@@ -122,6 +122,9 @@ const runner = new NodeServiceProject({
   compilerOptions: { noEmit: true, lib: ['es2022', 'dom'] },
 });
 runner.compileTask.reset('tsc --noEmit');
+// Type-check the suite and its config too, not only src/.
+runner.tsconfig?.file.addDeletionOverride('compilerOptions.rootDir');
+runner.tsconfig?.file.addOverride('include', ['src/**/*.ts', 'tests/**/*.ts', 'playwright.config.ts']);
 runner.addTask('e2e', {
   description: 'Run the suite against BASE_URL and API_URL',
   exec: 'playwright test',

@@ -153,3 +153,20 @@ export function secretlint(dir: string): string[] {
   rmSync(path.dirname(report), { recursive: true, force: true });
   return findings;
 }
+
+/**
+ * Trivy's secret scanner (the one CI runs on GitHub), offline: over an image in the local engine,
+ * or over a folder. Returns the findings as `target: rule`.
+ */
+export function trivySecrets(target: { image: string } | { dir: string }): string[] {
+  const args = 'image' in target
+    ? ['image', '--image-src', 'docker', target.image]
+    : ['fs', target.dir];
+  const r = spawnSync('trivy', [...args, '--scanners', 'secret', '--format', 'json', '--quiet', '--skip-db-update', '--skip-java-db-update', '--offline-scan'], {
+    encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, TRIVY_NO_PROGRESS: 'true' },
+  });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('trivy is not installed: tools/setup-test-env.sh installs it (go install github.com/aquasecurity/trivy/cmd/trivy).');
+  if (r.status !== 0) throw new Error(`trivy failed (${r.status}): ${r.stderr}`);
+  const report = JSON.parse(r.stdout) as { Results?: { Target: string; Secrets?: { RuleID: string }[] }[] };
+  return (report.Results ?? []).flatMap((res) => (res.Secrets ?? []).map((sec) => `${res.Target}: ${sec.RuleID}`));
+}

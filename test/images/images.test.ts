@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { buildImage, BuildResult, loadManifest, selectServices } from '../../projenrc/docker/build-images';
 import { assertEngine, dockerAsync, dockerOk } from '../../projenrc/docker/docker-cli';
 import {
-  exportFilesystem, freePort, inspect, PLANTED, PLANTED_MARKERS, plantedContext, removeContainers, ROOT, runContainer, secretlint, stopTimed, waitHealthy,
+  exportFilesystem, freePort, inspect, PLANTED, PLANTED_MARKERS, plantedContext, removeContainers, ROOT, runContainer, secretlint, stopTimed, trivySecrets, waitHealthy,
 } from './harness';
 
 jest.setTimeout(20 * 60_000);
@@ -79,6 +79,10 @@ describe.each(['api', 'web', 'playwright-runner'])('%s image', (service) => {
     }
   });
 
+  test('passes Trivy\'s secret scan, as in CI', () => {
+    expect(trivySecrets({ image: ref(service) })).toEqual([]);
+  });
+
   test('is within its size budget', () => {
     const b = builds[service];
     expect(b.sizeBytes).toBeDefined();
@@ -86,7 +90,7 @@ describe.each(['api', 'web', 'playwright-runner'])('%s image', (service) => {
   });
 });
 
-test('secretlint does find the planted secrets (the scan above can fail)', () => {
+test('secretlint and Trivy do find the planted secrets (the scans above can fail)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'planted-'));
   try {
     for (const [file, content] of Object.entries(PLANTED)) {
@@ -96,6 +100,9 @@ test('secretlint does find the planted secrets (the scan above can fail)', () =>
     const findings = secretlint(dir).join('\n');
     expect(findings).toMatch(/deploy-key\.pem: @secretlint\/secretlint-rule-privatekey/);
     expect(findings).toMatch(/credentials\/aws\.json: @secretlint\/secretlint-rule-aws/);
+    const trivy = trivySecrets({ dir }).join('\n');
+    expect(trivy).toMatch(/deploy-key\.pem: private-key/);
+    expect(trivy).toMatch(/credentials\/aws\.json: aws-/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
