@@ -1,13 +1,13 @@
 import { javascript, typescript } from 'projen';
-import { TypeScriptJsxMode, TypeScriptModuleResolution } from 'projen/lib/javascript';
 import { TypeScriptRunner } from 'projen/lib/typescript';
 import { NodeServiceProject, TOOLCHAIN } from './projenrc/node-service';
 import { runSubprojectTask } from './projenrc/monorepo-tasks';
-import { configureNextJsTsconfig } from './projenrc/nextjs';
+import { configureNextJsTsconfig, NEXTJS_COMPILER_OPTIONS, NEXTJS_GITIGNORE } from './projenrc/nextjs';
 import { ImageTagScript } from './projenrc/image-tag-script';
 import { DockerImages } from './projenrc/docker/docker-images';
 import { ImageKind } from './projenrc/docker/recipes';
 import { ActionPins } from './projenrc/github/action-pins';
+import { hardenBuildWorkflow } from './projenrc/github/build-workflow';
 import { DependabotConfig } from './projenrc/github/dependabot-config';
 import { ImageCiWorkflow } from './projenrc/github/image-ci-workflow';
 import { PinWorkflows } from './projenrc/github/pin-workflows';
@@ -90,18 +90,8 @@ const web = new NodeServiceProject({
   deps: ['next@16.4.6', 'react@19.3.1', 'react-dom@19.3.1'],
   devDeps: ['@types/react@^19', '@types/react-dom@^19'],
   jest: false,
-  gitignore: ['/.next/', '/next-env.d.ts', '/out/'],
-  compilerOptions: {
-    target: 'ES2017',
-    lib: ['dom', 'dom.iterable', 'esnext'],
-    allowJs: true,
-    noEmit: true,
-    module: 'esnext',
-    moduleResolution: TypeScriptModuleResolution.BUNDLER,
-    isolatedModules: true,
-    jsx: TypeScriptJsxMode.REACT_JSX,
-    incremental: true,
-  },
+  gitignore: NEXTJS_GITIGNORE,
+  compilerOptions: NEXTJS_COMPILER_OPTIONS,
 });
 configureNextJsTsconfig(web);
 web.compileTask.reset('next build', { env: { NEXT_TELEMETRY_DISABLED: '1' } });
@@ -160,12 +150,7 @@ images.addService(runner, {
 // on any secret, SARIF to code scanning, push to Amazon ECR through OIDC.
 // ---------------------------------------------------------------------------------------------
 const pins = new ActionPins(project);
-// projen's build workflow, least privilege: read-only, bounded in time.
-const buildWorkflow = project.github!.tryFindWorkflow('build')!.file!;
-buildWorkflow.addOverride('permissions', { contents: 'read' });
-buildWorkflow.addOverride('jobs.build.permissions', { contents: 'read' });
-buildWorkflow.addOverride('jobs.build.timeout-minutes', 30);
-buildWorkflow.addOverride('jobs.build.steps.0.with.persist-credentials', false);
+hardenBuildWorkflow(project);
 const trivyIgnore = new TrivyIgnore(project, {
   // Every exception needs a statement and an expiry date (at most 90 days out); expired ones fail synth.
   vulnerabilities: [],
@@ -173,14 +158,10 @@ const trivyIgnore = new TrivyIgnore(project, {
 const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' } });
 new ImageCiWorkflow(project, { pins, reusable, images: () => images.manifest(), defaultBranch: 'main', stagingBranch: 'staging' });
 new DependabotConfig(project, {
-  npmDirectories: () => ['/', ...images.services.map((s) => `/${s.manifestEntry(project.outdir).context}`)],
-  dockerDirectories: () => images.services.map((s) => `/${s.manifestEntry(project.outdir).context}`),
+  npmDirectories: () => ['/', ...images.contexts.map((c) => `/${c}`)],
+  dockerDirectories: () => images.contexts.map((c) => `/${c}`),
 });
 new PinWorkflows(project, { pins });
-project.addTask('sync-pins', {
-  description: 'Copy pins changed in generated files (by Dependabot) back to github-actions.lock.json and base-images.lock.json',
-  exec: 'tsx projenrc/github/sync-pins.ts',
-});
 
 // ---------------------------------------------------------------------------------------------
 // Docs rendered from the same configuration: build guide, CONTRIBUTING, remediation.

@@ -1,4 +1,21 @@
 import { typescript } from 'projen';
+import { TypeScriptJsxMode, TypeScriptModuleResolution } from 'projen/lib/javascript';
+
+/** The compiler options `next build` requires (it rewrites tsconfig.json when one differs). */
+export const NEXTJS_COMPILER_OPTIONS = {
+  target: 'ES2017',
+  lib: ['dom', 'dom.iterable', 'esnext'],
+  allowJs: true,
+  noEmit: true,
+  module: 'esnext',
+  moduleResolution: TypeScriptModuleResolution.BUNDLER,
+  isolatedModules: true,
+  jsx: TypeScriptJsxMode.REACT_JSX,
+  incremental: true,
+};
+
+/** What Next.js writes and git must not keep. */
+export const NEXTJS_GITIGNORE = ['/.next/', '/next-env.d.ts', '/out/'];
 
 /**
  * Makes a TypeScript subproject's generated tsconfig.json exactly what `next build` expects, so

@@ -90,6 +90,11 @@ export class DockerImages extends Component {
     });
   }
 
+  /** The build contexts (service folders), relative to the root. */
+  public get contexts(): string[] {
+    return this.images.map((i) => path.relative(this.project.outdir, i.serviceProject.outdir));
+  }
+
   public get services(): readonly ServiceImage[] {
     return this.images;
   }

@@ -62,6 +62,10 @@ export class PinWorkflows extends Component {
       ],
     });
 
+    project.addTask('sync-pins', {
+      description: 'Copy pins changed in generated files (by Dependabot) back to github-actions.lock.json and base-images.lock.json',
+      exec: 'tsx projenrc/github/sync-pins.ts',
+    });
     const sync = new github.GithubWorkflow(gh, 'dependabot-sync');
     sync.on({ pullRequest: {} });
     sync.file?.addOverride('permissions', { contents: 'read' });
