@@ -1,4 +1,5 @@
 import { Component, Project } from 'projen';
+import { ImageKind } from '../docker/recipes';
 import { GENERATED_MARKER } from '../marker';
 import type { DocsFacts } from './build-guide';
 import { MarkdownFile, table } from './markdown-file';
@@ -67,7 +68,7 @@ function render(project: Project, f: DocsFacts): string[] {
     `images.addService(worker, { kind: ImageKind.NODE_SERVICE, port: ${server?.port ?? 3000}, healthPath: '/health', sizeBudget: '200MB' });`,
     '```',
     '',
-    `\`npx projen\` then writes \`worker/Dockerfile\` and \`worker/.dockerignore\`, adds the image to \`npx projen build:docker\`, to the [build guide](docs/docker-build-guide.md), to Dependabot and to \`images.yml\` (a job calling \`reusable-build.yml\`, run when \`worker/**\` changes). Kinds: ${['node-service', 'nextjs-standalone', 'playwright-runner'].map((k) => `\`${k}\``).join(', ')}; options are documented in \`projenrc/docker/service-image.ts\` (\`extraIgnores\`, \`extraAllow\`, \`env\`, \`uid\`, ...).`,
+    `\`npx projen\` then writes \`worker/Dockerfile\` and \`worker/.dockerignore\`, adds the image to \`npx projen build:docker\`, to the [build guide](docs/docker-build-guide.md), to Dependabot and to \`images.yml\` (a job calling \`reusable-build.yml\`, run when \`worker/**\` changes). Kinds: ${Object.values(ImageKind).map((k) => `\`${k}\``).join(', ')}; options are documented in \`projenrc/docker/service-image.ts\` (\`extraIgnores\`, \`extraAllow\`, \`env\`, \`uid\`, ...).`,
     '',
     '## What a pull request must pass',
     '',

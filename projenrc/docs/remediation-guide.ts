@@ -66,7 +66,7 @@ function render(f: DocsFacts): string[] {
     table(['severity', 'fix or exception within', 'notes'], [
       ['CRITICAL', '2 days', 'the image is not pushed until then; escalate if the service is exposed'],
       ['HIGH', '7 days', 'the image is not pushed until then'],
-      ['MEDIUM', '30 days', 'not blocking; visible in code scanning'],
+      ['MEDIUM', '30 days', `not blocking and not in the CI scan (it reports ${sev.join(' and ')}); find them with \`trivy image --severity MEDIUM <image>:dev\``],
       ['LOW', 'next dependency update', 'not blocking'],
     ]),
     '',
@@ -77,7 +77,7 @@ function render(f: DocsFacts): string[] {
     '1. **Rotate it first**: revoke the key or password at its source and issue a new one, before anything else. Removing it from the image does not un-leak it.',
     '2. **Remove it from the image**: find how it got in (a file the `.dockerignore` allow-list let through, a build argument, an `ENV`), fix the cause in `.projenrc.ts` (`extraIgnores`, or pass secrets with `RUN --mount=type=secret`, never `ARG`/`ENV`), rebuild.',
     '3. **Remove it from git history** if it was committed (`git filter-repo`), and delete pushed images that contain it from the registry.',
-    '4. **Never just ignore it**: secret findings get no exception in `' + f.trivyIgnore.path + '`.',
+    '4. **Never just ignore it**: `' + f.trivyIgnore.path + '` takes no secret exceptions (the component has no option for them).',
     '',
     'See also: [build guide](docker-build-guide.md), [CONTRIBUTING](../CONTRIBUTING.md).',
   ];

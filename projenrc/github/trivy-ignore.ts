@@ -17,8 +17,6 @@ export interface TrivyException {
 export interface TrivyIgnoreOptions {
   /** Accepted findings. @default [] */
   readonly vulnerabilities?: TrivyException[];
-  /** Accepted secret findings (should stay empty: rotate a leaked secret instead). @default [] */
-  readonly secrets?: TrivyException[];
   /** Longest allowed life of an exception, in days. @default 90 */
   readonly maxDays?: number;
   /** Today, for tests. @default the current date */
@@ -31,12 +29,12 @@ const DAY = 86_400_000;
  * `.trivyignore.yaml`, generated from `.projenrc.ts`: every accepted finding carries a statement
  * and an expiry date. Synth fails on an expired entry, one without a statement, or one that lasts
  * longer than `maxDays`; Trivy itself stops honouring an entry after its `expired_at`, so an
- * expired exception also fails the build.
+ * expired exception also fails the build. Secrets get no exceptions at all: a leaked secret is
+ * rotated and removed, never ignored.
  */
 export class TrivyIgnore extends Component {
   public readonly path = '.trivyignore.yaml';
   private readonly vulnerabilities: TrivyException[];
-  private readonly secrets: TrivyException[];
   /** Longest allowed life of an exception, in days. */
   public readonly maxDays: number;
   private readonly today: Date;
@@ -44,13 +42,11 @@ export class TrivyIgnore extends Component {
   constructor(project: Project, options: TrivyIgnoreOptions = {}) {
     super(project);
     this.vulnerabilities = [...(options.vulnerabilities ?? [])];
-    this.secrets = [...(options.secrets ?? [])];
     this.maxDays = options.maxDays ?? 90;
     this.today = options.today ?? new Date();
     new YamlFile(project, this.path, {
       obj: {
         vulnerabilities: () => this.render(this.vulnerabilities),
-        secrets: () => this.render(this.secrets),
       },
       marker: true,
     });
