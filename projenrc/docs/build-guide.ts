@@ -101,7 +101,7 @@ function render(f: DocsFacts): string[] {
     '',
     '### Base images',
     '',
-    `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). The Playwright image always has the tag of the \`@playwright/test\` version installed in \`playwright-runner/package-lock.json\`: the component derives it at synth time, so upgrading Playwright moves the base image with it.`,
+    `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). The Playwright image always has the tag of the \`@playwright/test\` version installed in \`playwright-runner/package-lock.json\`: the component derives it at synth time, so upgrading Playwright moves the base image with it. Dependabot does not update base images given as build arguments (a known limitation of its Docker support); the weekly \`update-base-images\` workflow does, by a pull request that changes the lock file and the regenerated Dockerfiles together.`,
     '',
     '### What every image follows',
     '',
