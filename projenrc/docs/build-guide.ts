@@ -70,6 +70,8 @@ function render(f: DocsFacts): string[] {
     'npm ci && npx projen test:all       # every test, images included',
     '```',
     '',
+    'Without a Docker engine of its own or a reachable registry, `. tools/docker-env.sh` first starts a local engine and points the builds at local stand-ins of the base images, where this workplace\'s `../shared/ci` tools exist (the README\'s first command does it).',
+    '',
     'Build some services only, or without the layer cache:',
     '',
     '```bash',

@@ -103,7 +103,7 @@ describe('the committed docs', () => {
 
   test('the README names the two set-up commands, and .ci/run calls the test command', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain('npm ci && npx projen build:docker');
+    expect(readme).toContain('npm ci && . tools/docker-env.sh && npx projen build:docker');
     expect(readme).toContain('npm ci && npx projen test:all');
     expect(readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8')).toContain('npx projen test:all');
   });

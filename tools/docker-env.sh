@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Source it (`. tools/docker-env.sh`) before `npx projen build:docker` or the image tests, to get a
+# Docker engine and base images where the machine has none of its own. Idempotent.
+#
+# - Where this workplace's ../shared/ci tools exist (machines that reach no container registry):
+#   starts the local engine (dockerd.sh), builds the stand-in base images (base-images.sh) and
+#   exports NODE_IMAGE, PLAYWRIGHT_IMAGE and DOCKER_NETWORK=host for the builds.
+# - Anywhere else it changes nothing: the engine you run and the official base images are used.
+
+_qs_denv_log() { echo "docker-env: $*" >&2; }
+_qs_shared_ci="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)/../shared/ci"
+if [ -x "$_qs_shared_ci/dockerd.sh" ]; then
+  if eval "$("$_qs_shared_ci/dockerd.sh" start)"; then
+    NODE_IMAGE=$("$_qs_shared_ci/base-images.sh" node 24) && export NODE_IMAGE
+    PLAYWRIGHT_IMAGE=$("$_qs_shared_ci/base-images.sh" playwright 24) && export PLAYWRIGHT_IMAGE
+    # This engine has no bridge network: builds and containers use the host's.
+    export DOCKER_NETWORK=host
+    _qs_denv_log "local engine up; base images NODE_IMAGE=$NODE_IMAGE PLAYWRIGHT_IMAGE=$PLAYWRIGHT_IMAGE; DOCKER_NETWORK=host"
+  else
+    _qs_denv_log "the Docker engine did not start; see /run/docker-ci/dockerd.log"
+  fi
+elif ! docker version >/dev/null 2>&1; then
+  _qs_denv_log "no Docker engine answers: start Docker (Docker Desktop, or sudo systemctl start docker)"
+fi
+true
