@@ -138,10 +138,12 @@ async function main(argv: string[]): Promise<number> {
 
   const entries = selectServices(loadManifest(), names);
   const engine = assertEngine();
+  // One clock for the whole run: every image gets the same timestamp tag.
+  const env = { ...process.env, SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH || String(Math.floor(Date.now() / 1000)) };
   console.log(`build:docker: Docker ${engine}, BuildKit; building ${entries.map((e) => e.service).join(', ')}`);
   const results: BuildResult[] = [];
   for (const entry of entries) {
-    const tags = tagsFor(entry.image);
+    const tags = tagsFor(entry.image, env);
     const refs = [...tags.refs, `${entry.image}:dev`];
     console.log(`\n=== ${entry.service}: ${refs.join(' ')}`);
     results.push(await buildImage(entry, { refs, labels: tags.labels, version: tags.version, noCache }));

@@ -38,11 +38,11 @@ export class DockerImages extends Component {
       marker: true,
     });
 
-    project.addTask('build:docker', {
-      description: 'Build the service images with BuildKit (all, or the services named: npx projen build:docker -- api web)',
-      exec: 'tsx projenrc/docker/build-images.ts',
-      receiveArgs: true,
+    const build = project.addTask('build:docker', {
+      description: 'Synthesize, then build the service images with BuildKit (all, or the services named: npx projen build:docker -- api web)',
     });
+    build.spawn(project.defaultTask!);
+    build.exec('tsx projenrc/docker/build-images.ts', { receiveArgs: true });
     project.addTask('update-base-images', {
       description: 'Resolve the digests of the base images (needs registry access) and re-synthesize',
       steps: [{ exec: 'tsx projenrc/docker/update-base-images.ts', receiveArgs: true }, { exec: 'tsx .projenrc.ts' }],
