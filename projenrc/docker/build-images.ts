@@ -130,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--') continue; // projen passes the separator through
     if (a === '--no-cache') noCache = true;
     else if (a === '--json' && argv[i + 1]) jsonFile = argv[++i];
     else if (a.startsWith('-')) throw new Error(`Unknown option ${a}: usage: npx projen build:docker -- [--no-cache] [--json FILE] [SERVICE...]`);

@@ -52,7 +52,7 @@ describe('build:docker', () => {
   });
 
   test('an unknown service or option is refused before anything is built', () => {
-    const r = runTool(['nope'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    const r = runTool(['--', 'nope'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('build:docker: Unknown service nope: choose from api, web, playwright-runner.');
     const o = runTool(['--fast'], {});
