@@ -26,6 +26,7 @@ wait_for() {
 wait_for web "${BASE_URL:?BASE_URL must be set to the web under test, e.g. -e BASE_URL=http://127.0.0.1:3000}" "/api/health"
 wait_for api "${API_URL:?API_URL must be set to the api under test, e.g. -e API_URL=http://127.0.0.1:3000}" "/health"
 
+[ "${1:-}" = "--" ] && shift  # `npx projen docker:run:...` passes the separator through
 mkdir -p "${RESULTS_DIR:-/results}"
 echo "playwright-runner: running project $PW_PROJECT with $PW_WORKERS workers; reports in ${RESULTS_DIR:-/results}"
 exec node node_modules/@playwright/test/cli.js test --project="$PW_PROJECT" --workers="$PW_WORKERS" "$@"

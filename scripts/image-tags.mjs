@@ -410,7 +410,8 @@ ${delimiter}
 }
 function main(policy) {
   try {
-    process.stdout.write(run(process.argv.slice(2), process.env, policy));
+    const argv = process.argv.slice(2);
+    process.stdout.write(run(argv[0] === "--" ? argv.slice(1) : argv, process.env, policy));
   } catch (err) {
     const e = err;
     process.stderr.write(`image-tags: ${e.message}

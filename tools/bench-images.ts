@@ -71,7 +71,7 @@ async function main(names: string[]) {
   writeFileSync(path.join(ROOT, 'test-reports', 'bench-images.json'), JSON.stringify(rows, null, 2));
 }
 
-main(process.argv.slice(2)).catch((err: Error) => {
+main(process.argv.slice(2).filter((a) => a !== '--')).catch((err: Error) => {
   console.error(`bench:images: ${err.message}`);
   process.exit(1);
 });

@@ -49,6 +49,7 @@ export function runnerEntrypointLines(marker: string, o: RunnerEntrypointOptions
     '',
     ...waits,
     '',
+    '[ "${1:-}" = "--" ] && shift  # `npx projen docker:run:...` passes the separator through',
     'mkdir -p "${RESULTS_DIR:-/results}"',
     'echo "playwright-runner: running project $PW_PROJECT with $PW_WORKERS workers; reports in ${RESULTS_DIR:-/results}"',
     'exec node node_modules/@playwright/test/cli.js test --project="$PW_PROJECT" --workers="$PW_WORKERS" "$@"',

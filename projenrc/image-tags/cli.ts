@@ -128,7 +128,9 @@ export function githubOutput(outputs: Record<string, string>): string {
 /** Entry point used by the bundled script. */
 export function main(policy: TagPolicyOptions): void {
   try {
-    process.stdout.write(run(process.argv.slice(2), process.env, policy));
+    // `npx projen image-tags -- ...` passes the separator through.
+    const argv = process.argv.slice(2);
+    process.stdout.write(run(argv[0] === '--' ? argv.slice(1) : argv, process.env, policy));
   } catch (err) {
     const e = err as Error;
     process.stderr.write(`image-tags: ${e.message}\n`);

@@ -202,6 +202,12 @@ describe('outputs and bad input', () => {
     expect(labels).toContain('org.opencontainers.image.title=api\n');
   });
 
+  test('a leading -- (as `npx projen image-tags -- ...` passes it) is accepted', () => {
+    const r = repo();
+    const sha = r.commit();
+    expect(runScript(r.dir, ['--', '--image', 'qualisys/api', '--format', 'tags']).stdout.trim().split('\n')).toContain(sha.slice(0, 7));
+  });
+
   test('the output is identical for a fixed clock', () => {
     const r = repo();
     r.commit();
