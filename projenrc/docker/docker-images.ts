@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Component, JsonFile, Project } from 'projen';
+import { Component, JsonFile, Project, TaskShell } from 'projen';
 import { BaseImages, BaseImageSpec, BaseImagesOptions } from './base-images';
 import { ImageKind } from './recipes';
 import { ImageManifestEntry, ServiceImage, ServiceImageOptions } from './service-image';
@@ -76,6 +76,8 @@ export class DockerImages extends Component {
     const context = path.relative(this.project.outdir, image.serviceProject.outdir);
     const envs = [...(image.options.runner?.targets ?? []).map((t) => t.urlEnv), 'UNAVAILABLE_BASE_URL', 'PW_PROJECT', 'PW_WORKERS', 'PW_TIMEOUT_MS', 'PW_RETRIES', 'WAIT_TIMEOUT'];
     this.project.addTask(`docker:run:${image.service}`, {
+      // ${VAR:-default} needs a POSIX shell; projen's own shell does not expand it.
+      shell: TaskShell.sh(),
       description: `Run the ${image.imageName} image against BASE_URL/API_URL with its recommended flags (${(image.options.runner?.runFlags ?? []).join(' ')})`,
       steps: [
         { exec: `mkdir -p ${context}/results && chmod a+rwx ${context}/results` },

@@ -121,6 +121,16 @@ describe('service images', () => {
     expect(() => synth(m.root)).toThrow(/Unable to parse base-images.lock.json.*Fix or delete the file/);
   });
 
+  test('a runner image gets a run task with its recommended flags, in a POSIX shell', () => {
+    const m = monorepo();
+    addDefaultServices(m);
+    const tasks = synth(m.root)['.projen/tasks.json'].tasks;
+    const run = tasks['docker:run:playwright-runner'];
+    expect(run.shell).toEqual(['sh', '-c']);
+    expect(run.steps[1].exec).toMatch(/^docker run --rm --init --ipc=host --network "\$\{DOCKER_NETWORK:-host\}" -e BASE_URL /);
+    expect(run.steps[1].exec).toContain('"${IMAGE:-qualisys/playwright-runner:dev}"');
+  });
+
   test('parseSize uses decimal units', () => {
     expect(parseSize('200MB')).toBe(200e6);
     expect(parseSize('1.5 GB')).toBe(1.5e9);
