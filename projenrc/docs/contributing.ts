@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Component, Project } from 'projen';
 import { ImageKind } from '../docker/recipes';
 import { GENERATED_MARKER } from '../marker';
@@ -8,7 +9,7 @@ import { MarkdownFile, table } from './markdown-file';
 export function generatedFiles(root: Project): string[] {
   const out: string[] = [];
   const visit = (p: Project) => {
-    const prefix = require('node:path').relative(root.outdir, p.outdir) as string;
+    const prefix = path.relative(root.outdir, p.outdir);
     for (const f of p.files) if (f.readonly || f.path === 'package.json') out.push(prefix ? `${prefix}/${f.path}` : f.path);
     p.subprojects.forEach(visit);
   };

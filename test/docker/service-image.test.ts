@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Project } from 'projen';
 import { ImageKind } from '../../projenrc/docker/recipes';
@@ -109,14 +109,14 @@ describe('service images', () => {
   test('a runner whose @playwright/test is not installed fails synth with what to do', () => {
     const m = monorepo();
     addDefaultServices(m);
-    require('node:fs').rmSync(path.join(m.runner.outdir, 'package-lock.json'));
-    require('node:fs').writeFileSync(path.join(m.runner.outdir, 'package.json'), '{"dependencies":{"@playwright/test":"^1.65.0"}}');
+    rmSync(path.join(m.runner.outdir, 'package-lock.json'));
+    writeFileSync(path.join(m.runner.outdir, 'package.json'), '{"dependencies":{"@playwright/test":"^1.65.0"}}');
     expect(() => synth(m.root)).toThrow(/@playwright\/test is not installed in .*: add it as a dependency \(an exact version\)/);
   });
 
   test('an unreadable lock file fails synth with what to do', () => {
     const m = monorepo();
-    require('node:fs').writeFileSync(path.join(m.outdir, 'base-images.lock.json'), '{ nope');
+    writeFileSync(path.join(m.outdir, 'base-images.lock.json'), '{ nope');
     addDefaultServices(m);
     expect(() => synth(m.root)).toThrow(/Unable to parse base-images.lock.json.*Fix or delete the file/);
   });

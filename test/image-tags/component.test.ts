@@ -7,7 +7,7 @@ import { cleanEnv, TempRepo } from './git-fixtures';
 
 describe('ImageTagScript component', () => {
   test('bakes the tag policy of .projenrc.ts into the script', () => {
-    const project = new Project({ name: 'p', outdir: require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'tags-')) });
+    const project = new Project({ name: 'p', outdir: tempOutdir() });
     new ImageTagScript(project, { defaultBranch: 'trunk', stagingBranch: 'preprod' });
     project.synth();
     const script = path.join(project.outdir, 'scripts', 'image-tags.mjs');

@@ -5,7 +5,7 @@
  * testing the other two. Needs a Docker engine (tools/setup-test-env.sh starts one where it can).
  */
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -94,8 +94,8 @@ test('secretlint and Trivy do find the planted secrets (the scans above can fail
   const dir = mkdtempSync(path.join(tmpdir(), 'planted-'));
   try {
     for (const [file, content] of Object.entries(PLANTED)) {
-      require('node:fs').mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      require('node:fs').writeFileSync(path.join(dir, file), content());
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), content());
     }
     const findings = secretlint(dir).join('\n');
     expect(findings).toMatch(/deploy-key\.pem: @secretlint\/secretlint-rule-privatekey/);
