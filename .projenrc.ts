@@ -43,8 +43,12 @@ const project = new typescript.TypeScriptProject({
   // projen's build workflow: fails (never pushes) when a generated file differs from .projenrc.ts.
   buildWorkflowOptions: {
     mutableBuild: false,
-    // The end-to-end suite needs a browser: Playwright's own Chromium on GitHub's runners.
-    preBuildSteps: [{ name: 'Chromium for the end-to-end suite', run: 'npm ci --prefix playwright-runner && npx --prefix playwright-runner playwright install --with-deps chromium' }],
+    preBuildSteps: [
+      // The end-to-end suite needs a browser: Playwright's own Chromium on GitHub's runners.
+      { name: 'Chromium for the end-to-end suite', run: 'npm ci --prefix playwright-runner && npx --prefix playwright-runner playwright install --with-deps chromium' },
+      // The workflow and Dockerfile tests run actionlint, zizmor and hadolint.
+      { name: 'Linters for the tests', run: 'bash tools/install-linters.sh' },
+    ],
   },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,

@@ -13,7 +13,8 @@ export interface Violation {
 type Obj = Record<string, any>;
 type Workflow = Obj;
 
-const UNTRUSTED = /\$\{\{[^}]*\b(github\.event\.|github\.head_ref|inputs\.|github\.event_name\b.*\}\}.*\$\{\{)/;
+/** Contexts an attacker can shape (titles, branch names, dispatch inputs). */
+const UNTRUSTED = /\$\{\{[^}]*\b(github\.event\.|github\.head_ref|inputs\.)/;
 
 function jobs(wf: Workflow): [string, Obj][] {
   return Object.entries((wf.jobs ?? {}) as Obj);

