@@ -160,7 +160,7 @@ const trivyIgnore = new TrivyIgnore(project, {
   vulnerabilities: [],
 });
 const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' } });
-new ImageCiWorkflow(project, { pins, reusable, images: () => images.manifest(), defaultBranch: 'main', stagingBranch: 'staging' });
+new ImageCiWorkflow(project, { pins, reusable, images: () => images.manifest(), tagPolicy: imageTags.policy });
 new DependabotConfig(project, {
   npmDirectories: () => ['/', ...images.contexts.map((c) => `/${c}`)],
   dockerDirectories: () => images.contexts.map((c) => `/${c}`),

@@ -1,5 +1,6 @@
 import { Component, github, Project } from 'projen';
 import type { ImageManifestEntry } from '../docker/service-image';
+import type { TagPolicyOptions } from '../image-tags/policy';
 import { ActionPins } from './action-pins';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 
@@ -11,10 +12,8 @@ export interface ImageCiWorkflowOptions {
   readonly reusable: ReusableBuildWorkflow;
   /** The images to build (from DockerImages), read at synth. */
   readonly images: () => ImageManifestEntry[];
-  /** Branch whose pushes publish `latest`. @default 'main' */
-  readonly defaultBranch?: string;
-  /** Branch whose pushes are staging deploys. @default 'staging' */
-  readonly stagingBranch?: string;
+  /** The tag policy (from ImageTagScript): its default and staging branches trigger pushes. @default main and staging */
+  readonly tagPolicy?: TagPolicyOptions;
   /** Files that affect every image (pins, tag script, these workflows). @default see code */
   readonly sharedPaths?: string[];
   /** Runner label. @default 'ubuntu-24.04' */
@@ -49,7 +48,7 @@ export class ImageCiWorkflow extends Component {
     });
     wf.on({
       pullRequest: {},
-      push: { branches: [options.defaultBranch ?? 'main', options.stagingBranch ?? 'staging'], tags: ['v[0-9]+.[0-9]+.[0-9]+*'] },
+      push: { branches: [options.tagPolicy?.defaultBranch ?? 'main', options.tagPolicy?.stagingBranch ?? 'staging'], tags: ['v[0-9]+.[0-9]+.[0-9]+*'] },
       workflowDispatch: {
         inputs: {
           environment: {
@@ -61,8 +60,9 @@ export class ImageCiWorkflow extends Component {
     });
     wf.file?.addOverride('permissions', { contents: 'read' });
 
+    this.workflow = wf;
     // Lazily, so services added after this component still get a job.
-    const jobs = () => {
+    this.renderJobs = () => {
       const images = options.images();
       const filters = images.map((i) => [`${i.service}:`, ...[`${i.context}/**`, ...shared].map((p) => `  - '${p}'`)].join('\n')).join('\n');
       const all: Record<string, github.workflows.Job | github.workflows.JobCallingReusableWorkflow> = {
@@ -111,16 +111,16 @@ export class ImageCiWorkflow extends Component {
       }
       return all;
     };
-    this.addJobsLater = () => wf.addJobs(jobs());
   }
 
-  private addJobsLater: () => void;
+  private readonly workflow: github.GithubWorkflow;
+  private readonly renderJobs: () => Record<string, github.workflows.Job | github.workflows.JobCallingReusableWorkflow>;
   private added = false;
 
   public preSynthesize(): void {
     if (this.added) return;
     this.added = true;
-    this.addJobsLater();
+    this.workflow.addJobs(this.renderJobs());
   }
 }
 
