@@ -99,6 +99,13 @@ export class ReusableBuildWorkflow extends Component {
     };
     const checkout: github.workflows.JobStep = { name: 'Checkout', uses: uses('actions/checkout'), with: { 'persist-credentials': false } };
     const setupNode: github.workflows.JobStep = { name: 'Node.js (for the tag script)', uses: uses('actions/setup-node'), with: { 'node-version': options.nodeVersion ?? '24', 'package-manager-cache': false } };
+    // The same build inputs for the scanned build and the push (which reuses its layer cache).
+    const buildInputs = {
+      'context': '${{ inputs.context }}',
+      'file': '${{ inputs.dockerfile }}',
+      'labels': '${{ steps.tags.outputs.labels }}',
+      'build-args': '${{ steps.tags.outputs.build-args }}',
+    };
     const cache = {
       'cache-from': 'type=gha,scope=${{ inputs.service }}',
       'cache-to': 'type=gha,scope=${{ inputs.service }},mode=max',
@@ -145,16 +152,7 @@ export class ReusableBuildWorkflow extends Component {
           name: 'Build (BuildKit, GitHub Actions cache) and load for scanning',
           id: 'build',
           uses: uses('docker/build-push-action'),
-          with: {
-            'context': '${{ inputs.context }}',
-            'file': '${{ inputs.dockerfile }}',
-            'load': true,
-            'push': false,
-            'tags': '${{ env.LOCAL_REF }}',
-            'labels': '${{ steps.tags.outputs.labels }}',
-            'build-args': '${{ steps.tags.outputs.build-args }}',
-            ...cache,
-          },
+          with: { ...buildInputs, 'load': true, 'push': false, 'tags': '${{ env.LOCAL_REF }}', ...cache },
         },
         {
           name: 'Build time',
@@ -238,15 +236,8 @@ export class ReusableBuildWorkflow extends Component {
           id: 'push',
           uses: uses('docker/build-push-action'),
           with: {
-            'context': '${{ inputs.context }}',
-            'file': '${{ inputs.dockerfile }}',
-            'push': true,
-            'tags': '${{ steps.tags.outputs.tags }}',
-            'labels': '${{ steps.tags.outputs.labels }}',
-            'build-args': '${{ steps.tags.outputs.build-args }}',
-            'provenance': 'mode=max',
-            'sbom': true,
-            'cache-from': cache['cache-from'],
+            ...buildInputs, 'push': true, 'tags': '${{ steps.tags.outputs.tags }}',
+            'provenance': 'mode=max', 'sbom': true, 'cache-from': cache['cache-from'],
           },
         },
         {
