@@ -1,11 +1,10 @@
 import { javascript, typescript } from 'projen';
 import { TypeScriptRunner } from 'projen/lib/typescript';
-import { NodeServiceProject, TOOLCHAIN } from './projenrc/node-service';
-import { runSubprojectTask } from './projenrc/monorepo-tasks';
-import { configureNextJsTsconfig, NEXTJS_COMPILER_OPTIONS, NEXTJS_GITIGNORE } from './projenrc/nextjs';
-import { ImageTagScript } from './projenrc/image-tag-script';
 import { DockerImages } from './projenrc/docker/docker-images';
 import { ImageKind } from './projenrc/docker/recipes';
+import { BuildGuide } from './projenrc/docs/build-guide';
+import { Contributing } from './projenrc/docs/contributing';
+import { RemediationGuide } from './projenrc/docs/remediation-guide';
 import { ActionPins } from './projenrc/github/action-pins';
 import { hardenBuildWorkflow } from './projenrc/github/build-workflow';
 import { DependabotConfig } from './projenrc/github/dependabot-config';
@@ -13,9 +12,10 @@ import { ImageCiWorkflow } from './projenrc/github/image-ci-workflow';
 import { PinWorkflows } from './projenrc/github/pin-workflows';
 import { ReusableBuildWorkflow } from './projenrc/github/reusable-build-workflow';
 import { TrivyIgnore } from './projenrc/github/trivy-ignore';
-import { BuildGuide } from './projenrc/docs/build-guide';
-import { Contributing } from './projenrc/docs/contributing';
-import { RemediationGuide } from './projenrc/docs/remediation-guide';
+import { ImageTagScript } from './projenrc/image-tag-script';
+import { runSubprojectTask } from './projenrc/monorepo-tasks';
+import { configureNextJsTsconfig, NEXTJS_COMPILER_OPTIONS, NEXTJS_GITIGNORE } from './projenrc/nextjs';
+import { NodeServiceProject, TOOLCHAIN } from './projenrc/node-service';
 
 // ---------------------------------------------------------------------------------------------
 // The root project: our projen components (projenrc/), their tests (test/) and the tooling that
@@ -31,7 +31,10 @@ const project = new typescript.TypeScriptProject({
   typescriptVersion: TOOLCHAIN.typescriptVersion,
   minNodeVersion: TOOLCHAIN.minNodeVersion,
   devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'yaml@^2.8.1', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes],
-  eslint: false,
+  // Lint the components, their tests and the tools (the services are type-checked by their builds).
+  eslint: true,
+  // Lint in CI without rewriting files (`npx projen eslint -- --fix` fixes locally).
+  eslintOptions: { dirs: ['projenrc'], devdirs: ['test'], fileExtensions: ['.ts'], tsconfigPath: './projenrc/tsconfig.json', commandOptions: { fix: false } },
   release: false,
   package: false,
   sampleCode: false,

@@ -1,5 +1,5 @@
-import { Project, Task } from 'projen';
 import * as path from 'node:path';
+import { Project, Task } from 'projen';
 
 /**
  * Appends to a root task a step that runs `task` of a subproject, in the subproject's folder.

@@ -106,8 +106,16 @@ export async function buildImage(entry: ImageManifestEntry, o: BuildOptions): Pr
   const baseOverridden = Boolean(env[entry.baseArg]);
   const measured = sizeBytes === undefined ? undefined : baseOverridden && baseBytes !== undefined ? sizeBytes - baseBytes : sizeBytes;
   return {
-    service: entry.service, image: entry.image, refs: o.refs, ok: code === 0, seconds, sizeBytes, baseBytes, baseOverridden,
-    budgetBytes: entry.sizeBudgetBytes, withinBudget: measured !== undefined && measured <= entry.sizeBudgetBytes,
+    service: entry.service,
+    image: entry.image,
+    refs: o.refs,
+    ok: code === 0,
+    seconds,
+    sizeBytes,
+    baseBytes,
+    baseOverridden,
+    budgetBytes: entry.sizeBudgetBytes,
+    withinBudget: measured !== undefined && measured <= entry.sizeBudgetBytes,
   };
 }
 

@@ -106,6 +106,7 @@ export class DockerImages extends Component {
   }
 
   private baseImageManifest() {
-    return Object.fromEntries([...this.baseImages.all].map(([name, spec]) => [name, { ...spec, lockFile: path.posix.normalize(this.baseImages.lockFile) }]));
+    const lockFile = path.posix.normalize(this.baseImages.lockFile);
+    return Object.fromEntries([...this.baseImages.all].map(([name, spec]) => [name, { ...spec, lockFile }]));
   }
 }

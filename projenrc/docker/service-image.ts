@@ -93,8 +93,14 @@ export class ServiceImage extends Component {
   public readonly sizeBudgetBytes: number;
   private readonly baseSpec: () => BaseImageSpec;
   private readonly recipeContext: RecipeContext;
+  private rendered = false;
 
-  constructor(public readonly serviceProject: Project, private readonly baseImages: BaseImages, namespace: string, public readonly options: ServiceImageOptions) {
+  constructor(
+    public readonly serviceProject: Project,
+    private readonly baseImages: BaseImages,
+    namespace: string,
+    public readonly options: ServiceImageOptions,
+  ) {
     super(serviceProject);
     this.service = path.basename(serviceProject.outdir);
     const where = `Service image "${this.service}"`;
@@ -152,8 +158,6 @@ export class ServiceImage extends Component {
   public get basePinned(): boolean {
     return this.baseImages.digestOf(this.baseSpec()) !== undefined;
   }
-
-  private rendered = false;
 
   public preSynthesize(): void {
     if (this.rendered) return;

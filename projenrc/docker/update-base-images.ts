@@ -64,7 +64,17 @@ export async function resolveDigest(ref: string, env: NodeJS.ProcessEnv = proces
   return digest;
 }
 
-export async function updateBaseImages(options: { root?: string; check?: boolean; env?: NodeJS.ProcessEnv; now?: Date } = {}): Promise<{ changed: string[]; lock: Record<string, BaseImagePin> }> {
+export interface UpdateBaseImagesOptions {
+  /** Repository root. @default the root of this repository */
+  readonly root?: string;
+  /** Report what would change, write nothing. @default false */
+  readonly check?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  /** The clock of `resolvedAt`, for tests. @default now */
+  readonly now?: Date;
+}
+
+export async function updateBaseImages(options: UpdateBaseImagesOptions = {}): Promise<{ changed: string[]; lock: Record<string, BaseImagePin> }> {
   const root = options.root ?? ROOT;
   const lockPath = path.join(root, 'base-images.lock.json');
   let lock: Record<string, BaseImagePin> = {};

@@ -1,10 +1,10 @@
 import { Component, Project } from 'projen';
-import type { DockerImages } from '../docker/docker-images';
-import type { ImageTagScript } from '../image-tag-script';
-import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
-import type { TrivyIgnore } from '../github/trivy-ignore';
 import { MarkdownFile, table } from './markdown-file';
 import { tagExampleRows } from './tag-examples';
+import type { DockerImages } from '../docker/docker-images';
+import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
+import type { TrivyIgnore } from '../github/trivy-ignore';
+import type { ImageTagScript } from '../image-tag-script';
 
 /** The configuration the docs describe: the same objects that render the Dockerfiles and workflows. */
 export interface DocsFacts {

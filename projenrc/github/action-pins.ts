@@ -26,6 +26,11 @@ const VERSION = /^v\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?$/;
  * comment (`# v7.3.0`), as Dependabot and reviewers expect.
  */
 export class ActionPins extends Component {
+  /** The repository part of an action reference: `github/codeql-action/upload-sarif` -> `github/codeql-action`. */
+  public static repositoryOf(action: string): string {
+    return action.split('/').slice(0, 2).join('/');
+  }
+
   public readonly lockFile: string;
   public readonly pins: Readonly<Record<string, ActionPin>>;
 
@@ -47,11 +52,6 @@ export class ActionPins extends Component {
       github.GitHub.of(project)?.actions.set(name, `${name}@${pin.sha}`);
     }
     this.pins = pins;
-  }
-
-  /** The repository part of an action reference: `github/codeql-action/upload-sarif` -> `github/codeql-action`. */
-  public static repositoryOf(action: string): string {
-    return action.split('/').slice(0, 2).join('/');
   }
 
   /** `owner/repo[/path]@sha` for an action; throws when it is not pinned. */

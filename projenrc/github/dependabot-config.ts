@@ -30,7 +30,7 @@ export class DependabotConfig extends Component {
             directory,
             schedule,
             'versioning-strategy': 'lockfile-only',
-            'groups': { npm: { patterns: ['*'], 'update-types': ['minor', 'patch'] } },
+            'groups': { npm: { 'patterns': ['*'], 'update-types': ['minor', 'patch'] } },
           })),
           { 'package-ecosystem': 'github-actions', 'directory': '/', schedule, 'groups': { actions: { patterns: ['*'] } } },
           { 'package-ecosystem': 'docker', 'directories': options.dockerDirectories(), schedule },

@@ -1,8 +1,8 @@
 import { Component, github, Project } from 'projen';
-import type { ImageManifestEntry } from '../docker/service-image';
-import type { TagPolicyOptions } from '../image-tags/policy';
 import { ActionPins } from './action-pins';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
+import type { ImageManifestEntry } from '../docker/service-image';
+import type { TagPolicyOptions } from '../image-tags/policy';
 
 const { JobPermission } = github.workflows;
 
@@ -29,6 +29,10 @@ export interface ImageCiWorkflowOptions {
  * pull-request runs are cancelled.
  */
 export class ImageCiWorkflow extends Component {
+  private readonly workflow: github.GithubWorkflow;
+  private readonly renderJobs: () => Record<string, github.workflows.Job | github.workflows.JobCallingReusableWorkflow>;
+  private added = false;
+
   constructor(project: Project, options: ImageCiWorkflowOptions) {
     super(project);
     const gh = github.GitHub.of(project);
@@ -53,7 +57,10 @@ export class ImageCiWorkflow extends Component {
         inputs: {
           environment: {
             description: 'Deployment tag to add: staging (staging-YYYYMMDD) or production (release tags only)',
-            type: 'choice', options: ['none', 'staging', 'production'], default: 'none', required: false,
+            type: 'choice',
+            options: ['none', 'staging', 'production'],
+            default: 'none',
+            required: false,
           },
         },
       },
@@ -96,7 +103,9 @@ export class ImageCiWorkflow extends Component {
           uses: `./.github/workflows/${options.reusable.fileName}`,
           // The union of what the reusable workflow's jobs need; each of its jobs asks only for its own part.
           permissions: {
-            contents: JobPermission.READ, actions: JobPermission.READ, securityEvents: JobPermission.WRITE,
+            contents: JobPermission.READ,
+            actions: JobPermission.READ,
+            securityEvents: JobPermission.WRITE,
             ...options.reusable.pushPermissions,
           },
           with: {
@@ -112,10 +121,6 @@ export class ImageCiWorkflow extends Component {
       return all;
     };
   }
-
-  private readonly workflow: github.GithubWorkflow;
-  private readonly renderJobs: () => Record<string, github.workflows.Job | github.workflows.JobCallingReusableWorkflow>;
-  private added = false;
 
   public preSynthesize(): void {
     if (this.added) return;

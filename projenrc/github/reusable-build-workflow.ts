@@ -152,7 +152,7 @@ export class ReusableBuildWorkflow extends Component {
           name: 'Build (BuildKit, GitHub Actions cache) and load for scanning',
           id: 'build',
           uses: uses('docker/build-push-action'),
-          with: { ...buildInputs, 'load': true, 'push': false, 'tags': '${{ env.LOCAL_REF }}', ...cache },
+          with: { ...buildInputs, load: true, push: false, tags: '${{ env.LOCAL_REF }}', ...cache },
         },
         {
           name: 'Build time',
@@ -236,8 +236,12 @@ export class ReusableBuildWorkflow extends Component {
           id: 'push',
           uses: uses('docker/build-push-action'),
           with: {
-            ...buildInputs, 'push': true, 'tags': '${{ steps.tags.outputs.tags }}',
-            'provenance': 'mode=max', 'sbom': true, 'cache-from': cache['cache-from'],
+            ...buildInputs,
+            'push': true,
+            'tags': '${{ steps.tags.outputs.tags }}',
+            'provenance': 'mode=max',
+            'sbom': true,
+            'cache-from': cache['cache-from'],
           },
         },
         {

@@ -22,7 +22,9 @@ describe('build:docker', () => {
   test('passes base-image overrides, the network and extra arguments from the environment', () => {
     const [api] = selectServices(manifest, ['api']);
     const args = buildArgs(api, {
-      refs: ['qualisys/api:abc1234'], version: '1.2.3', root: ROOT,
+      refs: ['qualisys/api:abc1234'],
+      version: '1.2.3',
+      root: ROOT,
       labels: { 'org.opencontainers.image.revision': 'f'.repeat(40), 'org.opencontainers.image.created': '2026-01-23T14:30:22Z' },
       env: { NODE_IMAGE: 'stand-in/node:24', DOCKER_NETWORK: 'host', DOCKER_BUILD_ARGS: '--pull --build-arg X=1' },
     });

@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Testing, typescript } from 'projen';
-import { BuildGuide } from '../../projenrc/docs/build-guide';
-import { Contributing } from '../../projenrc/docs/contributing';
 import { DockerImages } from '../../projenrc/docker/docker-images';
 import { ImageKind } from '../../projenrc/docker/recipes';
+import { BuildGuide } from '../../projenrc/docs/build-guide';
+import { Contributing } from '../../projenrc/docs/contributing';
 import { ActionPins } from '../../projenrc/github/action-pins';
 import { ReusableBuildWorkflow } from '../../projenrc/github/reusable-build-workflow';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
@@ -94,8 +94,12 @@ describe('the committed docs', () => {
     expect(rows.length).toBeGreaterThanOrEqual(6);
     for (const [, event, pr, refType, refName, tags] of rows) {
       const computed = computeTags({
-        sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', now: new Date('2026-01-23T14:30:22Z'),
-        event: pr ? 'pull_request' : event, pullRequest: pr ? Number(pr) : undefined, refType: refType as 'branch' | 'tag', refName,
+        sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+        now: new Date('2026-01-23T14:30:22Z'),
+        event: pr ? 'pull_request' : event,
+        pullRequest: pr ? Number(pr) : undefined,
+        refType: refType as 'branch' | 'tag',
+        refName,
       }).tags.map((t) => `\`${t.tag}\``).join(', ');
       expect(`${refName}: ${tags}`).toBe(`${refName}: ${computed}`);
     }

@@ -1,4 +1,3 @@
-import { tempOutdir } from '../fixtures';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +5,7 @@ import { Project, Testing, typescript } from 'projen';
 import { ActionPins } from '../../projenrc/github/action-pins';
 import { syncPins } from '../../projenrc/github/sync-pins';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
+import { tempOutdir } from '../fixtures';
 
 const SHA = 'a'.repeat(40);
 function projectWithLock(lock: unknown): Project {
@@ -37,7 +37,7 @@ describe('ActionPins', () => {
   test.each([
     [{ 'a/b': { version: 'v1.0.0', sha: 'v1' } }, 'a/b is pinned to "v1", not a full 40-character commit SHA'],
     [{ 'a/b': { version: 'latest', sha: SHA } }, 'a/b has version "latest"; expected a release tag'],
-    [{ 'nope': { version: 'v1', sha: SHA } }, '"nope" is not an owner/repository name'],
+    [{ nope: { version: 'v1', sha: SHA } }, '"nope" is not an owner/repository name'],
   ])('rejects a bad lock entry %j', (lock, message) => {
     expect(() => new ActionPins(projectWithLock(lock))).toThrow(message);
   });

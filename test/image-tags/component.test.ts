@@ -1,9 +1,9 @@
-import { tempOutdir } from '../fixtures';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Project, Testing } from 'projen';
-import { ImageTagScript } from '../../projenrc/image-tag-script';
 import { cleanEnv, TempRepo } from './git-fixtures';
+import { ImageTagScript } from '../../projenrc/image-tag-script';
+import { tempOutdir } from '../fixtures';
 
 describe('ImageTagScript component', () => {
   test('bakes the tag policy of .projenrc.ts into the script', () => {

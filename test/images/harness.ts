@@ -39,7 +39,8 @@ export const PLANTED_MARKERS = ['.env', '.env.production.local', 'secrets', 'cre
 export function plantedContext(service: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), `context-${service}-`));
   const skip = new Set(['node_modules', '.next', 'lib', 'test-reports', 'results', 'coverage', 'test-results']);
-  cpSync(path.join(ROOT, service), dir, { recursive: true, filter: (src) => !skip.has(path.basename(src)) || path.dirname(src) !== path.join(ROOT, service) });
+  const src = path.join(ROOT, service);
+  cpSync(src, dir, { recursive: true, filter: (p) => !(path.dirname(p) === src && skip.has(path.basename(p))) });
   for (const [file, content] of Object.entries(PLANTED)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), content());

@@ -9,11 +9,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import {
+  exportFilesystem, freePort, inspect, PLANTED, PLANTED_MARKERS, plantedContext,
+  removeContainers, ROOT, runContainer, secretlint, stopTimed, trivySecrets, waitHealthy,
+} from './harness';
 import { buildImage, BuildResult, loadManifest, selectServices } from '../../projenrc/docker/build-images';
 import { assertEngine, dockerAsync, dockerOk } from '../../projenrc/docker/docker-cli';
-import {
-  exportFilesystem, freePort, inspect, PLANTED, PLANTED_MARKERS, plantedContext, removeContainers, ROOT, runContainer, secretlint, stopTimed, trivySecrets, waitHealthy,
-} from './harness';
 
 jest.setTimeout(20 * 60_000);
 
