@@ -60,6 +60,17 @@ export class NodeServiceProject extends typescript.TypeScriptProject {
       jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
       tsconfig: { compilerOptions: { target: 'ES2022', lib: ['es2022'], skipLibCheck: true, ...options.compilerOptions } },
       gitignore: ['/test-reports/', ...(options.gitignore ?? [])],
+      readme: {
+        contents: [
+          `# ${options.name}`,
+          '',
+          `${options.description}.`,
+          '',
+          'Part of QUALISYS: see the [README](../README.md) for how to run, test and build it, and',
+          '[CONTRIBUTING](../CONTRIBUTING.md) for how to change it. `npx projen test` here runs this service\'s tests.',
+          '',
+        ].join('\n'),
+      },
     });
   }
 

@@ -8,21 +8,10 @@
  * Uses the same build code, contexts and environment (NODE_IMAGE, DOCKER_NETWORK, ...) as
  * `npx projen build:docker`. It empties the engine's build cache first: run it last.
  */
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildImage, loadManifest, ROOT, selectServices } from '../projenrc/docker/build-images';
+import { buildImage, copyContext, loadManifest, ROOT, selectServices } from '../projenrc/docker/build-images';
 import { assertEngine, dockerOk, formatBytes } from '../projenrc/docker/docker-cli';
-import type { ImageManifestEntry } from '../projenrc/docker/service-image';
-
-/** A copy of the service's build context (without host-built folders). */
-function copyContext(entry: ImageManifestEntry): string {
-  const src = path.join(ROOT, entry.context);
-  const dir = mkdtempSync(path.join(tmpdir(), `bench-${entry.service}-`));
-  const skip = new Set(['node_modules', '.next', 'lib', 'test-reports', 'results']);
-  cpSync(src, dir, { recursive: true, filter: (p) => !(path.dirname(p) === src && skip.has(path.basename(p))) });
-  return dir;
-}
 
 /** The first source file a recipe copies, to change it. */
 function sourceFile(dir: string): string {

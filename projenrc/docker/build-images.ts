@@ -12,7 +12,8 @@
  *   IMAGE_REGISTRY                     prefix the tags with a registry host
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { assertEngine, DockerUnavailableError, dockerStreaming, formatBytes, imageSize } from './docker-cli';
 import type { ImageManifestEntry } from './service-image';
@@ -38,6 +39,20 @@ export function selectServices(manifest: DockerManifest, names: string[]): Image
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) throw new Error(`Unknown service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: choose from ${known.join(', ')}.`);
   return names.length ? manifest.images.filter((i) => names.includes(i.service)) : manifest.images;
+}
+
+/** Folders the host builds or writes in a service folder; a build never needs them. */
+const HOST_OUTPUT = new Set(['node_modules', '.next', 'lib', 'test-reports', 'results', 'coverage', 'test-results']);
+
+/**
+ * A temporary copy of a service's build context without what the host built there, for builds
+ * that change the context (the image tests plant files in it, the benchmark edits a source).
+ */
+export function copyContext(entry: ImageManifestEntry, root = ROOT): string {
+  const src = path.join(root, entry.context);
+  const dir = mkdtempSync(path.join(tmpdir(), `context-${entry.service}-`));
+  cpSync(src, dir, { recursive: true, filter: (p) => !(path.dirname(p) === src && HOST_OUTPUT.has(path.basename(p))) });
+  return dir;
 }
 
 /** Tags and labels of one image from the image tag script (the same logic as CI). */

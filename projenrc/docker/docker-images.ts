@@ -94,7 +94,7 @@ export class DockerImages extends Component {
 
   /** The build contexts (service folders), relative to the root. */
   public get contexts(): string[] {
-    return this.images.map((i) => path.relative(this.project.outdir, i.serviceProject.outdir));
+    return this.manifest().map((entry) => entry.context);
   }
 
   public get services(): readonly ServiceImage[] {

@@ -187,7 +187,7 @@ export const RECIPES: Record<ImageKind, (model: DockerfileModel, ctx: RecipeCont
 };
 
 /** What each kind needs in its build context (the .dockerignore allow-list). */
-export function contextAllowList(kind: ImageKind, ctx: RecipeContext): string[] {
+export function contextAllowList(kind: ImageKind, ctx: Pick<RecipeContext, 'startScript' | 'suiteFiles' | 'entrypointScript'>): string[] {
   switch (kind) {
     case ImageKind.NODE_SERVICE: return ['package.json', 'package-lock.json', 'tsconfig.json', 'src'];
     case ImageKind.NEXTJS_STANDALONE: return ['package.json', 'package-lock.json', 'tsconfig.json', 'next.config.ts', 'src', 'public', ctx.startScript!];

@@ -92,7 +92,8 @@ export class ServiceImage extends Component {
   public readonly dockerignore: DockerIgnore;
   public readonly sizeBudgetBytes: number;
   private readonly baseSpec: () => BaseImageSpec;
-  private readonly recipeContext: RecipeContext;
+  /** Everything a recipe needs but the base image's reference, which is read from the lock file at synth. */
+  private readonly recipeContext: Omit<RecipeContext, 'baseDefault'>;
   private rendered = false;
 
   constructor(
@@ -130,7 +131,6 @@ export class ServiceImage extends Component {
     this.recipeContext = {
       service: this.service,
       baseArg: baseImages.get(baseName).buildArg,
-      baseDefault: '', // resolved at synth
       user: options.user ?? (runner ? 'pwuser' : 'node'),
       uid: options.uid ?? KNOWN_UIDS[options.user ?? (runner ? 'pwuser' : 'node')] ?? (() => { throw new Error(`${where}: give the numeric uid of user "${options.user}" (uid option).`); })(),
       port: options.port,

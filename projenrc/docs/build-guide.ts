@@ -1,6 +1,6 @@
 import { Component, Project } from 'projen';
 import { MarkdownFile, table } from './markdown-file';
-import { tagExampleRows } from './tag-examples';
+import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
 import type { DockerImages } from '../docker/docker-images';
 import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
 import type { TrivyIgnore } from '../github/trivy-ignore';
@@ -148,7 +148,7 @@ function render(f: DocsFacts): string[] {
     '',
     'Branch names are made valid tags as docker/metadata-action does: lowercase, accents dropped, every run of characters outside `[a-z0-9_.-]` becomes one `-`, no leading `.` or `-`, and a name with nothing left becomes `ref`. A tag never exceeds 128 characters: the branch part is cut, the timestamp kept.',
     '',
-    `Examples, computed by the tag logic for commit \`${'a1b2c3d'}…\` at 2026-01-23 14:30:22 UTC:`,
+    `Examples, computed by the tag logic for commit \`${EXAMPLE_SHA.slice(0, 7)}…\` at ${EXAMPLE_TIME.toISOString().slice(0, 19).replace('T', ' ')} UTC:`,
     '',
     table(['build', 'tags'], tagExampleRows(policy)),
     '',

@@ -6,11 +6,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { copyContext } from '../../projenrc/docker/build-images';
 import { docker, dockerOk } from '../../projenrc/docker/docker-cli';
+import type { ImageManifestEntry } from '../../projenrc/docker/service-image';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -36,11 +38,8 @@ export const PLANTED: Record<string, () => string> = {
 export const PLANTED_MARKERS = ['.env', '.env.production.local', 'secrets', 'credentials', 'deploy-key.pem', 'coverage', 'npm-debug.log', '.git', 'planted-module'];
 
 /** A copy of a service folder (what git would check out, plus generated files) with the planted files. */
-export function plantedContext(service: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), `context-${service}-`));
-  const skip = new Set(['node_modules', '.next', 'lib', 'test-reports', 'results', 'coverage', 'test-results']);
-  const src = path.join(ROOT, service);
-  cpSync(src, dir, { recursive: true, filter: (p) => !(path.dirname(p) === src && skip.has(path.basename(p))) });
+export function plantedContext(entry: ImageManifestEntry): string {
+  const dir = copyContext(entry);
   for (const [file, content] of Object.entries(PLANTED)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), content());

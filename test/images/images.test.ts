@@ -33,7 +33,7 @@ beforeAll(async () => {
   assertEngine();
   try {
     for (const entry of selectServices(manifest, [])) {
-      const context = plantedContext(entry.context);
+      const context = plantedContext(entry);
       contexts.push(context);
       builds[entry.service] = await buildImage(entry, { context, refs: [ref(entry.service)], labels: LABELS, version: '9.9.9-test' });
       if (!builds[entry.service].ok) throw new Error(`${entry.service} did not build; see the log above`);

@@ -1,3 +1,0 @@
-export * from './policy';
-export * from './docker-reference';
-export * from './context';
