@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: __dirname,
   turbopack: { root: __dirname },
   poweredByHeader: false,
+  // The dashboard has no images to resize: no image optimizer, so the image leaves sharp out.
+  images: { unoptimized: true },
 };
 
 export default nextConfig;

@@ -11,11 +11,11 @@
  *   DOCKER_BUILD_ARGS                  extra `docker build` arguments, split on spaces
  *   IMAGE_REGISTRY                     prefix the tags with a registry host
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { assertEngine, DockerUnavailableError, dockerStreaming, formatBytes, imageSize } from './docker-cli';
+import { assertEngine, DockerUnavailableError, dockerStreaming, formatBytes, imageSize, parseDockerSize } from './docker-cli';
 import type { ImageManifestEntry } from './service-image';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -41,8 +41,19 @@ export function selectServices(manifest: DockerManifest, names: string[]): Image
   return names.length ? manifest.images.filter((i) => names.includes(i.service)) : manifest.images;
 }
 
-/** Folders the host builds or writes in a service folder; a build never needs them. */
-const HOST_OUTPUT = new Set(['node_modules', '.next', 'lib', 'test-reports', 'results', 'coverage', 'test-results']);
+/** Folders the host builds or writes in a service folder, for a tree that is no git repository. */
+const HOST_OUTPUT = new Set(['node_modules', '.next', 'lib', 'test-reports', 'results', 'coverage', 'test-results', 'tsconfig.tsbuildinfo', 'next-env.d.ts']);
+
+/**
+ * The files of a service folder as a clone holds them, uncommitted work included: git's tracked
+ * and untracked files minus what .gitignore leaves out (node_modules, build output, reports).
+ * Outside a git repository, the folder minus the usual host output.
+ */
+function sourceFiles(src: string): string[] | undefined {
+  const r = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.'], { cwd: src, encoding: 'utf8' });
+  if (r.status !== 0) return undefined;
+  return r.stdout.split('\0').filter((f) => f && existsSync(path.join(src, f)));
+}
 
 /**
  * A temporary copy of a service's build context without what the host built there, for builds
@@ -51,7 +62,12 @@ const HOST_OUTPUT = new Set(['node_modules', '.next', 'lib', 'test-reports', 're
 export function copyContext(entry: ImageManifestEntry, root = ROOT): string {
   const src = path.join(root, entry.context);
   const dir = mkdtempSync(path.join(tmpdir(), `context-${entry.service}-`));
-  cpSync(src, dir, { recursive: true, filter: (p) => !(path.dirname(p) === src && HOST_OUTPUT.has(path.basename(p))) });
+  const files = sourceFiles(src);
+  if (files) {
+    for (const f of files) cpSync(path.join(src, f), path.join(dir, f), { recursive: false });
+  } else {
+    cpSync(src, dir, { recursive: true, filter: (p) => !(path.dirname(p) === src && HOST_OUTPUT.has(path.basename(p))) });
+  }
   return dir;
 }
 
@@ -75,6 +91,10 @@ export interface BuildOptions {
   readonly noCache?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   readonly root?: string;
+  /** Dockerfile to build, absolute or relative to the root. @default the entry's Dockerfile */
+  readonly dockerfile?: string;
+  /** Keep the build log quiet; on failure print its last lines. @default false (stream it) */
+  readonly quiet?: boolean;
 }
 
 /** The `docker build` arguments for one image. */
@@ -82,7 +102,7 @@ export function buildArgs(entry: ImageManifestEntry, o: BuildOptions): string[] 
   const env = o.env ?? process.env;
   const root = o.root ?? ROOT;
   const label = (k: string) => o.labels[`org.opencontainers.image.${k}`] ?? '';
-  const args = ['build', '--progress=plain', '-f', path.join(root, entry.dockerfile)];
+  const args = ['build', '--progress=plain', '-f', path.resolve(root, o.dockerfile ?? entry.dockerfile)];
   for (const ref of o.refs) args.push('-t', ref);
   args.push('--build-arg', `VERSION=${o.version}`, '--build-arg', `REVISION=${label('revision')}`,
     '--build-arg', `CREATED=${label('created')}`, '--build-arg', `SOURCE=${label('source')}`);
@@ -90,7 +110,7 @@ export function buildArgs(entry: ImageManifestEntry, o: BuildOptions): string[] 
   if (env.DOCKER_NETWORK) args.push('--network', env.DOCKER_NETWORK);
   if (o.noCache) args.push('--no-cache');
   if (env.DOCKER_BUILD_ARGS?.trim()) args.push(...env.DOCKER_BUILD_ARGS.trim().split(/\s+/));
-  args.push(o.context ?? path.join(root, entry.context));
+  args.push(o.context ?? path.resolve(root, entry.context));
   return args;
 }
 
@@ -107,13 +127,36 @@ export interface BuildResult {
   readonly baseOverridden: boolean;
   readonly budgetBytes: number;
   readonly withinBudget: boolean;
+  /** Bytes of build context BuildKit received (its "transferring context" line), when it printed one. */
+  readonly contextBytes?: number;
+}
+
+/**
+ * The build context BuildKit received, from its plain progress log: the last size on the
+ * `transferring context:` lines of the "load build context" step (another step with the same
+ * wording loads the .dockerignore).
+ */
+export function contextBytesFromLog(lines: readonly string[]): number | undefined {
+  const step = lines.map((l) => /^(#\d+) \[internal\] load build context/.exec(l)?.[1]).find(Boolean);
+  let bytes: number | undefined;
+  for (const line of lines) {
+    const m = /^(#\d+) transferring context: (\S+)/.exec(line);
+    if (m && (!step || m[1] === step)) bytes = parseDockerSize(m[2]) ?? bytes;
+  }
+  return bytes;
 }
 
 /** Builds one image and measures it. */
 export async function buildImage(entry: ImageManifestEntry, o: BuildOptions): Promise<BuildResult> {
   const env = o.env ?? process.env;
   const started = Date.now();
-  const code = await dockerStreaming(buildArgs(entry, o), `[${entry.service}] `, env);
+  const transfers: string[] = [];
+  const code = await dockerStreaming(buildArgs(entry, o), {
+    prefix: `[${entry.service}] `,
+    env,
+    quiet: o.quiet ? 60 : 0,
+    onLine: (line) => { if (/load build context|transferring context:/.test(line)) transfers.push(line); },
+  });
   const seconds = (Date.now() - started) / 1000;
   const sizeBytes = code === 0 ? imageSize(o.refs[0]) : undefined;
   const base = env[entry.baseArg] || entry.baseImage;
@@ -131,6 +174,7 @@ export async function buildImage(entry: ImageManifestEntry, o: BuildOptions): Pr
     baseOverridden,
     budgetBytes: entry.sizeBudgetBytes,
     withinBudget: measured !== undefined && measured <= entry.sizeBudgetBytes,
+    contextBytes: contextBytesFromLog(transfers),
   };
 }
 

@@ -53,24 +53,45 @@ export function assertEngine(): string {
   return r.stdout.trim();
 }
 
+/** Options of {@link dockerStreaming}. */
+export interface StreamingOptions {
+  /** Prefix of each printed line. @default '' */
+  readonly prefix?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Called with every output line (stdout and stderr), printed or not. @default none */
+  readonly onLine?: (line: string) => void;
+  /** Print nothing while it runs; on failure, print the last `quiet` lines. @default 0 (print everything) */
+  readonly quiet?: number;
+}
+
 /** Runs docker with live output, each line prefixed; resolves with the exit code. */
-export function dockerStreaming(args: string[], prefix: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export function dockerStreaming(args: string[], options: StreamingOptions = {}): Promise<number> {
+  const prefix = options.prefix ?? '';
+  const tail: string[] = [];
   return new Promise((resolve, reject) => {
-    const proc = spawn('docker', args, { env: { ...env, DOCKER_BUILDKIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('docker', args, { env: { ...(options.env ?? process.env), DOCKER_BUILDKIT: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const emit = (line: string, out: NodeJS.WriteStream) => {
+      options.onLine?.(line);
+      if (!options.quiet) out.write(`${prefix}${line}\n`);
+      else if (tail.push(`${prefix}${line}`) > options.quiet) tail.shift();
+    };
     const pipe = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
       let buf = '';
       stream.on('data', (d: Buffer) => {
         buf += d.toString();
         const lines = buf.split('\n');
         buf = lines.pop()!;
-        for (const l of lines) out.write(`${prefix}${l}\n`);
+        for (const l of lines) emit(l, out);
       });
-      stream.on('end', () => { if (buf) out.write(`${prefix}${buf}\n`); });
+      stream.on('end', () => { if (buf) emit(buf, out); });
     };
     pipe(proc.stdout, process.stdout);
     pipe(proc.stderr, process.stderr);
     proc.on('error', (err) => reject((err as NodeJS.ErrnoException).code === 'ENOENT' ? new DockerUnavailableError('the docker command is not installed') : err));
-    proc.on('close', (code) => resolve(code ?? 1));
+    proc.on('close', (code) => {
+      if (code !== 0 && tail.length) process.stderr.write(`${tail.join('\n')}\n`);
+      resolve(code ?? 1);
+    });
   });
 }
 
@@ -78,6 +99,14 @@ export function dockerStreaming(args: string[], prefix: string, env: NodeJS.Proc
 export function imageSize(ref: string): number | undefined {
   const r = docker(['image', 'inspect', '--format', '{{.Size}}', ref]);
   return r.status === 0 ? Number(r.stdout.trim()) : undefined;
+}
+
+const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+
+/** Parses a size as Docker and BuildKit print it (`183.34kB`, `2B`, `1.2 GB`); undefined if it is none. */
+export function parseDockerSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|kB|KB|MB|GB|TB)\s*$/.exec(text);
+  return m ? Number(m[1]) * UNITS[m[2]] : undefined;
 }
 
 /** Formats bytes in decimal units, as `docker images` does. */

@@ -6,8 +6,10 @@ import { DockerfileModel, DockerfileModelOptions } from './dockerfile-model';
 export interface DockerfileOptions extends Omit<DockerfileModelOptions, 'header'> {
   /** Path of the file, relative to the project. @default 'Dockerfile' */
   readonly path?: string;
-  /** Extra header lines, after the generated-file marker. @default [] */
+  /** Extra header lines, after the generated-file marker and the usage line. @default [] */
   readonly description?: string[];
+  /** The header line that says where the file comes from and how to build it. @default built by `npx projen build:docker` */
+  readonly usage?: string;
 }
 
 /**
@@ -23,7 +25,7 @@ export class Dockerfile extends FileBase {
       requireNonRootUser: options.requireNonRootUser,
       header: [
         GENERATED_MARKER,
-        'Generated from .projenrc.ts by the components in projenrc/docker/. Build it with `npx projen build:docker`.',
+        options.usage ?? 'Generated from .projenrc.ts by the components in projenrc/docker/. Build it with `npx projen build:docker`.',
         ...(options.description ?? []),
       ],
     });

@@ -159,10 +159,15 @@ export class ServiceImage extends Component {
     return this.baseImages.digestOf(this.baseSpec()) !== undefined;
   }
 
+  /** What the recipe of this image is given (read at synth: the base image comes from the lock file). */
+  public get recipe(): RecipeContext {
+    return { ...this.recipeContext, baseDefault: this.baseImage };
+  }
+
   public preSynthesize(): void {
     if (this.rendered) return;
     this.rendered = true;
-    RECIPES[this.options.kind](this.dockerfile.model, { ...this.recipeContext, baseDefault: this.baseImage });
+    RECIPES[this.options.kind](this.dockerfile.model, this.recipe);
   }
 
   public manifestEntry(rootDir: string): ImageManifestEntry {

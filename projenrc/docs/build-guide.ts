@@ -1,6 +1,7 @@
 import { Component, Project } from 'projen';
 import { MarkdownFile, table } from './markdown-file';
 import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
+import type { DockerBenchmark } from '../docker/docker-benchmark';
 import type { DockerImages } from '../docker/docker-images';
 import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
 import type { TrivyIgnore } from '../github/trivy-ignore';
@@ -12,6 +13,8 @@ export interface DocsFacts {
   readonly tags: ImageTagScript;
   readonly reusable: ReusableBuildWorkflow;
   readonly trivyIgnore: TrivyIgnore;
+  /** The build benchmark, when there is one. @default none (no benchmark section) */
+  readonly benchmark?: DockerBenchmark;
 }
 
 /** Options of {@link BuildGuide}. */
@@ -34,6 +37,37 @@ export class BuildGuide extends Component {
     super(project);
     this.file = new MarkdownFile(project, options.path ?? 'docs/docker-build-guide.md', () => render(options));
   }
+}
+
+function benchmarkSection(bench: DockerBenchmark): string[] {
+  const m = bench.manifest();
+  const t = m.targets;
+  const targets = [
+    ...Object.entries(t.coldBuildSeconds ?? {}).map(([s, v]) => `${s}: cold build under ${v} s`),
+    ...(t.sourceRebuildFraction !== undefined ? [`every service: a source-only rebuild under ${Math.round(t.sourceRebuildFraction * 100)}% of its cold build`] : []),
+    ...Object.entries(t.aboveBaseAtMostOf ?? {}).map(([s, r]) => `${s}: layers above the base no larger than ${r}'s`),
+  ];
+  return [
+    '### Build benchmark',
+    '',
+    `\`npx projen bench:docker\` measures our images against reference Dockerfiles written for the comparison, on the same engine, the same base images and the same source tree. For each service and each variant, every run empties the engine's build cache (layers and cache mounts) and makes a cold build, appends a comment to a source file and rebuilds, then adds \`${m.dependencyChange}\` to \`package.json\` and the lockfile and rebuilds. It records the three build times, the build context BuildKit received, the image size and the size of the layers above the base, and reports the median of ${m.runs} runs with the ratios ours / reference, as a markdown table on the console and in \`test-reports/bench-docker.md\`, and as JSON in \`test-reports/bench-docker.json\`.`,
+    '',
+    table(['service', 'references', 'files'], m.services.map((s) => [
+      s.service,
+      s.references.map((r) => `${r.name}: ${r.description}`).join('; ') || '-',
+      s.references.map((r) => [r.dockerfile, r.dockerignore].filter(Boolean).map((x) => `\`${x}\``).join(', ')).join(', ') || '-',
+    ])),
+    '',
+    ...(targets.length ? [`Targets, reported as met or missed and never enforced (size budgets are \`build:docker\`'s): ${targets.join('; ')}.`, ''] : []),
+    '```bash',
+    'npx projen bench:docker                                # every service, every reference',
+    `npx projen bench:docker -- --runs 1 ${m.services[0]?.service ?? 'api'}                 # one quick run of one service`,
+    'npx projen bench:docker -- --json b.json --markdown b.md',
+    '```',
+    '',
+    'It empties the engine\'s build cache: run it when nothing else builds on that engine. `npx projen test:all` runs it once per service (`--runs 1`) as a report at the end of the tests. The references are generated like every Dockerfile here (`projenrc/docker/reference-recipes.ts`); `DockerBenchmark.addReference()` adds one.',
+    '',
+  ];
 }
 
 function render(f: DocsFacts): string[] {
@@ -114,6 +148,7 @@ function render(f: DocsFacts): string[] {
     '- OCI labels (`title`, `version`, `revision`, `created`, `source`) from build arguments set by the tag script.',
     '- No `# syntax=` line and no Dockerfile feature newer than Docker 20.10\'s BuildKit: they build on old engines and on GitHub alike.',
     '',
+    ...(f.benchmark ? benchmarkSection(f.benchmark) : []),
     '## How CI builds, caches, scans and pushes',
     '',
     table(['workflow', 'when', 'what'], [

@@ -1,6 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildArgs, loadManifest, renderTable, selectServices } from '../../projenrc/docker/build-images';
+import { buildArgs, contextBytesFromLog, copyContext, loadManifest, renderTable, selectServices } from '../../projenrc/docker/build-images';
+import { parseDockerSize } from '../../projenrc/docker/docker-cli';
+import { tempOutdir } from '../fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TOOL = path.join(ROOT, 'projenrc', 'docker', 'build-images.ts');
@@ -60,5 +63,55 @@ describe('build:docker', () => {
     const o = runTool(['--fast'], {});
     expect(o.status).toBe(2);
     expect(o.stderr).toContain('Unknown option --fast');
+  });
+
+  test('builds another Dockerfile on the same context when asked (the benchmark\'s references)', () => {
+    const [api] = selectServices(manifest, ['api']);
+    const args = buildArgs(api, { refs: ['x:y'], version: 'v', labels: {}, env: {}, root: ROOT, dockerfile: 'bench/api/naive.Dockerfile' });
+    expect(args.slice(args.indexOf('-f'), args.indexOf('-f') + 2)).toEqual(['-f', path.join(ROOT, 'bench/api/naive.Dockerfile')]);
+    expect(buildArgs(api, { refs: ['x:y'], version: 'v', labels: {}, env: {}, root: ROOT, dockerfile: '/abs/Dockerfile' })).toContain('/abs/Dockerfile');
+  });
+
+  test('reads the build context size from BuildKit\'s log, not the .dockerignore transfer', () => {
+    // Lines as Docker 20.10's BuildKit prints them with --progress=plain.
+    const log = [
+      '#2 [internal] load .dockerignore',
+      '#2 transferring context: 1.30kB done',
+      '#8 [internal] load build context',
+      '#8 transferring context: 32.77kB 0.1s',
+      '#8 transferring context: 167.79kB 0.2s done',
+      '#12 [deps 4/4] RUN npm ci',
+    ];
+    expect(contextBytesFromLog(log)).toBe(167790);
+    expect(contextBytesFromLog(log.slice(0, 2))).toBe(1300);
+    expect(contextBytesFromLog(['#1 [internal] load build definition from Dockerfile'])).toBeUndefined();
+    expect([parseDockerSize('2B'), parseDockerSize('1.5 GB'), parseDockerSize('12.3MB'), parseDockerSize('lots')]).toEqual([2, 1.5e9, 12.3e6, undefined]);
+  });
+
+  test('a copied context holds the files of a clone, uncommitted ones included, and nothing .gitignore leaves out', () => {
+    const root = tempOutdir();
+    try {
+      const svc = path.join(root, 'svc');
+      for (const d of ['src', 'node_modules/dep', 'lib']) mkdirSync(path.join(svc, d), { recursive: true });
+      writeFileSync(path.join(root, '.gitignore'), 'node_modules/\n/svc/lib\n*.tsbuildinfo\n');
+      writeFileSync(path.join(svc, 'package.json'), '{}');
+      writeFileSync(path.join(svc, 'src', 'index.ts'), 'export {};');
+      writeFileSync(path.join(svc, 'node_modules', 'dep', 'index.js'), '');
+      writeFileSync(path.join(svc, 'lib', 'index.js'), '');
+      writeFileSync(path.join(svc, 'tsconfig.tsbuildinfo'), '{}');
+      const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: root });
+      git('init', '-q');
+      git('add', '.');
+      git('commit', '-qm', 'init');
+      writeFileSync(path.join(svc, 'src', 'new.ts'), 'export {};'); // not committed yet
+      const dir = copyContext({ ...manifest.images[0], service: 'svc', context: 'svc' }, root);
+      try {
+        expect(readdirSync(dir, { recursive: true }).map(String).sort()).toEqual(['package.json', 'src', 'src/index.ts', 'src/new.ts']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -35,7 +35,10 @@ describe('service images', () => {
     addDefaultServices(m);
     const api = synth(m.root)['api/Dockerfile'] as string;
     expect(api).toContain(`ARG NODE_IMAGE=node:24-alpine@${NODE_DIGEST}`);
-    expect(api.match(/^FROM \$\{NODE_IMAGE\} AS /gm)).toHaveLength(4);
+    // deps and runtime start from the base; build and prod-deps start from deps.
+    expect(api.match(/^FROM \$\{NODE_IMAGE\} AS /gm)).toHaveLength(2);
+    expect(api).toContain('FROM deps AS build\n');
+    expect(api).toContain('FROM deps AS prod-deps\n');
   });
 
   test('the Playwright base follows the installed @playwright/test version exactly', () => {
@@ -69,8 +72,19 @@ describe('service images', () => {
     const runtime = df.slice(df.indexOf('AS runtime'));
     expect(runtime).toContain('USER 1000:1000');
     expect(runtime).toContain('COPY --from=prod-deps /app/node_modules ./node_modules');
-    expect(df).toContain('npm ci --no-audit --no-fund --omit=dev');
+    // One install; the production tree is pruned from it, so it is the same resolution.
+    expect(df.match(/npm ci /g)).toHaveLength(1);
+    expect(df).toContain('npm prune --omit=dev');
     expect(runtime).toMatch(/CMD \["node","lib\/server\.js"\]\n$/);
+  });
+
+  test('a Next.js image leaves sharp out only when the build says images are unoptimized', () => {
+    const m = monorepo();
+    addDefaultServices(m);
+    const df = synth(m.root)['web/Dockerfile'] as string;
+    const builder = df.slice(df.indexOf('AS builder'), df.indexOf('AS runner'));
+    expect(builder).toContain("require('./.next/required-server-files.json').config;if(c.images&&c.images.unoptimized)");
+    expect(builder).toContain("rmSync('.next/standalone/node_modules/'+d");
   });
 
   test('a fourth service image is one call', () => {

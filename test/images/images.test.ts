@@ -115,6 +115,13 @@ test('the api image has production dependencies only', () => {
   for (const dev of ['typescript', 'jest', 'ts-jest', '@types']) expect(ls.split('\n')).not.toContain(dev);
 });
 
+test('the web image leaves sharp out: its next.config sets images.unoptimized (the web container tests below show it still serves)', () => {
+  const ls = dockerOk(['run', '--rm', '--network', 'host', '--entrypoint', 'node', ref('web'), '-e', 'console.log(require("fs").readdirSync("node_modules").join("\\n"))']);
+  expect(ls.split('\n')).toContain('next');
+  expect(ls.split('\n')).not.toContain('sharp');
+  expect(ls.split('\n')).not.toContain('@img');
+});
+
 const servers: [string, string, (base: string) => Promise<void>][] = [
   ['api', '/health', async (base) => {
     const health = await (await fetch(`${base}/health`)).json();

@@ -1,0 +1,188 @@
+import * as path from 'node:path';
+import { Component, JsonFile, Project } from 'projen';
+import { DockerImages } from './docker-images';
+import { Dockerfile } from './dockerfile';
+import { DockerIgnore } from './dockerignore';
+import { naiveReference, ReferenceRecipe } from './reference-recipes';
+import { ServiceImage } from './service-image';
+
+/** Figures the report marks as met or missed. They are never enforced: the benchmark is a report. */
+export interface BenchmarkTargets {
+  /** Longest acceptable cold build of our image, per service, in seconds, e.g. `{ api: 60 }`. @default {} */
+  readonly coldBuildSeconds?: Record<string, number>;
+  /** Longest acceptable rebuild after a source-only change, as a fraction of our cold build, e.g. 0.15. @default no target */
+  readonly sourceRebuildFraction?: number;
+  /** Per service, a reference whose layers above the base ours must not exceed, e.g. `{ web: 'nextjs-example' }`. @default {} */
+  readonly aboveBaseAtMostOf?: Record<string, string>;
+}
+
+/** Options of {@link DockerBenchmark}. */
+export interface DockerBenchmarkOptions {
+  /** The images measured. */
+  readonly images: DockerImages;
+  /** Repetitions of every measured build; the report gives the median. @default 3 */
+  readonly runs?: number;
+  /**
+   * The dependency added to every service for the "dependency change" rebuild, at an exact
+   * version so that every run makes the same change. It should be in none of the services' trees.
+   * @default 'is-number@7.0.0'
+   */
+  readonly dependencyChange?: string;
+  /** A naive single-stage reference for every service. @default true */
+  readonly naiveReferences?: boolean;
+  /** Folder of the generated reference Dockerfiles. @default 'bench' */
+  readonly referencesDir?: string;
+  /** Figures the report marks as met or missed. @default {} */
+  readonly targets?: BenchmarkTargets;
+  /** Manifest read by the benchmark tool. @default '.projen/docker-bench.json' */
+  readonly manifestPath?: string;
+}
+
+/** One reference build, as the benchmark tool reads it. */
+export interface ReferenceManifestEntry {
+  readonly name: string;
+  readonly description: string;
+  /** Relative to the root. */
+  readonly dockerfile: string;
+  /** Its .dockerignore, relative to the root; absent when the reference has none. */
+  readonly dockerignore?: string;
+}
+
+/** What `.projen/docker-bench.json` holds. */
+export interface BenchmarkManifest {
+  readonly runs: number;
+  readonly dependencyChange: string;
+  readonly targets: BenchmarkTargets;
+  readonly services: { readonly service: string; readonly references: ReferenceManifestEntry[] }[];
+}
+
+const REFERENCE_NAME = /^[a-z][a-z0-9-]*$/;
+const EXACT_PACKAGE = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
+interface Reference {
+  readonly image: ServiceImage;
+  readonly recipe: ReferenceRecipe;
+  readonly dockerfile: Dockerfile;
+  readonly dockerignore?: DockerIgnore;
+}
+
+/**
+ * The build benchmark: our images against reference Dockerfiles written for the comparison (a
+ * naive one per service, and any added with `addReference`), built on the same engine, base
+ * images and source tree. Generates the references under `bench/` and the task
+ * `npx projen bench:docker`, which measures cold builds, rebuilds after a source-only and a
+ * dependency change, build contexts and image sizes, and prints a markdown table with ratios.
+ *
+ * Create it after the services are added to the images.
+ */
+export class DockerBenchmark extends Component {
+  public readonly manifestPath: string;
+  private readonly images: DockerImages;
+  private readonly runs: number;
+  private readonly dependencyChange: string;
+  private readonly referencesDir: string;
+  private readonly targets: BenchmarkTargets;
+  private readonly references: Reference[] = [];
+  private rendered = false;
+
+  constructor(project: Project, options: DockerBenchmarkOptions) {
+    super(project);
+    this.images = options.images;
+    this.runs = options.runs ?? 3;
+    if (!Number.isInteger(this.runs) || this.runs < 1) throw new Error(`DockerBenchmark: runs must be a whole number of 1 or more (got ${options.runs}).`);
+    this.dependencyChange = options.dependencyChange ?? 'is-number@7.0.0';
+    if (!EXACT_PACKAGE.test(this.dependencyChange)) {
+      throw new Error(`DockerBenchmark: dependencyChange "${this.dependencyChange}" must be a package at an exact version, such as is-number@7.0.0, so that every run makes the same change.`);
+    }
+    this.referencesDir = options.referencesDir ?? 'bench';
+    this.targets = options.targets ?? {};
+    this.manifestPath = options.manifestPath ?? '.projen/docker-bench.json';
+    if (this.images.services.length === 0) {
+      throw new Error('DockerBenchmark: the images have no service yet; create the benchmark after images.addService(...).');
+    }
+    if (options.naiveReferences ?? true) {
+      for (const image of this.images.services) this.addReference(image.service, naiveReference(image.options.kind));
+    }
+    new JsonFile(project, this.manifestPath, {
+      obj: { runs: this.runs, dependencyChange: this.dependencyChange, targets: this.targets, services: () => this.manifest().services },
+      marker: true,
+    });
+    project.addTask('bench:docker', {
+      description: `Benchmark our images against reference Dockerfiles: cold build, rebuilds, context and image sizes (median of ${this.runs} runs; empties the build cache)`,
+      exec: 'tsx projenrc/docker/bench-docker.ts',
+      receiveArgs: true,
+    });
+  }
+
+  /** Adds a reference build of one service (by its folder name, e.g. `web`). */
+  public addReference(service: string, recipe: ReferenceRecipe): this {
+    const image = this.images.services.find((i) => i.service === service);
+    if (!image) throw new Error(`DockerBenchmark.addReference: no image for service "${service}"; services: ${this.images.services.map((i) => i.service).join(', ')}.`);
+    if (!REFERENCE_NAME.test(recipe.name) || recipe.name === 'ours') {
+      throw new Error(`DockerBenchmark.addReference: reference name "${recipe.name}" must be lowercase letters, digits and "-", and not "ours".`);
+    }
+    if (this.references.some((r) => r.image === image && r.recipe.name === recipe.name)) {
+      throw new Error(`DockerBenchmark.addReference: ${service} already has a reference named "${recipe.name}".`);
+    }
+    const base = path.posix.join(this.referencesDir, service, `${recipe.name}.Dockerfile`);
+    const usage = `A reference for \`npx projen bench:docker\` (projenrc/docker/docker-benchmark.ts), never shipped: ${recipe.description}.`;
+    this.references.push({
+      image,
+      recipe,
+      dockerfile: new Dockerfile(this.project, {
+        path: base,
+        usage,
+        description: [`Built on a copy of ${path.relative(this.project.outdir, image.serviceProject.outdir)}/ ${recipe.dockerignore ? `with ${base}.dockerignore as its .dockerignore` : 'without any .dockerignore'}.`],
+        requireNonRootUser: !recipe.runsAsRoot,
+      }),
+      // BuildKit's naming for a Dockerfile's own ignore file.
+      dockerignore: recipe.dockerignore
+        ? new DockerIgnore(this.project, { path: `${base}.dockerignore`, usage, denyAtRoot: recipe.dockerignore, deny: [] })
+        : undefined,
+    });
+    return this;
+  }
+
+  public preSynthesize(): void {
+    if (this.rendered) return;
+    this.rendered = true;
+    this.validateTargets();
+    for (const r of this.references) r.recipe.render(r.dockerfile.model, r.image.recipe);
+  }
+
+  public manifest(): BenchmarkManifest {
+    return {
+      runs: this.runs,
+      dependencyChange: this.dependencyChange,
+      targets: this.targets,
+      services: this.images.services.map((image) => ({
+        service: image.service,
+        references: this.references.filter((r) => r.image === image).map((r) => ({
+          name: r.recipe.name,
+          description: r.recipe.description,
+          dockerfile: r.dockerfile.path,
+          dockerignore: r.dockerignore?.path,
+        })),
+      })),
+    };
+  }
+
+  private validateTargets(): void {
+    const services = this.images.services.map((i) => i.service);
+    const where = 'DockerBenchmark targets';
+    for (const [service, seconds] of Object.entries(this.targets.coldBuildSeconds ?? {})) {
+      if (!services.includes(service)) throw new Error(`${where}: coldBuildSeconds names "${service}", which has no image; services: ${services.join(', ')}.`);
+      if (!(seconds > 0)) throw new Error(`${where}: coldBuildSeconds.${service} must be a number of seconds above 0 (got ${seconds}).`);
+    }
+    const fraction = this.targets.sourceRebuildFraction;
+    if (fraction !== undefined && !(fraction > 0 && fraction < 1)) {
+      throw new Error(`${where}: sourceRebuildFraction must be between 0 and 1, e.g. 0.15 for 15% (got ${fraction}).`);
+    }
+    for (const [service, reference] of Object.entries(this.targets.aboveBaseAtMostOf ?? {})) {
+      const names = this.references.filter((r) => r.image.service === service).map((r) => r.recipe.name);
+      if (!names.includes(reference)) {
+        throw new Error(`${where}: aboveBaseAtMostOf.${service} names reference "${reference}", which ${service} does not have (${names.join(', ') || 'none'}); add it with addReference().`);
+      }
+    }
+  }
+}

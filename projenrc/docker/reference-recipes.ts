@@ -1,0 +1,96 @@
+/**
+ * Reference Dockerfiles for the build benchmark (`npx projen bench:docker`): the builds our
+ * images are measured against, on the same base image and the same source tree. They exist to be
+ * compared, never to be shipped.
+ */
+import { DockerfileModel } from './dockerfile-model';
+import { ImageKind, RecipeContext } from './recipes';
+
+/** A reference build of one service, measured beside ours. */
+export interface ReferenceRecipe {
+  /** Short name, used in file names and in the report, e.g. `naive`. Lowercase letters, digits and `-`. */
+  readonly name: string;
+  /** One sentence on what it is, shown in the report and in the Dockerfile's header. */
+  readonly description: string;
+  /** Fills the model; the base image comes from `ctx.baseArg`, as in ours. */
+  readonly render: (model: DockerfileModel, ctx: RecipeContext) => void;
+  /**
+   * Its .dockerignore patterns, each matched at the root of the context as Docker does.
+   * @default undefined: no .dockerignore, the whole service folder is the context
+   */
+  readonly dockerignore?: readonly string[];
+  /** Its last stage runs as root (the naive reference does, on purpose). @default false */
+  readonly runsAsRoot?: boolean;
+}
+
+/** Next's telemetry, off in every build measured, so that timings compare builds and not a network call. */
+const NO_TELEMETRY = { NEXT_TELEMETRY_DISABLED: '1' };
+
+/**
+ * What a first Dockerfile usually looks like: one stage on the same base, the whole folder copied,
+ * `npm install` with no cache mount, the build, the dev dependencies and npm kept, run as root,
+ * no health check.
+ */
+export function naiveReference(kind: ImageKind): ReferenceRecipe {
+  return {
+    name: 'naive',
+    description: 'one stage: the whole folder copied, npm install, the build if any, run as root',
+    runsAsRoot: true,
+    render: (model, ctx) => {
+      model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'The same base image as ours.');
+      const app = model.addStage('app', { from: `\${${ctx.baseArg}}`, comment: 'Everything in one stage.' }).workdir('/app');
+      if (kind === ImageKind.NEXTJS_STANDALONE) app.env(NO_TELEMETRY);
+      app.copy('.', '.').run('npm install');
+      switch (kind) {
+        case ImageKind.NODE_SERVICE:
+          app.run('node_modules/.bin/tsc --build').expose(ctx.port!).cmd(['node', ctx.entrypoint!]);
+          break;
+        case ImageKind.NEXTJS_STANDALONE:
+          app.run('node_modules/.bin/next build').expose(ctx.port!).cmd(['node_modules/.bin/next', 'start']);
+          break;
+        case ImageKind.PLAYWRIGHT_RUNNER:
+          app.cmd(['node_modules/.bin/playwright', 'test']);
+          break;
+      }
+    },
+  };
+}
+
+/**
+ * The structure of the Next.js project's `examples/with-docker` Dockerfile (vercel/next.js), for a
+ * standalone app: a dependencies stage (`npm ci` under a cache mount), a builder stage that copies
+ * the whole context, and a runner with the standalone output, `.next/static` and `public` owned by
+ * the `node` user. Adapted in two places: the base is our base build argument, and the build runs
+ * `next build` directly (our `npm run build` is projen's task runner, not installed in the image).
+ */
+export function nextjsWithDockerReference(): ReferenceRecipe {
+  return {
+    name: 'nextjs-example',
+    description: "the structure of Next.js's examples/with-docker Dockerfile",
+    // The example's .dockerignore.
+    dockerignore: ['Dockerfile', '.dockerignore', 'node_modules', 'npm-debug.log', 'README.md', '.next', '.git'],
+    render: (model, ctx) => {
+      model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'The same base image as ours.');
+      model.addStage('dependencies', { from: `\${${ctx.baseArg}}`, comment: 'Install dependencies only when needed.' })
+        .workdir('/app')
+        .copy(['package.json', 'package-lock.json'], './')
+        .run('npm ci --no-audit --no-fund', [{ type: 'cache', target: '/root/.npm' }]);
+      model.addStage('builder', { from: `\${${ctx.baseArg}}`, comment: 'Rebuild the source code only when needed.' })
+        .workdir('/app')
+        .copy('/app/node_modules', './node_modules', { from: 'dependencies' })
+        .copy('.', '.')
+        .env({ NODE_ENV: 'production', ...NO_TELEMETRY })
+        .run('node_modules/.bin/next build');
+      model.addStage('runner', { from: `\${${ctx.baseArg}}`, comment: 'Production image: copy the standalone output and run next.' })
+        .workdir('/app')
+        .env({ NODE_ENV: 'production', PORT: String(ctx.port), HOSTNAME: '0.0.0.0' })
+        .copy('/app/public', './public', { from: 'builder', chown: 'node:node' })
+        .run('mkdir .next && chown node:node .next')
+        .copy('/app/.next/standalone', './', { from: 'builder', chown: 'node:node' })
+        .copy('/app/.next/static', './.next/static', { from: 'builder', chown: 'node:node' })
+        .user('node')
+        .expose(ctx.port!)
+        .cmd(['node', 'server.js']);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { BenchReport, BenchSample, evaluateTargets, median, renderMarkdown, serviceResult, summarize } from '../../projenrc/docker/bench-report';
+
+const sample = (cold: number, source: number, dependency: number, extra: Partial<BenchSample> = {}): BenchSample => ({
+  coldSeconds: cold, sourceRebuildSeconds: source, dependencyRebuildSeconds: dependency, ...extra,
+});
+
+describe('bench report', () => {
+  test('median: the middle value, the mean of the two middles, nothing for no values', () => {
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7, undefined, 3, NaN, 5])).toBe(5);
+    expect(median([])).toBeUndefined();
+    expect(median([undefined])).toBeUndefined();
+  });
+
+  test('a variant is summarized by the median of each figure, and its layers above the base', () => {
+    const figures = summarize([
+      sample(12, 2, 5, { sizeBytes: 300e6, baseBytes: 280e6, contextBytes: 40e3 }),
+      sample(10, 1, 4, { sizeBytes: 300e6, baseBytes: 280e6, contextBytes: 40e3 }),
+      sample(30, 9, 6, { sizeBytes: 300e6, baseBytes: 280e6, contextBytes: 40e3 }),
+    ]);
+    expect(figures).toEqual({
+      coldSeconds: 12, sourceRebuildSeconds: 2, dependencyRebuildSeconds: 5, contextBytes: 40e3, sizeBytes: 300e6, aboveBaseBytes: 20e6,
+    });
+  });
+
+  test('ratios are ours / reference, per figure, and skip what either side lacks', () => {
+    const s = serviceResult('api', [
+      { name: 'ours', description: 'ours', samples: [sample(10, 1, 4, { sizeBytes: 100e6, baseBytes: 90e6 })] },
+      { name: 'naive', description: 'naive', samples: [sample(20, 8, 8, { sizeBytes: 250e6, baseBytes: 90e6, contextBytes: 1e6 })] },
+    ]);
+    expect(s.variants.map((v) => v.name)).toEqual(['ours', 'naive']);
+    expect(s.ratios.naive).toEqual({
+      coldSeconds: 0.5, sourceRebuildSeconds: 0.125, dependencyRebuildSeconds: 0.5, sizeBytes: 0.4, aboveBaseBytes: 10e6 / 160e6,
+    });
+    expect(s.ratios.naive.contextBytes).toBeUndefined();
+  });
+
+  const services = [
+    serviceResult('api', [
+      { name: 'ours', description: 'api/Dockerfile', samples: [sample(9.6, 1.8, 6.1, { sizeBytes: 292.7e6, baseBytes: 287.9e6, contextBytes: 168e3 })] },
+      { name: 'naive', description: 'one stage', samples: [sample(8.9, 7.9, 8.0, { sizeBytes: 433.2e6, baseBytes: 287.9e6, contextBytes: 183e3 })] },
+    ]),
+    serviceResult('web', [
+      { name: 'ours', description: 'web/Dockerfile', samples: [sample(16.9, 2.2, 9, { sizeBytes: 305e6, baseBytes: 287.9e6 })] },
+      { name: 'nextjs-example', description: 'with-docker', samples: [sample(19.6, 8.3, 21.8, { sizeBytes: 325.2e6, baseBytes: 287.9e6 })] },
+    ]),
+  ];
+
+  test('targets are met or missed from our medians, and say so when a figure is missing', () => {
+    const targets = evaluateTargets(services, { coldBuildSeconds: { api: 60, web: 10 }, sourceRebuildFraction: 0.15, aboveBaseAtMostOf: { web: 'nextjs-example' } });
+    expect(targets).toEqual([
+      { target: 'api: cold build under 60 s', figure: '9.6 s', met: true },
+      { target: 'api: source-only rebuild under 15% of the cold build', figure: '19% (1.8 s of 9.6 s)', met: false },
+      { target: 'web: cold build under 10 s', figure: '16.9 s', met: false },
+      { target: 'web: source-only rebuild under 15% of the cold build', figure: '13% (2.2 s of 16.9 s)', met: true },
+      { target: "web: layers above the base no larger than nextjs-example's", figure: '17.1 MB (nextjs-example: 37.3 MB)', met: true },
+    ]);
+    const unmeasured = serviceResult('web', [{ name: 'ours', description: '', samples: [] }, { name: 'nextjs-example', description: '', samples: [] }]);
+    expect(evaluateTargets([unmeasured], { coldBuildSeconds: { web: 1 }, aboveBaseAtMostOf: { web: 'nextjs-example' } }).map((t) => [t.figure, t.met]))
+      .toEqual([['?', undefined], ['? (nextjs-example: ?)', undefined]]);
+  });
+
+  test('equal sizes meet a "no larger than" target', () => {
+    const same = serviceResult('web', [
+      { name: 'ours', description: '', samples: [sample(1, 1, 1, { sizeBytes: 5, baseBytes: 1 })] },
+      { name: 'ref', description: '', samples: [sample(1, 1, 1, { sizeBytes: 5, baseBytes: 1 })] },
+    ]);
+    expect(evaluateTargets([same], { aboveBaseAtMostOf: { web: 'ref' } })[0].met).toBe(true);
+  });
+
+  test('the markdown has one table a service with every figure and ratio, the variants, and the targets', () => {
+    const report: BenchReport = {
+      generatedAt: '2026-11-27T16:00:00.000Z',
+      engine: '20.10.24',
+      cpus: 2,
+      runs: 3,
+      baseImages: { NODE_IMAGE: 'stand-in/node:24' },
+      dependencyChange: 'is-number@7.0.0',
+      services,
+      targets: evaluateTargets(services, { sourceRebuildFraction: 0.15 }),
+    };
+    const md = renderMarkdown(report);
+    expect(md).toContain('Median of 3 runs, 2026-11-27T16:00:00.000Z, Docker 20.10.24, 2 CPUs, base images NODE_IMAGE=stand-in/node:24.');
+    expect(md).toContain('is-number@7.0.0 added to package.json and the lockfile');
+    expect(md).toContain('### api\n\n|  | ours | naive | ours / naive |\n| --- | ---: | ---: | ---: |');
+    expect(md).toContain('| cold build (empty cache) | 9.6 s | 8.9 s | 1.08 |');
+    expect(md).toContain('| rebuild after a source change | 1.8 s | 7.9 s | 0.23 |');
+    expect(md).toContain('| rebuild after a dependency change | 6.1 s | 8.0 s | 0.76 |');
+    expect(md).toContain('| build context sent | 168 kB | 183 kB | 0.92 |');
+    expect(md).toContain('| image size | 292.7 MB | 433.2 MB | 0.68 |');
+    expect(md).toContain('| layers above the base | 4.8 MB | 145.3 MB | 0.03 |');
+    expect(md).toContain('| build context sent | ? | ? | ? |');
+    expect(md).toContain('- naive: one stage');
+    expect(md).toContain('| api: source-only rebuild under 15% of the cold build | 19% (1.8 s of 9.6 s) | MISSED |');
+    expect(md).toContain('| web: source-only rebuild under 15% of the cold build | 13% (2.2 s of 16.9 s) | met |');
+    expect(renderMarkdown({ ...report, runs: 1, targets: [] })).toContain('One run (no median)');
+    expect(renderMarkdown({ ...report, runs: 1, targets: [] })).not.toContain('### Targets');
+  });
+});

@@ -1,0 +1,122 @@
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { DockerBenchmark, DockerBenchmarkOptions } from '../../projenrc/docker/docker-benchmark';
+import { ImageKind } from '../../projenrc/docker/recipes';
+import { naiveReference, nextjsWithDockerReference } from '../../projenrc/docker/reference-recipes';
+import { addDefaultServices, monorepo, NODE_DIGEST, synth } from '../fixtures';
+
+function withBenchmark(options: Partial<DockerBenchmarkOptions> = {}) {
+  const m = monorepo();
+  addDefaultServices(m);
+  const bench = new DockerBenchmark(m.root, { images: m.images, ...options });
+  return { ...m, bench };
+}
+
+describe('DockerBenchmark', () => {
+  test('snapshot of the reference Dockerfiles, their .dockerignore and the manifest', () => {
+    const m = withBenchmark({ targets: { coldBuildSeconds: { api: 60 }, sourceRebuildFraction: 0.15, aboveBaseAtMostOf: { web: 'nextjs-example' } } });
+    m.bench.addReference('web', nextjsWithDockerReference());
+    const out = synth(m.root);
+    const generated = Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('bench/') || k === '.projen/docker-bench.json'));
+    expect(Object.keys(generated).sort()).toEqual([
+      '.projen/docker-bench.json', 'bench/api/naive.Dockerfile', 'bench/playwright-runner/naive.Dockerfile',
+      'bench/web/naive.Dockerfile', 'bench/web/nextjs-example.Dockerfile', 'bench/web/nextjs-example.Dockerfile.dockerignore',
+    ]);
+    expect(generated).toMatchSnapshot();
+  });
+
+  test('a naive reference is one stage on the same pinned base: everything copied, npm install, run as root', () => {
+    const out = synth(withBenchmark().root);
+    for (const service of ['api', 'web', 'playwright-runner']) {
+      const df = out[`bench/${service}/naive.Dockerfile`] as string;
+      expect(df.match(/^FROM /gm)).toHaveLength(1);
+      expect(df).toContain('COPY . .');
+      expect(df).toContain('RUN npm install');
+      expect(df).not.toMatch(/^USER /m);
+      expect(df).not.toContain('--mount=type=cache');
+      expect(df).toContain('Built on a copy of');
+    }
+    expect(out['bench/api/naive.Dockerfile']).toContain(`ARG NODE_IMAGE=node:24-alpine@${NODE_DIGEST}`);
+    expect(out['bench/api/naive.Dockerfile']).toContain('RUN node_modules/.bin/tsc --build');
+    expect(out['bench/web/naive.Dockerfile']).toContain('CMD ["node_modules/.bin/next","start"]');
+    // No .dockerignore: the whole folder is its context.
+    expect(Object.keys(out).filter((k) => /naive.*dockerignore/.test(k))).toEqual([]);
+  });
+
+  test('the Next.js example reference keeps its three stages, its .dockerignore and its non-root runner', () => {
+    const m = withBenchmark();
+    m.bench.addReference('web', nextjsWithDockerReference());
+    const out = synth(m.root);
+    const df = out['bench/web/nextjs-example.Dockerfile'] as string;
+    expect(df.match(/^FROM \S+ AS (\S+)$/gm)).toEqual(['FROM ${NODE_IMAGE} AS dependencies', 'FROM ${NODE_IMAGE} AS builder', 'FROM ${NODE_IMAGE} AS runner']);
+    expect(df).toContain('COPY --from=builder --chown=node:node /app/.next/standalone ./');
+    expect(df).toContain('USER node');
+    expect(df).toContain('CMD ["node","server.js"]');
+    const ignore = (out['bench/web/nextjs-example.Dockerfile.dockerignore'] as string).split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(ignore).toEqual(['Dockerfile', '.dockerignore', 'node_modules', 'npm-debug.log', 'README.md', '.next', '.git']);
+  });
+
+  test('the manifest lists every service with its references, and the task reads it', () => {
+    const m = withBenchmark({ runs: 5, dependencyChange: '@scope/pkg@1.2.3' });
+    m.bench.addReference('web', nextjsWithDockerReference());
+    const out = synth(m.root);
+    const manifest = out['.projen/docker-bench.json'];
+    expect(manifest).toMatchObject({ runs: 5, dependencyChange: '@scope/pkg@1.2.3' });
+    expect(manifest.services.map((s: { service: string; references: { name: string }[] }) => [s.service, s.references.map((r) => r.name)])).toEqual([
+      ['api', ['naive']], ['web', ['naive', 'nextjs-example']], ['playwright-runner', ['naive']],
+    ]);
+    expect(manifest.services[1].references[1]).toEqual({
+      name: 'nextjs-example',
+      description: expect.stringContaining('with-docker'),
+      dockerfile: 'bench/web/nextjs-example.Dockerfile',
+      dockerignore: 'bench/web/nextjs-example.Dockerfile.dockerignore',
+    });
+    expect(out['.projen/tasks.json'].tasks['bench:docker'].steps).toEqual([{ exec: 'tsx projenrc/docker/bench-docker.ts', receiveArgs: true }]);
+  });
+
+  test('references are read-only and say that they are generated and never shipped', () => {
+    const m = withBenchmark();
+    m.root.synth();
+    const file = path.join(m.outdir, 'bench/api/naive.Dockerfile');
+    expect((statSync(file).mode % 0o1000).toString(8)).toMatch(/^[0145][0145][0145]$/);
+    expect(readFileSync(file, 'utf8')).toMatch(/Generated by projen[\s\S]*never shipped/);
+  });
+
+  test('naiveReferences: false leaves only the references added', () => {
+    const m = withBenchmark({ naiveReferences: false });
+    m.bench.addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: 'single-stage' });
+    const out = synth(m.root);
+    expect(Object.keys(out).filter((k) => k.startsWith('bench/'))).toEqual(['bench/api/single-stage.Dockerfile']);
+  });
+
+  test.each<[string, Partial<DockerBenchmarkOptions>, string]>([
+    ['runs of 0', { runs: 0 }, 'runs must be a whole number of 1 or more (got 0)'],
+    ['a dependency without an exact version', { dependencyChange: 'is-number' }, 'dependencyChange "is-number" must be a package at an exact version'],
+    ['a dependency range', { dependencyChange: 'is-number@^7' }, 'must be a package at an exact version'],
+  ])('refuses %s, saying what to write', (_name, options, message) => {
+    expect(() => withBenchmark(options)).toThrow(message);
+  });
+
+  test('refuses a reference for an unknown service, a duplicate, or the name "ours"', () => {
+    const m = withBenchmark();
+    expect(() => m.bench.addReference('wbe', nextjsWithDockerReference())).toThrow('no image for service "wbe"; services: api, web, playwright-runner.');
+    expect(() => m.bench.addReference('api', naiveReference(ImageKind.NODE_SERVICE))).toThrow('api already has a reference named "naive"');
+    expect(() => m.bench.addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: 'ours' })).toThrow('not "ours"');
+    expect(() => m.bench.addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: 'Big One' })).toThrow('reference name "Big One"');
+  });
+
+  test('refuses to be created before any service image', () => {
+    const m = monorepo();
+    expect(() => new DockerBenchmark(m.root, { images: m.images })).toThrow('create the benchmark after images.addService(...)');
+  });
+
+  test.each<[string, DockerBenchmarkOptions['targets'], string]>([
+    ['a cold-build target for an unknown service', { coldBuildSeconds: { wbe: 60 } }, 'coldBuildSeconds names "wbe", which has no image'],
+    ['a negative cold-build target', { coldBuildSeconds: { api: -1 } }, 'coldBuildSeconds.api must be a number of seconds above 0'],
+    ['a rebuild fraction given as a percentage', { sourceRebuildFraction: 15 }, 'sourceRebuildFraction must be between 0 and 1, e.g. 0.15 for 15%'],
+    ['a size comparison with a reference the service lacks', { aboveBaseAtMostOf: { web: 'nextjs-example' } }, 'aboveBaseAtMostOf.web names reference "nextjs-example", which web does not have (naive); add it with addReference()'],
+  ])('fails synth on %s, naming the fix', (_name, targets, message) => {
+    const m = withBenchmark({ targets });
+    expect(() => synth(m.root)).toThrow(message);
+  });
+});
