@@ -18,6 +18,7 @@ import { ImageTagScript } from './projenrc/image-tag-script';
 import { runSubprojectTask } from './projenrc/monorepo-tasks';
 import { configureNextJsTsconfig, NEXTJS_COMPILER_OPTIONS, NEXTJS_GITIGNORE } from './projenrc/nextjs';
 import { NodeServiceProject, TOOLCHAIN } from './projenrc/node-service';
+import { recordTarballUrls } from './projenrc/npm-lockfile';
 
 // ---------------------------------------------------------------------------------------------
 // The root project: our projen components (projenrc/), their tests (test/) and the tooling that
@@ -63,6 +64,7 @@ const project = new typescript.TypeScriptProject({
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
   gitignore: ['/.tools/'],
 });
+recordTarballUrls(project);
 // The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
 project.compileTask.reset('tsc -p projenrc/tsconfig.json');
 project.tryFindObjectFile('projenrc/tsconfig.json')?.addOverride('include', ['**/*.ts', '../.projenrc.ts', '../tools/**/*.ts', '../test/**/*.ts']);

@@ -1,4 +1,5 @@
 import { javascript, Project, typescript } from 'projen';
+import { recordTarballUrls } from './npm-lockfile';
 
 /** Toolchain shared by the root project and every service, so all of them move together. */
 export const TOOLCHAIN = {
@@ -72,6 +73,7 @@ export class NodeServiceProject extends typescript.TypeScriptProject {
         ].join('\n'),
       },
     });
+    recordTarballUrls(this);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -43,4 +44,14 @@ export function synth(project: Project): Record<string, any> {
 /** A fresh temporary folder for a test project (never the working directory, even under /tmp). */
 export function tempOutdir(): string {
   return mkdtempSync(path.join(tmpdir(), 'projen-test-'));
+}
+
+/** The repository's root. */
+export const REPO_ROOT = path.join(__dirname, '..');
+
+/** Runs one of the TypeScript tools a task runs (e.g. `projenrc/docker/build-images.ts`) through tsx, from the root. */
+export function runTsTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, tool), ...args], {
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env },
+  });
 }

@@ -187,7 +187,8 @@ async function main(argv: string[]): Promise<number> {
       }
     }
   } finally {
-    if (imageIds.size) docker(['image', 'rm', '--force', ...imageIds]);
+    // Without --force: an image that something else also tags stays.
+    if (imageIds.size) docker(['image', 'rm', ...imageIds]);
   }
 
   const services = plans.map((p) => serviceResult(

@@ -1,16 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadBenchManifest, resolveDependencyChange, sourceFileToChange } from '../../projenrc/docker/bench-docker';
-import { tempOutdir } from '../fixtures';
+import { runTsTool, tempOutdir } from '../fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
-const TOOL = path.join(ROOT, 'projenrc', 'docker', 'bench-docker.ts');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-function runTool(args: string[], env: NodeJS.ProcessEnv) {
-  return spawnSync(TSX, [TOOL, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
-}
+const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/docker/bench-docker.ts', args, env);
 
 describe('bench:docker', () => {
   test('this repository benchmarks every service, web also against the Next.js example, with the targets of the issue', () => {

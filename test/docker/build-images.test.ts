@@ -1,17 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildArgs, contextBytesFromLog, copyContext, loadManifest, renderTable, selectServices } from '../../projenrc/docker/build-images';
 import { parseDockerSize } from '../../projenrc/docker/docker-cli';
-import { tempOutdir } from '../fixtures';
+import { runTsTool, tempOutdir } from '../fixtures';
 
 const ROOT = path.join(__dirname, '..', '..');
-const TOOL = path.join(ROOT, 'projenrc', 'docker', 'build-images.ts');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-function runTool(args: string[], env: NodeJS.ProcessEnv) {
-  return spawnSync(TSX, [TOOL, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
-}
+const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/docker/build-images.ts', args, env);
 
 describe('build:docker', () => {
   const manifest = loadManifest(ROOT);
