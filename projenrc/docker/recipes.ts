@@ -57,7 +57,8 @@ export interface RecipeContext {
   readonly suiteFiles?: readonly string[];
 }
 
-export const NPM_CACHE: RunMount = { type: 'cache', id: 'npm', target: '/root/.npm', sharing: 'locked' };
+/** npm's cache (cacache) is safe for concurrent writers: parallel stages share it without waiting. */
+export const NPM_CACHE: RunMount = { type: 'cache', id: 'npm', target: '/root/.npm', sharing: 'shared' };
 const NPM_CI = 'npm ci --no-audit --no-fund';
 
 /** A Node one-liner that exits 0 when a URL answers 2xx: no curl or wget needed. */
@@ -100,11 +101,13 @@ export const PRUNE_UNUSED_SHARP = [
   'require(\'fs\').rmSync(\'.next/standalone/node_modules/\'+d,{recursive:true,force:true})"',
 ].join('');
 
-function depsStage(model: DockerfileModel, ctx: RecipeContext, name: string, comment: string, install: 'all' | 'production'): Stage {
+function depsStage(model: DockerfileModel, ctx: RecipeContext, name: string, comment: string, install: 'all' | 'production' | 'production-pruned'): Stage {
+  const commands = install === 'all' ? [NPM_CI] : [`${NPM_CI} --omit=dev --ignore-scripts`];
+  if (install === 'production-pruned') commands.push(PRUNE_DEPENDENCY_TESTS);
   return model.addStage(name, { from: `\${${ctx.baseArg}}`, comment })
     .workdir('/app')
     .copy(['package.json', 'package-lock.json'], './')
-    .run(install === 'all' ? NPM_CI : `${NPM_CI} --omit=dev --ignore-scripts`, [NPM_CACHE]);
+    .run(commands, [NPM_CACHE]);
 }
 
 /** The package managers of the Node.js base: not needed to run, and a frequent source of CVEs. */
@@ -133,15 +136,13 @@ function finishServer(stage: Stage, ctx: RecipeContext, cmdComment: string, cmd:
 
 export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): void {
   model.addGlobalArg(ctx.baseArg, ctx.baseDefault, NODE_BASE_COMMENT);
-  depsStage(model, ctx, 'deps', 'All dependencies, installed once from the lockfile.', 'all');
+  depsStage(model, ctx, 'deps', 'All dependencies, for compiling.', 'all');
   model.addStage('build', { from: 'deps', comment: 'Compile TypeScript to lib/.' })
     .copy(['tsconfig.json'], './')
     .copy('src', './src')
     .run('node_modules/.bin/tsc --build');
-  // From the same install: no second download or extraction, the same resolved tree.
-  model.addStage('prod-deps', { from: 'deps', comment: 'Production dependencies only (devDependencies pruned), without the test folders they publish.' })
-    // npm prune leaves the scope folders of what it removed (@types, @jest, ...) behind, empty.
-    .run(['npm prune --omit=dev --no-audit --no-fund', "find node_modules -mindepth 1 -maxdepth 1 -type d -name '@*' -empty -delete", PRUNE_DEPENDENCY_TESTS]);
+  // Its own install, in parallel with the one above (npm's cache takes concurrent writers).
+  depsStage(model, ctx, 'prod-deps', 'Production dependencies only (no devDependencies), without the test folders they publish.', 'production-pruned');
   const runtime = serverRuntimeStage(model, ctx, 'runtime', 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.', { HOST: '0.0.0.0' })
     .copy('/app/node_modules', './node_modules', { from: 'prod-deps' })
     .copy('/app/lib', './lib', { from: 'build' })
