@@ -90,6 +90,44 @@ function variantContext(entry: ImageManifestEntry, variant: Variant, root: strin
   return dir;
 }
 
+/**
+ * One run of one variant on a fresh copy of the sources: the build cache emptied, a cold build, a
+ * rebuild after a source-only change, a rebuild after the dependency change. Records the ids of
+ * the images it made, for removal.
+ */
+async function measureRun(
+  entry: ImageManifestEntry, variant: Variant, change: DependencyChange, label: string, imageIds: Set<string>,
+): Promise<BenchSample> {
+  const context = variantContext(entry, variant, ROOT);
+  const ref = `${entry.image}:bench-${variant.name}`;
+  const build = async (what: string) => {
+    const r = await buildImage(entry, { context, dockerfile: variant.dockerfile, refs: [ref], labels: {}, version: 'bench', quiet: true });
+    const id = docker(['image', 'inspect', '--format', '{{.Id}}', ref]).stdout.trim();
+    if (id) imageIds.add(id);
+    if (!r.ok) throw new Error(`${label}: the ${what} build failed; its last lines are above.`);
+    return r;
+  };
+  try {
+    dockerOk(['builder', 'prune', '--all', '--force']);
+    const cold = await build('cold');
+    appendFileSync(sourceFileToChange(context), `\n// bench:docker source change ${Date.now()}\n`);
+    const source = await build('source-change');
+    writeFileSync(path.join(context, 'package.json'), change.packageJson);
+    writeFileSync(path.join(context, 'package-lock.json'), change.packageLock);
+    const dependency = await build('dependency-change');
+    return {
+      coldSeconds: cold.seconds,
+      sourceRebuildSeconds: source.seconds,
+      dependencyRebuildSeconds: dependency.seconds,
+      contextBytes: cold.contextBytes,
+      sizeBytes: cold.sizeBytes,
+      baseBytes: cold.baseBytes,
+    };
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+}
+
 interface Options { runs?: number; json: string; markdown: string; services: string[] }
 
 function parseArgs(argv: string[]): Options {
@@ -148,40 +186,16 @@ async function main(argv: string[]): Promise<number> {
       for (const plan of plans) {
         for (const [i, variant] of plan.variants.entries()) {
           const label = `[run ${run}/${runs}] ${plan.entry.service} ${variant.name}`;
-          const context = variantContext(plan.entry, variant, ROOT);
-          const ref = `${plan.entry.image}:bench-${variant.name}`;
-          const build = async (what: string) => {
-            const r = await buildImage(plan.entry, { context, dockerfile: variant.dockerfile, refs: [ref], labels: {}, version: 'bench', quiet: true });
-            const id = docker(['image', 'inspect', '--format', '{{.Id}}', ref]).stdout.trim();
-            if (id) imageIds.add(id);
-            if (!r.ok) throw new Error(`${label}: the ${what} build failed; its last lines are above.`);
-            return r;
-          };
           try {
-            dockerOk(['builder', 'prune', '--all', '--force']);
-            const cold = await build('cold');
-            appendFileSync(sourceFileToChange(context), `\n// bench:docker source change ${Date.now()}\n`);
-            const source = await build('source-change');
-            writeFileSync(path.join(context, 'package.json'), plan.change.packageJson);
-            writeFileSync(path.join(context, 'package-lock.json'), plan.change.packageLock);
-            const dependency = await build('dependency-change');
-            const sample: BenchSample = {
-              coldSeconds: cold.seconds,
-              sourceRebuildSeconds: source.seconds,
-              dependencyRebuildSeconds: dependency.seconds,
-              contextBytes: cold.contextBytes,
-              sizeBytes: cold.sizeBytes,
-              baseBytes: cold.baseBytes,
-            };
+            const sample = await measureRun(plan.entry, variant, plan.change, label, imageIds);
             plan.samples[i].push(sample);
             console.log(`${label}: cold ${sample.coldSeconds.toFixed(1)} s, source change ${sample.sourceRebuildSeconds.toFixed(1)} s, ` +
               `dependency change ${sample.dependencyRebuildSeconds.toFixed(1)} s, context ${formatBytes(sample.contextBytes)}, image ${formatBytes(sample.sizeBytes)}`);
+            if (sample.contextBytes === undefined) console.warn(`bench:docker: ${label}: BuildKit printed no "transferring context" size; the report shows "?"`);
           } catch (err) {
             if (err instanceof DockerUnavailableError) throw err;
             failures.push((err as Error).message);
             console.error(`bench:docker: ${(err as Error).message}`);
-          } finally {
-            rmSync(context, { recursive: true, force: true });
           }
         }
       }
