@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BenchReport, BenchSample, evaluateTargets, renderMarkdown, serviceResult } from './bench-report';
 import { buildImage, copyContext, loadManifest, ROOT, selectServices } from './build-images';
-import type { BenchmarkManifest, ReferenceManifestEntry } from './docker-benchmark';
+import type { BenchmarkManifest } from './docker-benchmark';
 import { assertEngine, docker, DockerUnavailableError, dockerOk, formatBytes } from './docker-cli';
 import type { ImageManifestEntry } from './service-image';
 
@@ -39,8 +39,6 @@ interface Variant {
   readonly name: string;
   readonly description: string;
   readonly dockerfile: string;
-  readonly dockerignore?: string;
-  readonly ours: boolean;
 }
 
 /** The file a source-only change edits: the first TypeScript file under src/, else tests/. */
@@ -79,17 +77,6 @@ export function resolveDependencyChange(contextDir: string, spec: string): Depen
   }
 }
 
-/** A fresh copy of the service's source tree, with the variant's .dockerignore (none for a reference without one). */
-function variantContext(entry: ImageManifestEntry, variant: Variant, root: string): string {
-  const dir = copyContext(entry, root);
-  if (!variant.ours) {
-    rmSync(path.join(dir, '.dockerignore'), { force: true });
-    rmSync(path.join(dir, path.basename(entry.dockerfile)), { force: true });
-    if (variant.dockerignore) copyFileSync(path.join(root, variant.dockerignore), path.join(dir, '.dockerignore'));
-  }
-  return dir;
-}
-
 /**
  * One run of one variant on a fresh copy of the sources: the build cache emptied, a cold build, a
  * rebuild after a source-only change, a rebuild after the dependency change. Records the ids of
@@ -98,7 +85,9 @@ function variantContext(entry: ImageManifestEntry, variant: Variant, root: strin
 async function measureRun(
   entry: ImageManifestEntry, variant: Variant, change: DependencyChange, label: string, imageIds: Set<string>,
 ): Promise<BenchSample> {
-  const context = variantContext(entry, variant, ROOT);
+  // A reference's own ignore file sits beside its Dockerfile (<name>.Dockerfile.dockerignore), where
+  // BuildKit takes it instead of the context's .dockerignore: the context is the service's, unchanged.
+  const context = copyContext(entry, ROOT);
   const ref = `${entry.image}:bench-${variant.name}`;
   const build = async (what: string) => {
     const r = await buildImage(entry, { context, dockerfile: variant.dockerfile, refs: [ref], labels: {}, version: 'bench', quiet: true });
@@ -172,8 +161,8 @@ async function main(argv: string[]): Promise<number> {
   const plans = entries.map((entry) => {
     const references = bench.services.find((s) => s.service === entry.service)?.references ?? [];
     const variants: Variant[] = [
-      { name: 'ours', description: `${entry.dockerfile} and its .dockerignore`, dockerfile: entry.dockerfile, ours: true },
-      ...references.map((r: ReferenceManifestEntry) => ({ ...r, ours: false })),
+      { name: 'ours', description: `${entry.dockerfile} and its .dockerignore`, dockerfile: entry.dockerfile },
+      ...references,
     ];
     const change = resolveDependencyChange(path.join(ROOT, entry.context), bench.dependencyChange);
     return { entry, variants, change, samples: variants.map((): BenchSample[] => []) };

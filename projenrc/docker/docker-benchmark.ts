@@ -125,6 +125,9 @@ export class DockerBenchmark extends Component {
       throw new Error(`DockerBenchmark.addReference: ${service} already has a reference named "${recipe.name}".`);
     }
     const base = path.posix.join(this.referencesDir, service, `${recipe.name}.Dockerfile`);
+    const context = path.relative(this.project.outdir, image.serviceProject.outdir);
+    const ignoreText = !recipe.dockerignore ? `${context}/.dockerignore`
+      : `${base}.dockerignore as its .dockerignore${recipe.dockerignore.length ? '' : ' (it leaves nothing out)'}`;
     const usage = `A reference for \`npx projen bench:docker\` (projenrc/docker/docker-benchmark.ts), never shipped: ${recipe.description}.`;
     this.references.push({
       image,
@@ -132,7 +135,7 @@ export class DockerBenchmark extends Component {
       dockerfile: new Dockerfile(this.project, {
         path: base,
         usage,
-        description: [`Built on a copy of ${path.relative(this.project.outdir, image.serviceProject.outdir)}/ ${recipe.dockerignore ? `with ${base}.dockerignore as its .dockerignore` : 'without any .dockerignore'}.`],
+        description: [`Built on a copy of ${context}/ with ${ignoreText}: \`docker build -f ${base} ${context}\` builds it the same way.`],
         requireNonRootUser: !recipe.runsAsRoot,
       }),
       // BuildKit's naming for a Dockerfile's own ignore file.

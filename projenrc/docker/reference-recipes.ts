@@ -15,8 +15,9 @@ export interface ReferenceRecipe {
   /** Fills the model; the base image comes from `ctx.baseArg`, as in ours. */
   readonly render: (model: DockerfileModel, ctx: RecipeContext) => void;
   /**
-   * Its .dockerignore patterns, each matched at the root of the context as Docker does.
-   * @default undefined: no .dockerignore, the whole service folder is the context
+   * Its .dockerignore patterns, each matched at the root of the context as Docker does; `[]` for
+   * one that leaves nothing out.
+   * @default undefined: no ignore file of its own (a manual build uses the service's .dockerignore)
    */
   readonly dockerignore?: readonly string[];
   /** Its last stage runs as root (the naive reference does, on purpose). @default false */
@@ -36,6 +37,9 @@ export function naiveReference(kind: ImageKind): ReferenceRecipe {
     name: 'naive',
     description: 'one stage: the whole folder copied, npm install, the build if any, run as root',
     runsAsRoot: true,
+    // An ignore file that leaves nothing out, so that `docker build -f <this> <service>` does not
+    // fall back to the service's own .dockerignore.
+    dockerignore: [],
     render: (model, ctx) => {
       model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'The same base image as ours.');
       const app = model.addStage('app', { from: `\${${ctx.baseArg}}`, comment: 'Everything in one stage.' }).workdir('/app');

@@ -65,7 +65,7 @@ function benchmarkSection(bench: DockerBenchmark): string[] {
     'npx projen bench:docker -- --json b.json --markdown b.md',
     '```',
     '',
-    'It empties the engine\'s build cache: run it when nothing else builds on that engine. `npx projen test:all` runs it once per service (`--runs 1`) as a report at the end of the tests. The references are generated like every Dockerfile here (`projenrc/docker/reference-recipes.ts`); `DockerBenchmark.addReference()` adds one.',
+    'It empties the engine\'s build cache: run it when nothing else builds on that engine. `npx projen test:all` runs it once per service (`--runs 1`) as a report at the end of the tests. The references are generated like every Dockerfile here (`projenrc/docker/reference-recipes.ts`), each with its own ignore file beside it (`<name>.Dockerfile.dockerignore`, which BuildKit takes instead of the context\'s `.dockerignore`), so `docker build -f bench/<service>/<name>.Dockerfile <service>` builds one exactly as the benchmark does; `DockerBenchmark.addReference()` adds one.',
     '',
   ];
 }

@@ -19,8 +19,11 @@ describe('DockerBenchmark', () => {
     const out = synth(m.root);
     const generated = Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('bench/') || k === '.projen/docker-bench.json'));
     expect(Object.keys(generated).sort()).toEqual([
-      '.projen/docker-bench.json', 'bench/api/naive.Dockerfile', 'bench/playwright-runner/naive.Dockerfile',
-      'bench/web/naive.Dockerfile', 'bench/web/nextjs-example.Dockerfile', 'bench/web/nextjs-example.Dockerfile.dockerignore',
+      '.projen/docker-bench.json',
+      'bench/api/naive.Dockerfile', 'bench/api/naive.Dockerfile.dockerignore',
+      'bench/playwright-runner/naive.Dockerfile', 'bench/playwright-runner/naive.Dockerfile.dockerignore',
+      'bench/web/naive.Dockerfile', 'bench/web/naive.Dockerfile.dockerignore',
+      'bench/web/nextjs-example.Dockerfile', 'bench/web/nextjs-example.Dockerfile.dockerignore',
     ]);
     expect(generated).toMatchSnapshot();
   });
@@ -39,8 +42,10 @@ describe('DockerBenchmark', () => {
     expect(out['bench/api/naive.Dockerfile']).toContain(`ARG NODE_IMAGE=node:24-alpine@${NODE_DIGEST}`);
     expect(out['bench/api/naive.Dockerfile']).toContain('RUN node_modules/.bin/tsc --build');
     expect(out['bench/web/naive.Dockerfile']).toContain('CMD ["node_modules/.bin/next","start"]');
-    // No .dockerignore: the whole folder is its context.
-    expect(Object.keys(out).filter((k) => /naive.*dockerignore/.test(k))).toEqual([]);
+    // Its own ignore file (BuildKit takes <Dockerfile>.dockerignore over the context's) leaves nothing out.
+    const ignore = (out['bench/api/naive.Dockerfile.dockerignore'] as string).split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(ignore).toEqual([]);
+    expect(out['bench/api/naive.Dockerfile']).toContain('`docker build -f bench/api/naive.Dockerfile api` builds it the same way');
   });
 
   test('the Next.js example reference keeps its three stages, its .dockerignore and its non-root runner', () => {
@@ -86,7 +91,7 @@ describe('DockerBenchmark', () => {
     const m = withBenchmark({ naiveReferences: false });
     m.bench.addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: 'single-stage' });
     const out = synth(m.root);
-    expect(Object.keys(out).filter((k) => k.startsWith('bench/'))).toEqual(['bench/api/single-stage.Dockerfile']);
+    expect(Object.keys(out).filter((k) => k.startsWith('bench/'))).toEqual(['bench/api/single-stage.Dockerfile', 'bench/api/single-stage.Dockerfile.dockerignore']);
   });
 
   test.each<[string, Partial<DockerBenchmarkOptions>, string]>([
