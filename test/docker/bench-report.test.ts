@@ -81,19 +81,23 @@ describe('bench report', () => {
       targets: evaluateTargets(services, { sourceRebuildFraction: 0.15 }),
     };
     const md = renderMarkdown(report);
-    expect(md).toContain('Median of 3 runs, 2026-11-27T16:00:00.000Z, Docker 20.10.24, 2 CPUs, base images NODE_IMAGE=stand-in/node:24.');
-    expect(md).toContain('is-number@7.0.0 added to package.json and the lockfile');
-    expect(md).toContain('### api\n\n|  | ours | naive | ours / naive |\n| --- | ---: | ---: | ---: |');
-    expect(md).toContain('| cold build (empty cache) | 9.6 s | 8.9 s | 1.08 |');
-    expect(md).toContain('| rebuild after a source change | 1.8 s | 7.9 s | 0.23 |');
-    expect(md).toContain('| rebuild after a dependency change | 6.1 s | 8.0 s | 0.76 |');
-    expect(md).toContain('| build context sent | 168 kB | 183 kB | 0.92 |');
-    expect(md).toContain('| image size | 292.7 MB | 433.2 MB | 0.68 |');
-    expect(md).toContain('| layers above the base | 4.8 MB | 145.3 MB | 0.03 |');
-    expect(md).toContain('| build context sent | ? | ? | ? |');
-    expect(md).toContain('- naive: one stage');
-    expect(md).toContain('| api: source-only rebuild under 15% of the cold build | 19% (1.8 s of 9.6 s) | MISSED |');
-    expect(md).toContain('| web: source-only rebuild under 15% of the cold build | 13% (2.2 s of 16.9 s) | met |');
+    const lines = [
+      'Median of 3 runs, 2026-11-27T16:00:00.000Z, Docker 20.10.24, 2 CPUs, base images NODE_IMAGE=stand-in/node:24.',
+      'is-number@7.0.0 added to package.json and the lockfile',
+      '### api\n\n|  | ours | naive | ours / naive |\n| --- | ---: | ---: | ---: |',
+      '| cold build (empty cache) | 9.6 s | 8.9 s | 1.08 |',
+      '| rebuild after a source change | 1.8 s | 7.9 s | 0.23 |',
+      '| rebuild after a dependency change | 6.1 s | 8.0 s | 0.76 |',
+      '| build context sent | 168 kB | 183 kB | 0.92 |',
+      '| image size | 292.7 MB | 433.2 MB | 0.68 |',
+      '| layers above the base | 4.8 MB | 145.3 MB | 0.03 |',
+      // web has no context figure: shown as "?", never left out
+      '| build context sent | ? | ? | ? |',
+      '- naive: one stage',
+      '| api: source-only rebuild under 15% of the cold build | 19% (1.8 s of 9.6 s) | MISSED |',
+      '| web: source-only rebuild under 15% of the cold build | 13% (2.2 s of 16.9 s) | met |',
+    ];
+    for (const line of lines) expect(md).toContain(line);
     expect(renderMarkdown({ ...report, runs: 1, targets: [] })).toContain('One run (no median)');
     expect(renderMarkdown({ ...report, runs: 1, targets: [] })).not.toContain('### Targets');
   });
