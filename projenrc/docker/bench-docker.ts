@@ -21,12 +21,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BenchReport, BenchSample, evaluateTargets, renderMarkdown, serviceResult } from './bench-report';
 import { buildImage, copyContext, loadManifest, ROOT, selectServices } from './build-images';
-import type { BenchmarkManifest } from './docker-benchmark';
+import { BENCH_MANIFEST, BenchmarkManifest } from './docker-benchmark';
 import { assertEngine, docker, DockerUnavailableError, dockerOk, formatBytes } from './docker-cli';
 import type { ImageManifestEntry } from './service-image';
 
 export function loadBenchManifest(root = ROOT): BenchmarkManifest {
-  const file = path.join(root, '.projen', 'docker-bench.json');
+  const file = path.join(root, BENCH_MANIFEST);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as BenchmarkManifest;
   } catch (err) {

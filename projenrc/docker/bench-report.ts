@@ -4,6 +4,7 @@
  */
 import type { BenchmarkTargets } from './docker-benchmark';
 import { formatBytes } from './docker-cli';
+import { table } from '../docs/markdown-file';
 
 /** One run of one variant: a cold build, then a rebuild after each change. */
 export interface BenchSample {
@@ -146,11 +147,6 @@ export function evaluateTargets(services: readonly ServiceResult[], targets: Ben
   return results;
 }
 
-function table(header: string[], rows: string[][], align: ('l' | 'r')[]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)].join('\n');
-}
-
 /** The report as markdown: one table a service (figures and ratios), then the targets. */
 export function renderMarkdown(report: BenchReport): string {
   const out: string[] = [];
@@ -171,14 +167,14 @@ export function renderMarkdown(report: BenchReport): string {
       ...s.variants.map((v) => (v.median[m.key] === undefined ? '?' : m.format(v.median[m.key]!))),
       ...refs.map((r) => (s.ratios[r.name]?.[m.key] === undefined ? '?' : s.ratios[r.name][m.key]!.toFixed(2))),
     ]);
-    out.push('', `### ${s.service}`, '', table(header, rows, ['l', ...header.slice(1).map(() => 'r' as const)]));
+    out.push('', `### ${s.service}`, '', table(header, rows, ['left', ...header.slice(1).map(() => 'right' as const)]));
     out.push('', ...s.variants.map((v) => `- ${v.name}: ${v.description}`));
   }
   if (report.targets.length) {
     out.push('', '### Targets (reported, not enforced)', '', table(
       ['target', 'figure', ''],
       report.targets.map((t) => [t.target, t.figure, t.met === undefined ? 'no figure' : t.met ? 'met' : 'MISSED']),
-      ['l', 'r', 'l'],
+      ['left', 'right', 'left'],
     ));
   }
   return out.join('\n') + '\n';

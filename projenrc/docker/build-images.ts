@@ -16,6 +16,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { assertEngine, DockerUnavailableError, dockerStreaming, formatBytes, imageSize, parseDockerSize } from './docker-cli';
+import { IMAGES_MANIFEST } from './docker-images';
 import type { ImageManifestEntry } from './service-image';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -25,7 +26,7 @@ export interface DockerManifest {
 }
 
 export function loadManifest(root = ROOT): DockerManifest {
-  const file = path.join(root, '.projen', 'docker-images.json');
+  const file = path.join(root, IMAGES_MANIFEST);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as DockerManifest;
   } catch (err) {

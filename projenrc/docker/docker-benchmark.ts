@@ -34,9 +34,10 @@ export interface DockerBenchmarkOptions {
   readonly referencesDir?: string;
   /** Figures the report marks as met or missed. @default {} */
   readonly targets?: BenchmarkTargets;
-  /** Manifest read by the benchmark tool. @default '.projen/docker-bench.json' */
-  readonly manifestPath?: string;
 }
+
+/** The manifest read by the benchmark tool. */
+export const BENCH_MANIFEST = '.projen/docker-bench.json';
 
 /** One reference build, as the benchmark tool reads it. */
 export interface ReferenceManifestEntry {
@@ -76,7 +77,6 @@ interface Reference {
  * Create it after the services are added to the images.
  */
 export class DockerBenchmark extends Component {
-  public readonly manifestPath: string;
   private readonly images: DockerImages;
   private readonly runs: number;
   private readonly dependencyChange: string;
@@ -96,14 +96,13 @@ export class DockerBenchmark extends Component {
     }
     this.referencesDir = options.referencesDir ?? 'bench';
     this.targets = options.targets ?? {};
-    this.manifestPath = options.manifestPath ?? '.projen/docker-bench.json';
     if (this.images.services.length === 0) {
       throw new Error('DockerBenchmark: the images have no service yet; create the benchmark after images.addService(...).');
     }
     if (options.naiveReferences ?? true) {
       for (const image of this.images.services) this.addReference(image.service, naiveReference(image.options.kind));
     }
-    new JsonFile(project, this.manifestPath, {
+    new JsonFile(project, BENCH_MANIFEST, {
       obj: { runs: this.runs, dependencyChange: this.dependencyChange, targets: this.targets, services: () => this.manifest().services },
       marker: true,
     });

@@ -101,12 +101,12 @@ export function imageSize(ref: string): number | undefined {
   return r.status === 0 ? Number(r.stdout.trim()) : undefined;
 }
 
-const UNITS: Record<string, number> = { B: 1, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
 
-/** Parses a size as Docker and BuildKit print it (`183.34kB`, `2B`, `1.2 GB`); undefined if it is none. */
+/** Parses a size in decimal units as Docker and BuildKit print it (`183.34kB`, `2B`, `1.2 GB`); undefined if it is none. */
 export function parseDockerSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|kB|KB|MB|GB|TB)\s*$/.exec(text);
-  return m ? Number(m[1]) * UNITS[m[2]] : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)\s*$/i.exec(text);
+  return m ? Number(m[1]) * UNITS[m[2].toUpperCase()] : undefined;
 }
 
 /** Formats bytes in decimal units, as `docker images` does. */

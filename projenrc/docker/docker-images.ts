@@ -10,9 +10,10 @@ export interface DockerImagesOptions {
   readonly namespace: string;
   /** Where the base-image pins live. @default {} */
   readonly baseImages?: BaseImagesOptions;
-  /** Manifest read by the build tooling, the workflows and the docs. @default '.projen/docker-images.json' */
-  readonly manifestPath?: string;
 }
+
+/** The manifest read by the build tooling (`build:docker`, the benchmark, the image tests). */
+export const IMAGES_MANIFEST = '.projen/docker-images.json';
 
 /**
  * Every container image of a monorepo: the base images they start from, one ServiceImage per
@@ -22,7 +23,6 @@ export interface DockerImagesOptions {
 export class DockerImages extends Component {
   public readonly baseImages: BaseImages;
   public readonly namespace: string;
-  public readonly manifestPath: string;
   private readonly images: ServiceImage[] = [];
 
   constructor(project: Project, options: DockerImagesOptions) {
@@ -32,8 +32,7 @@ export class DockerImages extends Component {
     }
     this.namespace = options.namespace;
     this.baseImages = new BaseImages(project, options.baseImages);
-    this.manifestPath = options.manifestPath ?? '.projen/docker-images.json';
-    new JsonFile(project, this.manifestPath, {
+    new JsonFile(project, IMAGES_MANIFEST, {
       obj: { images: () => this.images.map((i) => i.manifestEntry(project.outdir)), baseImages: () => this.baseImageManifest() },
       marker: true,
     });

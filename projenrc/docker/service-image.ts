@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Component, Project } from 'projen';
 import { BaseImages, BaseImageSpec, installedVersion } from './base-images';
+import { parseDockerSize } from './docker-cli';
 import { Dockerfile } from './dockerfile';
 import { DockerIgnore } from './dockerignore';
 import { addRunnerEntrypoint, RunnerEntrypointOptions } from './entrypoint-script';
@@ -48,13 +49,10 @@ export interface ServiceImageOptions {
 /** uid:gid of the users of the official Node.js and Playwright images. */
 const KNOWN_UIDS: Record<string, string> = { node: '1000:1000', pwuser: '1001:1001' };
 
-const BYTES = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 } as const;
-
 /** Parses `200MB`, `1.5GB`, `300 MB` into bytes (decimal units, as `docker images` shows them). */
 export function parseSize(size: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)\s*$/i.exec(size);
-  if (!m) throw new Error(`Invalid size "${size}": expected a number and a unit, such as 200MB or 2GB.`);
-  const bytes = Number(m[1]) * BYTES[m[2].toUpperCase() as keyof typeof BYTES];
+  const bytes = parseDockerSize(size);
+  if (bytes === undefined) throw new Error(`Invalid size "${size}": expected a number and a unit, such as 200MB or 2GB.`);
   if (bytes <= 0) throw new Error(`Invalid size "${size}": it must be more than zero.`);
   return bytes;
 }

@@ -1,10 +1,11 @@
 import { FileBase, IResolver, Project } from 'projen';
 import { GENERATED_MARKER } from '../marker';
 
-/** A table in Markdown, cells escaped. */
-export function table(header: string[], rows: string[][]): string {
+/** A table in Markdown, cells escaped; columns left-aligned unless `align` says `right`. */
+export function table(header: string[], rows: string[][], align: readonly ('left' | 'right')[] = []): string {
   const cell = (c: string) => c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  const rule = header.map((_, i) => (align[i] === 'right' ? '---:' : '---'));
+  return [`| ${header.join(' | ')} |`, `| ${rule.join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 }
 
 /**

@@ -1,9 +1,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadBenchManifest, resolveDependencyChange, sourceFileToChange } from '../../projenrc/docker/bench-docker';
-import { runTsTool, tempOutdir } from '../fixtures';
+import { runTsTool, tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
-const ROOT = path.join(__dirname, '..', '..');
 const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/docker/bench-docker.ts', args, env);
 
 describe('bench:docker', () => {

@@ -3,9 +3,8 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildArgs, contextBytesFromLog, copyContext, loadManifest, renderTable, selectServices } from '../../projenrc/docker/build-images';
 import { parseDockerSize } from '../../projenrc/docker/docker-cli';
-import { runTsTool, tempOutdir } from '../fixtures';
+import { runTsTool, tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
-const ROOT = path.join(__dirname, '..', '..');
 const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/docker/build-images.ts', args, env);
 
 describe('build:docker', () => {

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import ignore from '@balena/dockerignore';
+import { REPO_ROOT as ROOT } from '../fixtures';
 
-const ROOT = path.join(__dirname, '..', '..');
 function matcher(service: string) {
   const text = readFileSync(path.join(ROOT, service, '.dockerignore'), 'utf8');
   const ig = ignore().add(text.split('\n').filter((l) => l && !l.startsWith('#')));

@@ -14,9 +14,8 @@ import { ReusableBuildWorkflow } from '../../projenrc/github/reusable-build-work
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
 import { ImageTagScript } from '../../projenrc/image-tag-script';
 import { computeTags } from '../../projenrc/image-tags/policy';
-import { tempOutdir } from '../fixtures';
+import { tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
-const ROOT = path.join(__dirname, '..', '..');
 const DOCS = ['README.md', 'CONTRIBUTING.md', ...readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)];
 
 function guideFor(apiPort: number, budget: string, registry: 'ecr' | 'ghcr' = 'ecr'): string {

@@ -9,8 +9,8 @@ import { parse } from 'yaml';
 import {
   actionsPinnedBySha, checkWorkflow, leastPrivilege, noUntrustedInterpolation, sarifUploads, scansFail, timeouts,
 } from '../../projenrc/github/workflow-rules';
+import { REPO_ROOT as ROOT } from '../fixtures';
 
-const ROOT = path.join(__dirname, '..', '..');
 const DIR = path.join(ROOT, '.github', 'workflows');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.yml')).sort();
 const load = (f: string) => parse(readFileSync(path.join(DIR, f), 'utf8'));

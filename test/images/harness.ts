@@ -13,8 +13,9 @@ import * as path from 'node:path';
 import { copyContext } from '../../projenrc/docker/build-images';
 import { docker, dockerOk } from '../../projenrc/docker/docker-cli';
 import type { ImageManifestEntry } from '../../projenrc/docker/service-image';
+import { REPO_ROOT } from '../fixtures';
 
-export const ROOT = path.join(__dirname, '..', '..');
+export const ROOT = REPO_ROOT;
 
 /** Files planted in every build context; none may reach an image. */
 export const PLANTED: Record<string, () => string> = {
