@@ -21,8 +21,10 @@ const SOURCE_DIR = path.join(__dirname, 'image-tags');
  * installing anything.
  */
 export class ImageTagScript extends FileBase {
-  /** The tag policy the script applies. */
-  public readonly policy: TagPolicyOptions;
+  /** The tag policy the script applies, every default resolved. */
+  public readonly policy: Required<TagPolicyOptions>;
+  /** The script's path, relative to the project root. */
+  public readonly path: string;
   /** Command that runs the script, relative to the project root. */
   public readonly command: string;
 
@@ -40,6 +42,7 @@ export class ImageTagScript extends FileBase {
     for (const [name, value] of [['defaultBranch', this.policy.defaultBranch], ['stagingBranch', this.policy.stagingBranch]] as const) {
       if (!value || /\s/.test(value)) throw new Error(`ImageTagScript: ${name} "${value}" is not a branch name.`);
     }
+    this.path = filePath;
     this.command = `node ${filePath}`;
     project.addTask(options.taskName ?? 'image-tags', {
       description: 'Print the tags of an image for the current build (--help for options)',

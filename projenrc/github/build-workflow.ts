@@ -1,4 +1,4 @@
-import { github, Project } from 'projen';
+import { Component, github, Project } from 'projen';
 
 /** Options of {@link hardenBuildWorkflow}. */
 export interface HardenBuildWorkflowOptions {
@@ -18,4 +18,21 @@ export function hardenBuildWorkflow(project: Project, options: HardenBuildWorkfl
   file.addOverride('jobs.build.permissions', { contents: 'read' });
   file.addOverride('jobs.build.timeout-minutes', options.timeoutMinutes ?? 30);
   file.addOverride('jobs.build.steps.0.with.persist-credentials', false);
+  new QuotedMutationCheck(project);
+}
+
+/**
+ * projen's "Find mutations" step writes to `>> $GITHUB_OUTPUT` unquoted, which shellcheck (run by
+ * actionlint on GitHub's runners) reports as SC2086. Its position depends on the pre-build steps,
+ * so it is found by name once every step is known.
+ */
+class QuotedMutationCheck extends Component {
+  public preSynthesize(): void {
+    const workflow = github.GitHub.of(this.project)?.tryFindWorkflow('build');
+    const steps = (workflow?.getJob('build') as { steps?: unknown } | undefined)?.steps;
+    const list = (typeof steps === 'function' ? steps() : steps) as github.workflows.JobStep[] | undefined;
+    const index = list?.findIndex((s) => s.id === 'self_mutation') ?? -1;
+    if (index < 0 || !list?.[index].run) throw new Error('hardenBuildWorkflow: projen\'s build workflow has no "Find mutations" step any more: review projenrc/github/build-workflow.ts.');
+    workflow!.file!.addOverride(`jobs.build.steps.${index}.run`, list[index].run.replace(/>> \$GITHUB_OUTPUT/g, '>> "$GITHUB_OUTPUT"'));
+  }
 }

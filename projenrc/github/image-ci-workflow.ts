@@ -1,5 +1,6 @@
 import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
+import { changedServicesScript } from './changed-services';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import type { ImageManifestEntry } from '../docker/service-image';
 import type { TagPolicyOptions } from '../image-tags/policy';
@@ -12,25 +13,36 @@ export interface ImageCiWorkflowOptions {
   readonly reusable: ReusableBuildWorkflow;
   /** The images to build (from DockerImages), read at synth. */
   readonly images: () => ImageManifestEntry[];
-  /** The tag policy (from ImageTagScript): its default and staging branches trigger pushes. @default main and staging */
-  readonly tagPolicy?: TagPolicyOptions;
-  /** Files that affect every image (pins, tag script, these workflows). @default see code */
-  readonly sharedPaths?: string[];
+  /** The tag policy (from ImageTagScript): its default and staging branches are the pushes that publish. */
+  readonly tagPolicy: Required<Pick<TagPolicyOptions, 'defaultBranch' | 'stagingBranch'>>;
+  /** Files, besides a service's own folder, whose changes change every image (pins, scripts, these workflows). */
+  readonly sharedPaths: string[];
   /** Runner label. @default 'ubuntu-24.04' */
   readonly runsOn?: string;
-  /** Workflow file name. @default 'images' */
+  /** Workflow file name, without `.yml`. @default 'images' */
   readonly name?: string;
+  /** Name of the job that sums every image up: the one check to require on pull requests. @default 'images' */
+  readonly summaryJobName?: string;
 }
 
 /**
- * `.github/workflows/images.yml`: runs the reusable build for each service on pull requests,
- * pushes to the default and staging branches, release tags `vX.Y.Z` and manual dispatch, only
- * for the services whose files changed (all of them on a release or a dispatch). Superseded
- * pull-request runs are cancelled.
+ * `.github/workflows/images.yml`: runs the reusable build for each service whose sources changed,
+ * on pull requests (build and scan), pushes to the default and staging branches, release tags
+ * `vX.Y.Z` and manual dispatch (publish). One job sums all up, whatever ran or was skipped, so a
+ * branch protection rule requires that one check.
+ *
+ * Pull-request runs cancel the superseded run of the same pull request; every other run has its
+ * own concurrency group, so no push is ever dropped from the queue (each run covers the commits
+ * of its own push, and moving tags only go forward, see the publish job).
  */
 export class ImageCiWorkflow extends Component {
+  /** The workflow's file name. */
+  public readonly fileName: string;
+  /** The check to require on pull requests. */
+  public readonly summaryJobName: string;
   private readonly workflow: github.GithubWorkflow;
-  private readonly renderJobs: () => Record<string, github.workflows.Job | github.workflows.JobCallingReusableWorkflow>;
+  private readonly options: ImageCiWorkflowOptions;
+  private readonly runsOn: string[];
   private added = false;
 
   constructor(project: Project, options: ImageCiWorkflowOptions) {
@@ -38,25 +50,25 @@ export class ImageCiWorkflow extends Component {
     const gh = github.GitHub.of(project);
     if (!gh) throw new Error('ImageCiWorkflow needs GitHub enabled on the project (github: true).');
     const name = options.name ?? 'images';
-    const runsOn = [options.runsOn ?? 'ubuntu-24.04'];
-    const shared = options.sharedPaths ?? [
-      'base-images.lock.json', 'scripts/image-tags.mjs', '.trivyignore.yaml',
-      `.github/workflows/${name}.yml`, `.github/workflows/${options.reusable.fileName}`,
-    ];
+    this.fileName = `${name}.yml`;
+    this.options = options;
+    this.summaryJobName = options.summaryJobName ?? 'images';
+    this.runsOn = [options.runsOn ?? 'ubuntu-24.04'];
+    const { defaultBranch, stagingBranch } = options.tagPolicy;
     const wf = new github.GithubWorkflow(gh, name, {
       limitConcurrency: true,
       concurrencyOptions: {
-        group: '${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}',
+        group: "${{ github.workflow }}-${{ github.event_name == 'pull_request' && format('pr-{0}', github.event.pull_request.number) || github.run_id }}",
         cancelInProgress: "${{ github.event_name == 'pull_request' }}" as unknown as boolean,
       },
     });
     wf.on({
       pullRequest: {},
-      push: { branches: [options.tagPolicy?.defaultBranch ?? 'main', options.tagPolicy?.stagingBranch ?? 'staging'], tags: ['v[0-9]+.[0-9]+.[0-9]+*'] },
+      push: { branches: [defaultBranch, stagingBranch], tags: ['v[0-9]+.[0-9]+.[0-9]+*'] },
       workflowDispatch: {
         inputs: {
           environment: {
-            description: 'Deployment tag to add: staging (staging-YYYYMMDD) or production (release tags only)',
+            description: `Deploy to a GitHub Environment: staging (adds staging-YYYYMMDD) or production (release tags only); none publishes the ref's images`,
             type: 'choice',
             options: ['none', 'staging', 'production'],
             default: 'none',
@@ -66,69 +78,104 @@ export class ImageCiWorkflow extends Component {
       },
     });
     wf.file?.addOverride('permissions', { contents: 'read' });
-
     this.workflow = wf;
-    // Lazily, so services added after this component still get a job.
-    this.renderJobs = () => {
-      const images = options.images();
-      const filters = images.map((i) => [`${i.service}:`, ...[`${i.context}/**`, ...shared].map((p) => `  - '${p}'`)].join('\n')).join('\n');
-      const all: Record<string, github.workflows.Job | github.workflows.JobCallingReusableWorkflow> = {
-        changes: {
-          name: 'which images changed',
-          runsOn,
-          timeoutMinutes: 5,
-          permissions: { contents: JobPermission.READ, pullRequests: JobPermission.READ },
-          outputs: Object.fromEntries(images.map((i) => [i.service, { stepId: 'decide', outputName: i.service }])),
-          steps: [
-            { name: 'Checkout', uses: options.pins.uses('actions/checkout'), with: { 'persist-credentials': false } },
-            { name: 'Paths changed', id: 'filter', uses: options.pins.uses('dorny/paths-filter'), with: { filters } },
-            {
-              name: 'All images on a release tag or a dispatch',
-              id: 'decide',
-              env: {
-                EVENT: '${{ github.event_name }}',
-                REF_TYPE: '${{ github.ref_type }}',
-                ...Object.fromEntries(images.map((i) => [`CHANGED_${envName(i.service)}`, `\${{ steps.filter.outputs.${i.service} }}`])),
-              },
-              run: images.map((i) => `if [ "$REF_TYPE" = tag ] || [ "$EVENT" = workflow_dispatch ] || [ "$CHANGED_${envName(i.service)}" = true ]; then echo "${i.service}=true"; else echo "${i.service}=false"; fi >> "$GITHUB_OUTPUT"`).join('\n'),
-            },
-          ],
-        },
-      };
-      for (const i of images) {
-        all[i.service] = {
-          name: i.service,
-          needs: ['changes'],
-          if: `needs.changes.outputs.${i.service} == 'true'`,
-          uses: `./.github/workflows/${options.reusable.fileName}`,
-          // The union of what the reusable workflow's jobs need; each of its jobs asks only for its own part.
-          permissions: {
-            contents: JobPermission.READ,
-            actions: JobPermission.READ,
-            securityEvents: JobPermission.WRITE,
-            ...options.reusable.pushPermissions,
-          },
-          with: {
-            service: i.service,
-            context: i.context,
-            dockerfile: i.dockerfile,
-            image: i.image,
-            push: "${{ github.event_name != 'pull_request' }}",
-            environment: "${{ github.event_name == 'workflow_dispatch' && inputs.environment != 'none' && inputs.environment || '' }}",
-          },
-        };
-      }
-      return all;
-    };
   }
 
+  /** Every path that changes every image: the shared files, this workflow and the reusable one. */
+  public get shared(): string[] {
+    return [...this.options.sharedPaths, `.github/workflows/${this.fileName}`, `.github/workflows/${this.options.reusable.fileName}`];
+  }
+
+  /** Pathspecs whose changes change one image. */
+  public pathsOf(image: ImageManifestEntry): string[] {
+    return [image.context, ...this.shared];
+  }
+
+  /** Rendered at synth, so services added after this component still get a job. */
   public preSynthesize(): void {
     if (this.added) return;
     this.added = true;
-    this.workflow.addJobs(this.renderJobs());
+    const images = this.options.images();
+    this.workflow.addJobs({
+      changes: this.changesJob(images),
+      ...Object.fromEntries(images.map((i) => [i.service, this.serviceJob(i)])),
+      [this.summaryJobName]: this.summaryJob(images),
+    });
   }
-}
 
-function envName(service: string): string {
-  return service.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  private changesJob(images: ImageManifestEntry[]): github.workflows.Job {
+    return {
+      name: 'which images this run builds',
+      runsOn: this.runsOn,
+      timeoutMinutes: 5,
+      permissions: { contents: JobPermission.READ },
+      outputs: {
+        environment: { stepId: 'decide', outputName: 'environment' },
+        ...Object.fromEntries(images.map((i) => [i.service, { stepId: 'decide', outputName: i.service }])),
+      },
+      steps: [
+        { name: 'Checkout (full history, no credentials kept)', uses: this.options.pins.uses('actions/checkout'), with: { 'persist-credentials': false, 'fetch-depth': 0 } },
+        {
+          name: 'Images whose sources changed (all of them on a deploy, a release or a dispatch)',
+          id: 'decide',
+          env: {
+            EVENT: '${{ github.event_name }}',
+            REF_TYPE: '${{ github.ref_type }}',
+            REF_NAME: '${{ github.ref_name }}',
+            BEFORE: '${{ github.event.before }}',
+            SHA: '${{ github.sha }}',
+            DISPATCH_ENVIRONMENT: '${{ inputs.environment }}',
+            STAGING_BRANCH: this.options.tagPolicy.stagingBranch,
+          },
+          run: changedServicesScript(images.map((i) => ({ service: i.service, paths: this.pathsOf(i) }))),
+        },
+      ],
+    };
+  }
+
+  private serviceJob(i: ImageManifestEntry): github.workflows.JobCallingReusableWorkflow {
+    return {
+      name: i.service,
+      needs: ['changes'],
+      if: `needs.changes.outputs.${i.service} == 'true'`,
+      uses: `./.github/workflows/${this.options.reusable.fileName}`,
+      permissions: this.options.reusable.callerPermissions,
+      with: {
+        service: i.service,
+        context: i.context,
+        dockerfile: i.dockerfile,
+        image: i.image,
+        paths: this.pathsOf(i).join(' '),
+        publish: "${{ github.event_name != 'pull_request' }}",
+        environment: '${{ needs.changes.outputs.environment }}',
+      },
+    };
+  }
+
+  /**
+   * A job of a reusable workflow whose caller is skipped never reports, so a required check on it
+   * waits forever: this job reports for all of them. `always()`, not `!cancelled()`: a cancelled
+   * run must report a failure here, not be skipped (a skipped required check passes).
+   */
+  private summaryJob(images: ImageManifestEntry[]): github.workflows.Job {
+    return {
+      name: this.summaryJobName,
+      needs: ['changes', ...images.map((i) => i.service)],
+      if: 'always()',
+      runsOn: this.runsOn,
+      timeoutMinutes: 5,
+      permissions: {},
+      steps: [{
+        name: 'Every image built, scanned and published, or unchanged',
+        env: { RESULTS: '${{ toJSON(needs) }}' },
+        run: [
+          'printf \'%s\\n\' "$RESULTS"',
+          'if printf \'%s\' "$RESULTS" | grep -Eq \'"result": *"(failure|cancelled)"\'; then',
+          '  echo "::error title=Images::a job above failed or was cancelled"',
+          '  exit 1',
+          'fi',
+        ].join('\n'),
+      }],
+    };
+  }
 }

@@ -1,6 +1,12 @@
 import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
-import { registryLogin, RegistryOptions } from './registry';
+import * as step from './image-steps';
+import { ImageStepsConfig } from './image-steps';
+import { pinnedToolVersion } from './linter-versions';
+import { PublishScript } from './publish-script';
+import { registryLogin, RegistryLogin, RegistryOptions } from './registry';
+import { TrivyIgnore } from './trivy-ignore';
+import type { ImageTagScript } from '../image-tag-script';
 
 const { JobPermission } = github.workflows;
 
@@ -8,28 +14,40 @@ const { JobPermission } = github.workflows;
 export interface ReusableBuildWorkflowOptions {
   readonly pins: ActionPins;
   readonly registry: RegistryOptions;
+  /** The image tag script (its command is what the jobs run). */
+  readonly tagScript: ImageTagScript;
+  /** The script that tags images already in the registry. */
+  readonly publishScript: PublishScript;
+  /** The Trivy ignore file the scans read. */
+  readonly trivyIgnore: TrivyIgnore;
   /** Runner label. @default 'ubuntu-24.04' */
   readonly runsOn?: string;
   /** Node.js version for the tag script. @default '24' */
   readonly nodeVersion?: string;
   /** Build time over which the job summary flags a service, in minutes. @default 5 */
   readonly buildBudgetMinutes?: number;
-  /** Trivy database repositories, tried in order (the default one rate-limits). */
+  /** The Trivy release CI installs. @default the `TRIVY=` pin of tools/install-linters.sh, which the local tests use */
+  readonly trivyVersion?: string;
+  /** Trivy database repositories, tried in order (the default one rate-limits). @default public ECR, then GHCR */
   readonly trivyDbRepositories?: string[];
-  /** Trivy Java database repositories. */
+  /** Trivy Java database repositories. @default public ECR, then GHCR */
   readonly trivyJavaDbRepositories?: string[];
-  /** The generated ignore file with dated exceptions. @default '.trivyignore.yaml' */
-  readonly trivyIgnoreFile?: string;
-  /** Workflow file name. @default 'reusable-build' */
+  /** Workflow file name, without `.yml`. @default 'reusable-build' */
   readonly name?: string;
 }
 
 /**
- * `.github/workflows/reusable-build.yml` (`on: workflow_call`): one service image built with
- * BuildKit and the GitHub Actions layer cache (one scope per service, mode=max), tagged and
- * labelled by the image tag script, loaded, scanned by Trivy (HIGH/CRITICAL vulnerabilities and
- * any secret fail the job), SARIF uploaded to code scanning, and pushed (with provenance and an
- * SBOM) only when both scans passed and the caller asks for it.
+ * `.github/workflows/reusable-build.yml` (`on: workflow_call`), one service image:
+ *
+ * - `scan` (pull requests): build with BuildKit and the GitHub Actions layer cache, load, scan with
+ *   Trivy (HIGH/CRITICAL vulnerabilities and any secret fail the job). No registry, no secrets.
+ * - `publish` (every other event): "build once, promote". When the registry already holds the
+ *   image of the last commit that changed the service's sources, it is scanned again and tagged,
+ *   never rebuilt; otherwise the image is built, loaded, scanned, pushed by digest from the same
+ *   builder (checked to be the scanned image), and only then tagged. Tags go on by digest; moving
+ *   tags only from the newest build of the service; a GitHub Environment gates staging and
+ *   production.
+ * - `sarif`: uploads both reports to code scanning, or says why it cannot.
  */
 export class ReusableBuildWorkflow extends Component {
   public readonly fileName: string;
@@ -44,8 +62,12 @@ export class ReusableBuildWorkflow extends Component {
   public readonly trivyIgnoreFile: string;
   /** Trivy database repositories, in order. */
   public readonly trivyDbRepositories: string[];
-  /** What the push job needs (registry login); callers must grant it. */
-  public readonly pushPermissions: github.workflows.JobPermissions;
+  /** The Trivy release CI runs. */
+  public readonly trivyVersion: string;
+  /** What a caller must grant: the union of what the jobs ask for, each job only its own part. */
+  public readonly callerPermissions: github.workflows.JobPermissions;
+  /** The registry login (its variables are part of the repository's set-up). */
+  public readonly login: RegistryLogin;
 
   constructor(project: Project, options: ReusableBuildWorkflowOptions) {
     super(project);
@@ -53,205 +75,176 @@ export class ReusableBuildWorkflow extends Component {
     if (!gh) throw new Error('ReusableBuildWorkflow needs GitHub enabled on the project (github: true).');
     const name = options.name ?? 'reusable-build';
     this.fileName = `${name}.yml`;
-    const pins = options.pins;
-    const uses = (a: string) => pins.uses(a);
     const runsOn = [options.runsOn ?? 'ubuntu-24.04'];
     this.registry = options.registry;
     this.buildBudgetMinutes = options.buildBudgetMinutes ?? 5;
-    const budget = this.buildBudgetMinutes * 60;
-    const ignoreFile = options.trivyIgnoreFile ?? '.trivyignore.yaml';
-    this.trivyIgnoreFile = ignoreFile;
+    this.trivyIgnoreFile = options.trivyIgnore.path;
     this.trivyDbRepositories = options.trivyDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
-    const trivyEnv = {
-      TRIVY_DB_REPOSITORY: this.trivyDbRepositories.join(','),
-      TRIVY_JAVA_DB_REPOSITORY: (options.trivyJavaDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1']).join(','),
-      TRIVY_IGNOREFILE: ignoreFile,
+    this.trivyVersion = options.trivyVersion ?? pinnedToolVersion(project.outdir, 'TRIVY');
+    if (!/^v\d+\.\d+\.\d+$/.test(this.trivyVersion)) throw new Error(`ReusableBuildWorkflow: trivyVersion "${this.trivyVersion}" must be a release such as v0.74.0.`);
+    this.login = registryLogin(options.registry, (a) => options.pins.uses(a));
+    this.callerPermissions = {
+      contents: JobPermission.READ,
+      actions: JobPermission.READ,
+      securityEvents: JobPermission.WRITE,
+      ...this.login.permissions,
     };
-    const login = registryLogin(options.registry, uses);
-    this.pushPermissions = login.permissions;
+    const c: ImageStepsConfig = {
+      uses: (a) => options.pins.uses(a),
+      nodeVersion: options.nodeVersion ?? '24',
+      tagCommand: options.tagScript.command,
+      publishScript: options.publishScript.path,
+      trivyIgnoreFile: this.trivyIgnoreFile,
+      trivyVersion: this.trivyVersion,
+      trivyDbRepositories: this.trivyDbRepositories,
+      trivyJavaDbRepositories: options.trivyJavaDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'],
+      severities: this.severities,
+      budgetSeconds: this.buildBudgetMinutes * 60,
+    };
 
     const wf = new github.GithubWorkflow(gh, name);
     this.workflow = wf;
-    wf.on({
-      workflowCall: {
-        inputs: {
-          service: { type: 'string', required: true, description: 'Service name (image title, cache scope, SARIF category)' },
-          context: { type: 'string', required: true, description: 'Build context folder' },
-          dockerfile: { type: 'string', required: true, description: 'Dockerfile path' },
-          image: { type: 'string', required: true, description: 'Image repository, e.g. qualisys/api' },
-          push: { type: 'boolean', required: false, description: 'Push after both scans passed', default: false } as never,
-          environment: { type: 'string', required: false, description: 'Deployment target: staging, production or empty' } as never,
-        },
-        outputs: {
-          digest: { description: 'Digest of the pushed image', value: '${{ jobs.push.outputs.digest }}' },
-          tags: { description: 'Tags of the image (newline-separated, without registry)', value: '${{ jobs.build.outputs.tags }}' },
-        },
-      },
-    });
+    wf.on({ workflowCall: { inputs: INPUTS, outputs: OUTPUTS } });
     wf.file?.addOverride('permissions', { contents: 'read' });
-
-    // Untrusted values reach scripts through env, never through ${{ }} inside run:.
-    const tagEnv = {
-      IMAGE: '${{ inputs.image }}',
-      DEPLOY_ENVIRONMENT: '${{ inputs.environment }}',
-      DEFAULT_BRANCH: '${{ github.event.repository.default_branch }}',
-      TAG_SHA: '${{ github.event.pull_request.head.sha || github.sha }}',
-    };
-    const checkout: github.workflows.JobStep = { name: 'Checkout', uses: uses('actions/checkout'), with: { 'persist-credentials': false } };
-    const setupNode: github.workflows.JobStep = { name: 'Node.js (for the tag script)', uses: uses('actions/setup-node'), with: { 'node-version': options.nodeVersion ?? '24', 'package-manager-cache': false } };
-    // The same build inputs for the scanned build and the push (which reuses its layer cache).
-    const buildInputs = {
-      'context': '${{ inputs.context }}',
-      'file': '${{ inputs.dockerfile }}',
-      'labels': '${{ steps.tags.outputs.labels }}',
-      'build-args': '${{ steps.tags.outputs.build-args }}',
-    };
-    const cache = {
-      'cache-from': 'type=gha,scope=${{ inputs.service }}',
-      'cache-to': 'type=gha,scope=${{ inputs.service }},mode=max',
-    };
-    const scan = (kind: 'vuln' | 'secret', extra: Record<string, string>): github.workflows.JobStep => ({
-      name: kind === 'vuln' ? 'Trivy: HIGH and CRITICAL vulnerabilities fail the job' : 'Trivy: any secret fails the job',
-      id: kind,
-      if: kind === 'secret' ? "always() && steps.build.outcome == 'success'" : undefined,
-      uses: uses('aquasecurity/trivy-action'),
-      env: trivyEnv,
-      with: {
-        'image-ref': '${{ env.LOCAL_REF }}',
-        'scan-type': 'image',
-        'format': 'json',
-        'output': `trivy-${kind}.json`,
-        'exit-code': '1',
-        'cache': 'true',
-        ...extra,
-      },
-    });
-
-    wf.addJob('build', {
+    const env = { SERVICE: '${{ inputs.service }}', LOCAL_REF: step.LOCAL_REF };
+    wf.addJob('scan', {
       name: 'build and scan ${{ inputs.service }}',
+      if: '${{ !inputs.publish }}',
       runsOn,
       timeoutMinutes: 30,
       permissions: { contents: JobPermission.READ },
-      env: { LOCAL_REF: 'local/${{ inputs.service }}:scan', SERVICE: '${{ inputs.service }}' },
+      env,
+      steps: scanSteps(c),
+    });
+    wf.addJob('publish', {
+      name: 'publish ${{ inputs.service }}',
+      if: '${{ inputs.publish }}',
+      runsOn,
+      timeoutMinutes: 30,
+      // Empty for a plain branch build: the job then runs in no environment.
+      environment: '${{ inputs.environment }}',
+      permissions: this.login.permissions,
+      env,
       outputs: {
-        tags: { stepId: 'tags', outputName: 'tags' },
-        epoch: { stepId: 'clock', outputName: 'epoch' },
+        digest: { stepId: 'image', outputName: 'digest' },
+        tags: { stepId: 'guard', outputName: 'tags' },
       },
-      steps: [
-        checkout,
-        { name: 'Build clock', id: 'clock', run: 'echo "epoch=$(date +%s)" >> "$GITHUB_OUTPUT"' },
-        setupNode,
-        {
-          name: 'Tags and labels (scripts/image-tags.mjs, as local builds)',
-          id: 'tags',
-          env: { ...tagEnv, SOURCE_DATE_EPOCH: '${{ steps.clock.outputs.epoch }}' },
-          run: 'node scripts/image-tags.mjs --image "$IMAGE" --format github-output\nnode scripts/image-tags.mjs --image "$IMAGE" --format tags | sed \'s/^/- /\' >> "$GITHUB_STEP_SUMMARY"',
-        },
-        { name: 'Set up Buildx', uses: uses('docker/setup-buildx-action') },
-        {
-          name: 'Build (BuildKit, GitHub Actions cache) and load for scanning',
-          id: 'build',
-          uses: uses('docker/build-push-action'),
-          with: { ...buildInputs, load: true, push: false, tags: '${{ env.LOCAL_REF }}', ...cache },
-        },
-        {
-          name: 'Build time',
-          if: 'always()',
-          env: { STARTED: '${{ steps.clock.outputs.epoch }}', BUDGET: String(budget), OUTCOME: '${{ steps.build.outcome }}' },
-          run: [
-            'seconds=$(( $(date +%s) - STARTED ))',
-            'flag="within the $((BUDGET / 60))-minute budget"',
-            'if [ "$seconds" -gt "$BUDGET" ]; then flag="OVER the $((BUDGET / 60))-minute budget"; echo "::warning title=Slow build::$SERVICE took ${seconds}s"; fi',
-            '{ echo "### $SERVICE"; echo "| service | build | time | budget |"; echo "|---|---|---|---|"; echo "| $SERVICE | $OUTCOME | ${seconds}s | $flag |"; } >> "$GITHUB_STEP_SUMMARY"',
-          ].join('\n'),
-        },
-        scan('vuln', { scanners: 'vuln', severity: this.severities.join(',') }),
-        scan('secret', { 'scanners': 'secret', 'skip-setup-trivy': 'true' }),
-        {
-          name: 'Scan reports: SARIF for code scanning, tables for the job summary',
-          if: "always() && steps.build.outcome == 'success'",
-          run: [
-            'for kind in vuln secret; do',
-            '  [ -s "trivy-$kind.json" ] || continue',
-            '  trivy convert --format sarif --output "trivy-$kind.sarif" "trivy-$kind.json"',
-            '  { echo "#### Trivy $kind scan of $SERVICE"; echo \'```\'; trivy convert --format table "trivy-$kind.json"; echo \'```\'; } >> "$GITHUB_STEP_SUMMARY"',
-            'done',
-          ].join('\n'),
-        },
-        {
-          name: 'Keep the SARIF reports for the upload job',
-          if: 'always()',
-          uses: uses('actions/upload-artifact'),
-          with: { 'name': 'sarif-${{ inputs.service }}', 'path': 'trivy-*.sarif', 'if-no-files-found': 'ignore', 'retention-days': 7 },
-        },
-      ],
+      steps: publishSteps(c, this.login),
     });
-
-    const sarifUpload = (kind: string, category: string): github.workflows.JobStep => ({
-      name: `Upload ${kind} SARIF`,
-      if: `always() && hashFiles('trivy-${kind}.sarif') != ''`,
-      uses: uses('github/codeql-action/upload-sarif'),
-      with: { sarif_file: `trivy-${kind}.sarif`, category },
-    });
-    wf.addJob('sarif', {
-      name: 'code scanning: ${{ inputs.service }}',
-      needs: ['build'],
-      if: "always() && needs.build.result != 'skipped' && needs.build.result != 'cancelled'",
-      runsOn,
-      timeoutMinutes: 10,
-      permissions: { contents: JobPermission.READ, securityEvents: JobPermission.WRITE, actions: JobPermission.READ },
-      steps: [
-        {
-          name: 'Fetch the SARIF reports',
-          uses: uses('actions/download-artifact'),
-          continueOnError: true,
-          with: { name: 'sarif-${{ inputs.service }}' },
-        },
-        sarifUpload('vuln', 'trivy-vulnerabilities-${{ inputs.service }}'),
-        sarifUpload('secret', 'trivy-secrets-${{ inputs.service }}'),
-      ],
-    });
-
-    wf.addJob('push', {
-      name: 'push ${{ inputs.service }}',
-      needs: ['build'],
-      if: "inputs.push && github.event_name != 'pull_request' && needs.build.result == 'success'",
-      runsOn,
-      timeoutMinutes: 20,
-      permissions: login.permissions,
-      outputs: { digest: { stepId: 'push', outputName: 'digest' } },
-      steps: [
-        checkout,
-        setupNode,
-        ...login.steps,
-        {
-          name: 'Tags with the registry (same clock as the scanned build)',
-          id: 'tags',
-          env: { ...tagEnv, REGISTRY: login.host, SOURCE_DATE_EPOCH: '${{ needs.build.outputs.epoch }}' },
-          run: 'node scripts/image-tags.mjs --image "$IMAGE" --registry "$REGISTRY" --format github-output',
-        },
-        { name: 'Set up Buildx', uses: uses('docker/setup-buildx-action') },
-        {
-          name: 'Push (layers from the cache of the scanned build; provenance and SBOM attached)',
-          id: 'push',
-          uses: uses('docker/build-push-action'),
-          with: {
-            ...buildInputs,
-            'push': true,
-            'tags': '${{ steps.tags.outputs.tags }}',
-            'provenance': 'mode=max',
-            'sbom': true,
-            'cache-from': cache['cache-from'],
-          },
-        },
-        {
-          name: 'Summary',
-          env: { DIGEST: '${{ steps.push.outputs.digest }}', TAGS: '${{ steps.tags.outputs.tags }}' },
-          run: '{ echo "#### Pushed $SERVICE"; echo "digest: \\`$DIGEST\\`"; echo "$TAGS" | sed \'s/^/- /\'; } >> "$GITHUB_STEP_SUMMARY"',
-        },
-      ],
-    });
-    // `SERVICE` for the push job's summary.
-    wf.file?.addOverride('jobs.push.env', { SERVICE: '${{ inputs.service }}' });
+    wf.addJob('sarif', sarifJob(c, runsOn));
   }
 }
+
+const INPUTS: Record<string, github.workflows.WorkflowCallInput> = {
+  service: { type: 'string', required: true, description: 'Service name (image title, cache scope, SARIF category)' },
+  context: { type: 'string', required: true, description: 'Build context folder' },
+  dockerfile: { type: 'string', required: true, description: 'Dockerfile path' },
+  image: { type: 'string', required: true, description: 'Image repository, e.g. qualisys/api' },
+  paths: { type: 'string', required: true, description: 'Pathspecs whose changes change the image, space-separated' },
+  publish: { type: 'boolean', required: false, description: 'Push and tag after both scans passed (never on pull requests)', default: false } as never,
+  environment: { type: 'string', required: false, description: 'GitHub Environment of a deploy (staging or production), or empty' } as never,
+};
+
+const OUTPUTS = {
+  digest: { description: 'Digest of the published image', value: '${{ jobs.publish.outputs.digest }}' },
+  tags: { description: 'Tags put on it (space-separated, without registry)', value: '${{ jobs.publish.outputs.tags }}' },
+};
+
+function scanSteps(c: ImageStepsConfig): github.workflows.JobStep[] {
+  return [
+    step.checkout(c, false),
+    step.clock(),
+    step.setupNode(c),
+    step.tags(c),
+    step.setupBuildx(c, false),
+    step.buildAndLoad(c, false),
+    step.buildTime(c),
+    step.scan(c, 'vuln', false),
+    step.scan(c, 'secret', false),
+    step.scanReports(),
+    step.keepSarif(c),
+  ];
+}
+
+function publishSteps(c: ImageStepsConfig, login: RegistryLogin): github.workflows.JobStep[] {
+  return [
+    step.checkout(c, true),
+    step.clock(),
+    step.setupNode(c),
+    ...step.login(login),
+    step.tags(c, login.host),
+    step.existingImage(c, login.host),
+    step.setupBuildx(c, true),
+    step.buildAndLoad(c, true),
+    step.buildTime(c),
+    step.scan(c, 'vuln', true),
+    step.scan(c, 'secret', true),
+    step.scanReports(),
+    step.keepSarif(c),
+    step.pushByDigest(c),
+    step.sameImageCheck(),
+    step.imageToTag(),
+    step.movingTagGuard(),
+    step.tagImage(c),
+    step.publishSummary(),
+  ];
+}
+
+/**
+ * Code scanning needs a token that may write security events: never a fork's or Dependabot's
+ * pull request (their tables are in the job summary), and in a private repository only with
+ * GitHub Advanced Security (Code Security); without it the job warns instead of failing.
+ */
+function sarifJob(c: ImageStepsConfig, runsOn: string[]): github.workflows.Job {
+  const upload = (kind: string, category: string): github.workflows.JobStep => ({
+    name: `Upload ${kind} SARIF`,
+    if: `steps.available.outputs.available == 'true' && hashFiles('trivy-${kind}.sarif') != ''`,
+    uses: c.uses('github/codeql-action/upload-sarif'),
+    with: { sarif_file: `trivy-${kind}.sarif`, category },
+  });
+  return {
+    name: 'code scanning: ${{ inputs.service }}',
+    needs: ['scan', 'publish'],
+    if: [
+      "!cancelled() && (contains(fromJSON('[\"success\",\"failure\"]'), needs.scan.result) || contains(fromJSON('[\"success\",\"failure\"]'), needs.publish.result))",
+      "(github.event_name != 'pull_request' || (github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'))",
+    ].join(' && '),
+    runsOn,
+    timeoutMinutes: 10,
+    permissions: { contents: JobPermission.READ, securityEvents: JobPermission.WRITE, actions: JobPermission.READ },
+    steps: [
+      {
+        name: 'Fetch the SARIF reports',
+        uses: c.uses('actions/download-artifact'),
+        continueOnError: true,
+        with: { name: 'sarif-${{ inputs.service }}' },
+      },
+      {
+        name: 'Is code scanning available here?',
+        id: 'available',
+        env: { GH_TOKEN: '${{ github.token }}', REPOSITORY_NAME: '${{ github.repository }}', VISIBILITY: '${{ github.event.repository.visibility }}' },
+        run: CODE_SCANNING_PROBE,
+      },
+      upload('vuln', 'trivy-vulnerabilities-${{ inputs.service }}'),
+      upload('secret', 'trivy-secrets-${{ inputs.service }}'),
+    ],
+  };
+}
+
+/**
+ * Public repositories always have code scanning (the first upload sets it up; until then the
+ * alerts API answers 404). Private and internal ones have it with Advanced Security (Code
+ * Security) only: the API then answers 403 with a message that says so.
+ */
+export const CODE_SCANNING_PROBE = [
+  'if [ "$VISIBILITY" = public ]; then echo "available=true" >> "$GITHUB_OUTPUT"; exit 0; fi',
+  'if answer=$(gh api "repos/$REPOSITORY_NAME/code-scanning/alerts?per_page=1" 2>&1 >/dev/null); then',
+  '  echo "available=true" >> "$GITHUB_OUTPUT"',
+  'elif printf \'%s\' "$answer" | grep -Eqi \'(Advanced|Code) Security must be enabled|Code scanning is not enabled\'; then',
+  '  echo "::warning title=Code scanning unavailable::$REPOSITORY_NAME is $VISIBILITY without GitHub Advanced Security (Code Security), so the Trivy reports are not uploaded to the Security tab. The scans still gate the build, and their tables are in the job summary. Enable Code Security in the repository settings to get them there."',
+  '  echo "available=false" >> "$GITHUB_OUTPUT"',
+  'else',
+  '  # Anything else (no analysis yet, a transient error): try the upload, which reports real failures.',
+  '  echo "available=true" >> "$GITHUB_OUTPUT"',
+  'fi',
+].join('\n');

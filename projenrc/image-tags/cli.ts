@@ -6,9 +6,9 @@ import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readContext } from './context';
 import { imageName } from './docker-reference';
-import { computeTags, ociLabels, TagPolicyOptions } from './policy';
+import { computeTags, movingTags, ociLabels, TagPolicyOptions } from './policy';
 
-export const FORMATS = ['lines', 'tags', 'json', 'labels', 'github-output'] as const;
+export const FORMATS = ['lines', 'tags', 'json', 'labels', 'github-output', 'sha'] as const;
 export type Format = (typeof FORMATS)[number];
 
 const USAGE = `Usage: image-tags --image NAME [options]
@@ -17,7 +17,8 @@ Prints the tags of an image for the current build, from git and the CI environme
 
   --image NAME            image repository, e.g. qualisys/api (required; or IMAGE_NAME)
   --registry HOST         registry host, e.g. ghcr.io (or IMAGE_REGISTRY)
-  --format FORMAT         lines (full references, default), tags, json, labels, github-output
+  --format FORMAT         lines (full references, default), tags, json, labels, github-output,
+                          sha (the reference of the commit's SHA tag only)
   --sha SHA               commit (or TAG_SHA; default: GITHUB_SHA, then git)
   --ref-type TYPE         branch, tag or detached (or TAG_REF_TYPE)
   --ref-name NAME         branch or tag name (or TAG_REF_NAME)
@@ -100,6 +101,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv, policy: TagPolicyOpt
     tags: result.tags.map((t) => t.tag),
     refs,
     rules: Object.fromEntries(result.tags.map((t) => [t.tag, t.rule])),
+    moving: movingTags(result),
     labels,
     context: { ...result.context, now: result.context.now.toISOString() },
   };
@@ -109,13 +111,14 @@ export function run(argv: string[], env: NodeJS.ProcessEnv, policy: TagPolicyOpt
     case 'tags': return json.tags.join('\n') + '\n';
     case 'labels': return labelLines.join('\n') + '\n';
     case 'json': return JSON.stringify(json, null, 2) + '\n';
+    case 'sha': return `${name}:${result.tags.find((t) => t.rule === 'sha')!.tag}\n`;
     case 'github-output': {
       // build-args: what the generated Dockerfiles turn into their OCI labels.
       const buildArgs = [
         `VERSION=${result.version}`, `REVISION=${labels['org.opencontainers.image.revision']}`,
         `CREATED=${labels['org.opencontainers.image.created']}`, `SOURCE=${labels['org.opencontainers.image.source'] ?? ''}`,
       ];
-      const text = githubOutput({ 'tags': refs.join('\n'), 'labels': labelLines.join('\n'), 'build-args': buildArgs.join('\n'), 'version': result.version, 'json': JSON.stringify(json) });
+      const text = githubOutput({ 'image': name, 'tags': refs.join('\n'), 'labels': labelLines.join('\n'), 'build-args': buildArgs.join('\n'), 'version': result.version, 'moving-tags': json.moving.join(' '), 'json': JSON.stringify(json) });
       if (env.GITHUB_OUTPUT) {
         appendFileSync(env.GITHUB_OUTPUT, text);
         return '';

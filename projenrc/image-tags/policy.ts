@@ -47,6 +47,18 @@ export interface Tag {
   readonly rule: 'production' | 'staging' | 'pull-request' | 'prerelease' | 'ref-timestamp' | 'sha' | 'full-sha' | 'latest';
 }
 
+/**
+ * Rules whose tags move from one image to the next (`latest`, `staging-YYYYMMDD`, `pr-N`). Every
+ * other tag names one image for good: a registry with tag immutability must exempt exactly these
+ * (for Amazon ECR: IMMUTABLE_WITH_EXCLUSION with `latest`, `staging-*` and `pr-*`).
+ */
+export const MOVING_RULES: readonly Tag['rule'][] = ['latest', 'staging', 'pull-request'];
+
+/** The tags of a result that may move to another image. */
+export function movingTags(result: Pick<TagResult, 'tags'>): string[] {
+  return result.tags.filter((t) => MOVING_RULES.includes(t.rule)).map((t) => t.tag);
+}
+
 export interface TagResult {
   /** Tags, most specific first; no duplicates. */
   readonly tags: readonly Tag[];

@@ -1,0 +1,344 @@
+/**
+ * The steps of the image jobs in `reusable-build.yml`, one named function a step, so each job
+ * reads as its list of steps (in the manner of projen's own build workflow). Untrusted values
+ * (inputs, event fields) reach scripts through `env:`, never through `${{ }}` inside `run:`.
+ */
+import { github } from 'projen';
+import { RegistryLogin } from './registry';
+
+type Step = github.workflows.JobStep;
+
+/** What the step builders need from the workflow's configuration. */
+export interface ImageStepsConfig {
+  /** `owner/repo[/path]@sha` of a pinned action. */
+  readonly uses: (action: string) => string;
+  /** Node.js version for the tag script. */
+  readonly nodeVersion: string;
+  /** `node scripts/image-tags.mjs`. */
+  readonly tagCommand: string;
+  /** `scripts/publish-image.sh`. */
+  readonly publishScript: string;
+  /** Trivy's ignore file. */
+  readonly trivyIgnoreFile: string;
+  /** The Trivy release CI installs: the one the local tests use. */
+  readonly trivyVersion: string;
+  readonly trivyDbRepositories: string[];
+  readonly trivyJavaDbRepositories: string[];
+  /** Severities that fail the build. */
+  readonly severities: string[];
+  /** Build time over which a service is flagged, in seconds. */
+  readonly budgetSeconds: number;
+}
+
+/** Expression of the local tag the scanned build is loaded under. */
+export const LOCAL_REF = 'local/${{ inputs.service }}:scan';
+
+/** The same build inputs for the scanned build and the push, which must give the same image. */
+const buildInputs = {
+  'context': '${{ inputs.context }}',
+  'file': '${{ inputs.dockerfile }}',
+  'labels': '${{ steps.tags.outputs.labels }}',
+  // SOURCE_DATE_EPOCH: BuildKit stamps the image config with the build clock, so both builds give one config.
+  'build-args': '${{ steps.tags.outputs.build-args }}\nSOURCE_DATE_EPOCH=${{ steps.clock.outputs.epoch }}',
+};
+const cacheFrom = 'type=gha,scope=${{ inputs.service }}';
+/** A full or flaky cache must never stop the scan and the push: export errors are ignored. */
+const cacheTo = 'type=gha,scope=${{ inputs.service }},mode=max,ignore-error=true';
+
+export function checkout(c: ImageStepsConfig, fullHistory: boolean): Step {
+  return {
+    name: 'Checkout',
+    uses: c.uses('actions/checkout'),
+    // Full history: the publish job finds the last commit that changed the service's sources.
+    with: { 'persist-credentials': false, ...(fullHistory ? { 'fetch-depth': 0 } : {}) },
+  };
+}
+
+export function clock(): Step {
+  return { name: 'Build clock', id: 'clock', run: 'echo "epoch=$(date +%s)" >> "$GITHUB_OUTPUT"' };
+}
+
+export function setupNode(c: ImageStepsConfig): Step {
+  return { name: 'Node.js (for the tag script)', uses: c.uses('actions/setup-node'), with: { 'node-version': c.nodeVersion, 'package-manager-cache': false } };
+}
+
+/** Tags, labels and build arguments from the tag script, the same logic as local builds. */
+export function tags(c: ImageStepsConfig, registryHost?: string): Step {
+  const registry = registryHost ? ' --registry "$REGISTRY"' : '';
+  return {
+    name: 'Tags and labels (the tag script, as local builds)',
+    id: 'tags',
+    env: {
+      IMAGE: '${{ inputs.image }}',
+      DEPLOY_ENVIRONMENT: '${{ inputs.environment }}',
+      TAG_SHA: '${{ github.event.pull_request.head.sha || github.sha }}',
+      SOURCE_DATE_EPOCH: '${{ steps.clock.outputs.epoch }}',
+      ...(registryHost ? { REGISTRY: registryHost } : {}),
+    },
+    run: [
+      `${c.tagCommand} --image "$IMAGE"${registry} --format github-output`,
+      `${c.tagCommand} --image "$IMAGE"${registry} --format tags | sed 's/^/- /' >> "$GITHUB_STEP_SUMMARY"`,
+    ].join('\n'),
+  };
+}
+
+/**
+ * Build once, promote: the image of a commit is the image of the last commit that changed the
+ * service's sources. When the registry has it (built and scanned by an earlier run), this run
+ * tags it instead of building it again.
+ */
+export function existingImage(c: ImageStepsConfig, registryHost: string): Step {
+  return {
+    name: 'Image already built from these sources?',
+    id: 'existing',
+    env: { IMAGE: '${{ inputs.image }}', REGISTRY: registryHost, PATHS: '${{ inputs.paths }}' },
+    run: [
+      '# The last commit that changed what goes into this image (pathspecs, one a word).',
+      '# shellcheck disable=SC2086 # PATHS is a list of pathspecs, split on purpose',
+      'content=$(git log -1 --format=%H HEAD -- $PATHS)',
+      'content=${content:-$(git rev-parse HEAD)}',
+      `ref=$(${c.tagCommand} --image "$IMAGE" --registry "$REGISTRY" --sha "$content" --format sha)`,
+      'rc=0',
+      `digest=$(bash ${c.publishScript} digest "$ref") || rc=$?`,
+      'case "$rc" in',
+      '  0) echo "::notice title=Promoted, not rebuilt::$ref ($digest) was built from the same sources by commit $content: tagging it instead of building again."',
+      '     { echo "found=true"; echo "ref=${ref%:*}@$digest"; echo "digest=$digest"; } >> "$GITHUB_OUTPUT" ;;',
+      '  1) echo "No image for commit $content yet ($ref): building it."',
+      '     echo "found=false" >> "$GITHUB_OUTPUT" ;;',
+      '  *) exit "$rc" ;;',
+      'esac',
+    ].join('\n'),
+  };
+}
+
+const NOT_FOUND = "steps.existing.outputs.found != 'true'";
+
+export function setupBuildx(c: ImageStepsConfig, onlyWhenBuilding: boolean): Step {
+  return { name: 'Set up Buildx', uses: c.uses('docker/setup-buildx-action'), ...(onlyWhenBuilding ? { if: NOT_FOUND } : {}) };
+}
+
+/** The build that is scanned: loaded into the runner's engine, never pushed. */
+export function buildAndLoad(c: ImageStepsConfig, onlyWhenBuilding: boolean): Step {
+  return {
+    name: 'Build (BuildKit, GitHub Actions cache) and load for scanning',
+    id: 'build',
+    ...(onlyWhenBuilding ? { if: NOT_FOUND } : {}),
+    uses: c.uses('docker/build-push-action'),
+    with: { ...buildInputs, 'load': true, 'push': false, 'tags': LOCAL_REF, 'cache-from': cacheFrom, 'cache-to': cacheTo },
+  };
+}
+
+export function buildTime(c: ImageStepsConfig): Step {
+  return {
+    name: 'Build time',
+    if: "!cancelled() && steps.build.outcome != 'skipped'",
+    env: { STARTED: '${{ steps.clock.outputs.epoch }}', BUDGET: String(c.budgetSeconds), OUTCOME: '${{ steps.build.outcome }}' },
+    run: [
+      'seconds=$(( $(date +%s) - STARTED ))',
+      'flag="within the $((BUDGET / 60))-minute budget"',
+      'if [ "$seconds" -gt "$BUDGET" ]; then flag="OVER the $((BUDGET / 60))-minute budget"; echo "::warning title=Slow build::$SERVICE took ${seconds}s"; fi',
+      '{',
+      '  echo "### $SERVICE"',
+      '  echo "| service | build | time | budget |"',
+      '  echo "|---|---|---|---|"',
+      '  echo "| $SERVICE | $OUTCOME | ${seconds}s | $flag |"',
+      '} >> "$GITHUB_STEP_SUMMARY"',
+    ].join('\n'),
+  };
+}
+
+/** The image the scans read: the loaded build, or the registry's image when it is promoted. */
+const SCANNED_REF = "${{ steps.existing.outputs.found == 'true' && steps.existing.outputs.ref || env.LOCAL_REF }}";
+
+export function scan(c: ImageStepsConfig, kind: 'vuln' | 'secret', promotes: boolean): Step {
+  const ran = promotes ? "(steps.build.outcome == 'success' || steps.existing.outputs.found == 'true')" : "steps.build.outcome == 'success'";
+  return {
+    name: kind === 'vuln' ? `Trivy: ${c.severities.join(' and ')} vulnerabilities fail the job` : 'Trivy: any secret fails the job',
+    id: kind,
+    // The secret scan runs even when the vulnerability scan failed: one run shows both.
+    ...(kind === 'secret' ? { if: `!cancelled() && ${ran}` } : {}),
+    uses: c.uses('aquasecurity/trivy-action'),
+    env: {
+      TRIVY_DB_REPOSITORY: c.trivyDbRepositories.join(','),
+      TRIVY_JAVA_DB_REPOSITORY: c.trivyJavaDbRepositories.join(','),
+      TRIVY_IGNOREFILE: c.trivyIgnoreFile,
+    },
+    with: {
+      'image-ref': promotes ? SCANNED_REF : '${{ env.LOCAL_REF }}',
+      'scan-type': 'image',
+      'format': 'json',
+      'output': `trivy-${kind}.json`,
+      'exit-code': '1',
+      'cache': 'true',
+      'version': c.trivyVersion,
+      ...(kind === 'vuln' ? { scanners: 'vuln', severity: c.severities.join(',') } : { 'scanners': 'secret', 'skip-setup-trivy': 'true' }),
+    },
+  };
+}
+
+export function scanReports(): Step {
+  return {
+    name: 'Scan reports: SARIF for code scanning, tables for the job summary',
+    if: '!cancelled()',
+    run: [
+      'for kind in vuln secret; do',
+      '  [ -s "trivy-$kind.json" ] || continue',
+      '  trivy convert --format sarif --output "trivy-$kind.sarif" "trivy-$kind.json"',
+      '  {',
+      '    echo "#### Trivy $kind scan of $SERVICE"',
+      '    echo \'```\'',
+      '    trivy convert --format table "trivy-$kind.json"',
+      '    echo \'```\'',
+      '  } >> "$GITHUB_STEP_SUMMARY"',
+      'done',
+    ].join('\n'),
+  };
+}
+
+export function keepSarif(c: ImageStepsConfig): Step {
+  return {
+    name: 'Keep the SARIF reports for the code-scanning job',
+    if: '!cancelled()',
+    uses: c.uses('actions/upload-artifact'),
+    with: { 'name': 'sarif-${{ inputs.service }}', 'path': 'trivy-*.sarif', 'if-no-files-found': 'ignore', 'retention-days': 7 },
+  };
+}
+
+/**
+ * The push, after both scans passed: the same build again on the same builder, whose cache holds
+ * every layer of the scanned build, pushed by digest with no tag. The next step proves that it is
+ * the scanned image.
+ */
+export function pushByDigest(c: ImageStepsConfig): Step {
+  return {
+    name: 'Push by digest (the scanned build from the builder\'s cache; provenance and SBOM attached)',
+    id: 'push',
+    if: NOT_FOUND,
+    uses: c.uses('docker/build-push-action'),
+    with: {
+      ...buildInputs,
+      'outputs': 'type=image,name=${{ steps.tags.outputs.image }},push-by-digest=true,name-canonical=true,push=true',
+      'provenance': 'mode=max',
+      'sbom': true,
+      'cache-from': cacheFrom,
+    },
+  };
+}
+
+export function sameImageCheck(): Step {
+  return {
+    name: 'The pushed image is the scanned image',
+    if: NOT_FOUND,
+    env: { SCANNED: '${{ steps.build.outputs.imageid }}', PUSHED: '${{ steps.push.outputs.imageid }}' },
+    run: [
+      'if [ -z "$SCANNED" ] || [ "$SCANNED" != "$PUSHED" ]; then',
+      '  echo "::error title=Not the scanned image::the pushed image ($PUSHED) is not the scanned one ($SCANNED): it was built again instead of coming from the cache. It stays untagged; re-run the job."',
+      '  exit 1',
+      'fi',
+      'echo "Pushed image $PUSHED is the scanned image."',
+    ].join('\n'),
+  };
+}
+
+/** The digest every tag goes on: the promoted image, or the one just pushed. */
+export function imageToTag(): Step {
+  return {
+    name: 'The image to tag',
+    id: 'image',
+    env: {
+      FOUND: '${{ steps.existing.outputs.found }}',
+      EXISTING: '${{ steps.existing.outputs.digest }}',
+      PUSHED: '${{ steps.push.outputs.digest }}',
+      REPOSITORY: '${{ steps.tags.outputs.image }}',
+    },
+    run: [
+      'if [ "$FOUND" = true ]; then digest=$EXISTING; else digest=$PUSHED; fi',
+      'case "$digest" in sha256:*) ;; *) echo "::error::no digest to tag (found=$FOUND)"; exit 1 ;; esac',
+      '{ echo "digest=$digest"; echo "ref=$REPOSITORY@$digest"; } >> "$GITHUB_OUTPUT"',
+    ].join('\n'),
+  };
+}
+
+/**
+ * Moving tags (`latest`, `staging-YYYYMMDD`) never go back in time: a run keeps them only when no
+ * later commit on its branch changed the service, whatever order overlapping runs finish in (the
+ * run of that later commit moves them).
+ */
+export function movingTagGuard(): Step {
+  return {
+    name: 'Moving tags only from the newest build of this service',
+    id: 'guard',
+    env: {
+      GH_TOKEN: '${{ github.token }}',
+      REPOSITORY_NAME: '${{ github.repository }}',
+      SHA: '${{ github.sha }}',
+      REF_TYPE: '${{ github.ref_type }}',
+      REF_NAME: '${{ github.ref_name }}',
+      TAGS: '${{ steps.tags.outputs.tags }}',
+      MOVING: '${{ steps.tags.outputs.moving-tags }}',
+      PATHS: '${{ inputs.paths }}',
+    },
+    run: [
+      'newest=true',
+      'if [ -n "$MOVING" ] && [ "$REF_TYPE" = branch ]; then',
+      '  # What the branch gained since this commit, as GitHub sees it now (not at checkout).',
+      '  compare=$(gh api "repos/$REPOSITORY_NAME/compare/$SHA...$REF_NAME" --jq \'.status, (.files | length), .files[].filename\')',
+      '  status=$(printf \'%s\\n\' "$compare" | sed -n 1p)',
+      '  count=$(printf \'%s\\n\' "$compare" | sed -n 2p)',
+      '  case "$status" in',
+      '    identical) ;;',
+      '    ahead)',
+      '      if [ "$count" -ge 300 ]; then newest=false; fi # the API lists 300 files at most: assume a later change',
+      '      while IFS= read -r file; do',
+      '        for p in $PATHS; do',
+      '          case "$file" in "$p" | "$p"/*) newest=false ;; esac',
+      '        done',
+      '      done < <(printf \'%s\\n\' "$compare" | tail -n +3)',
+      '      ;;',
+      '    *) newest=false ;; # behind or diverged: the branch no longer holds this commit as its head\'s ancestor',
+      '  esac',
+      'fi',
+      'keep=()',
+      'for ref in $TAGS; do',
+      '  tag=${ref##*:}',
+      '  if [ "$newest" = false ] && [[ " $MOVING " == *" $tag "* ]]; then',
+      '    echo "::notice title=$tag not moved::a later commit on $REF_NAME changed $SERVICE; its run moves $tag."',
+      '    continue',
+      '  fi',
+      '  keep+=("$tag")',
+      'done',
+      'echo "tags=${keep[*]}" >> "$GITHUB_OUTPUT"',
+    ].join('\n'),
+  };
+}
+
+export function tagImage(c: ImageStepsConfig): Step {
+  return {
+    name: 'Tag the image (by digest; immutable tags never move)',
+    env: { REF: '${{ steps.image.outputs.ref }}', TAGS: '${{ steps.guard.outputs.tags }}', MOVING_TAGS: '${{ steps.tags.outputs.moving-tags }}' },
+    run: [
+      '# shellcheck disable=SC2086 # TAGS is a list of tags, split on purpose',
+      `bash ${c.publishScript} tag "$REF" $TAGS`,
+    ].join('\n'),
+  };
+}
+
+export function publishSummary(): Step {
+  return {
+    name: 'Summary',
+    if: '!cancelled()',
+    env: { REF: '${{ steps.image.outputs.ref }}', TAGS: '${{ steps.guard.outputs.tags }}', FOUND: '${{ steps.existing.outputs.found }}' },
+    run: [
+      '{',
+      '  echo "#### Published $SERVICE"',
+      '  if [ "$FOUND" = true ]; then echo "promoted (not rebuilt): \\`$REF\\`"; else echo "built, scanned and pushed: \\`$REF\\`"; fi',
+      '  for tag in $TAGS; do echo "- $tag"; done',
+      '} >> "$GITHUB_STEP_SUMMARY"',
+    ].join('\n'),
+  };
+}
+
+/** Registry login steps (OIDC for ECR), from the registry component. */
+export function login(l: RegistryLogin): Step[] {
+  return l.steps;
+}
