@@ -1,5 +1,6 @@
 import { javascript, typescript } from 'projen';
 import { TypeScriptRunner } from 'projen/lib/typescript';
+import { pinnedDependency } from './projenrc/dependency-pins';
 import { DockerBenchmark } from './projenrc/docker/docker-benchmark';
 import { DockerImages } from './projenrc/docker/docker-images';
 import { ImageKind } from './projenrc/docker/recipes';
@@ -10,8 +11,10 @@ import { RemediationGuide } from './projenrc/docs/remediation-guide';
 import { ActionPins } from './projenrc/github/action-pins';
 import { hardenBuildWorkflow } from './projenrc/github/build-workflow';
 import { DependabotConfig } from './projenrc/github/dependabot-config';
+import { DeployedScanWorkflow } from './projenrc/github/deployed-scan-workflow';
 import { ImageCiWorkflow } from './projenrc/github/image-ci-workflow';
 import { PinWorkflows } from './projenrc/github/pin-workflows';
+import { PublishScript } from './projenrc/github/publish-script';
 import { ReusableBuildWorkflow } from './projenrc/github/reusable-build-workflow';
 import { TrivyIgnore } from './projenrc/github/trivy-ignore';
 import { ImageTagScript } from './projenrc/image-tag-script';
@@ -33,7 +36,7 @@ const project = new typescript.TypeScriptProject({
   projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
   typescriptVersion: TOOLCHAIN.typescriptVersion,
   minNodeVersion: TOOLCHAIN.minNodeVersion,
-  devDeps: ['tsx@^4.23.15', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'yaml@^2.8.1', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes],
+  devDeps: ['tsx@^4.23.15', '@actions/expressions@^0.3.61', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'yaml@^2.8.1', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes],
   // Lint the components, their tests and the tools (the services are type-checked by their builds).
   eslint: true,
   // Lint in CI without rewriting files (`npx projen eslint -- --fix` fixes locally).
@@ -117,7 +120,8 @@ const runner = new NodeServiceProject({
   outdir: 'playwright-runner',
   name: '@qualisys/playwright-runner',
   description: 'QUALISYS end-to-end tests of web and api (Playwright)',
-  deps: ['@playwright/test@1.65.1'],
+  // Exact, from dependency-pins.json: the Playwright image's tag follows it (Dependabot bumps it, sync-pins records it there).
+  deps: [pinnedDependency(project, 'playwright-runner', '@playwright/test')],
   jest: false,
   gitignore: ['/results/', '/test-results/', '/playwright-report/'],
   compilerOptions: { noEmit: true, lib: ['es2022', 'dom'] },
@@ -138,7 +142,7 @@ runner.useNodeTestRunner();
 // ---------------------------------------------------------------------------------------------
 const images = new DockerImages(project, { namespace: 'qualisys' })
   .addBaseImage('node', { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' })
-  .addBaseImage('playwright', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE' });
+  .addBaseImage('playwright', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE', versionOf: '@playwright/test' });
 
 images.addService(api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' });
 images.addService(web, { kind: ImageKind.NEXTJS_STANDALONE, port: 3000, healthPath: '/api/health', sizeBudget: '300MB' });
@@ -181,11 +185,23 @@ const trivyIgnore = new TrivyIgnore(project, {
   // Every exception needs a statement and an expiry date (at most 90 days out); expired ones fail synth.
   vulnerabilities: [],
 });
-const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' } });
-new ImageCiWorkflow(project, { pins, reusable, images: () => images.manifest(), tagPolicy: imageTags.policy });
+const publishScript = new PublishScript(project);
+const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' }, tagScript: imageTags, publishScript, trivyIgnore });
+new ImageCiWorkflow(project, {
+  pins,
+  reusable,
+  images: () => images.manifest(),
+  tagPolicy: imageTags.policy,
+  // Besides each service's own folder, what changes every image.
+  sharedPaths: [images.baseImages.lockFile, imageTags.path, publishScript.path, trivyIgnore.path],
+});
+// Every day: the images deployed from the default branch, against the vulnerabilities found since.
+new DeployedScanWorkflow(project, { pins, reusable, images: () => images.manifest() });
 new DependabotConfig(project, {
   npmDirectories: () => ['/', ...images.contexts.map((c) => `/${c}`)],
   dockerDirectories: () => images.contexts.map((c) => `/${c}`),
+  // The Playwright image follows @playwright/test: Dependabot bumps the package, never the image's tag.
+  baseImages: () => images.baseImageUsage(),
 });
 new PinWorkflows(project, { pins });
 

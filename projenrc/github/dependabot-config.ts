@@ -1,39 +1,124 @@
 import { Component, Project, YamlFile } from 'projen';
 
+/** A base image the Dockerfiles start from, as Dependabot must treat it. */
+export interface DependabotBaseImage {
+  /** Repository, with its registry when not Docker Hub, e.g. `node` or `mcr.microsoft.com/playwright`. */
+  readonly repository: string;
+  /**
+   * The npm package the image's tag follows (the Playwright image follows @playwright/test), and
+   * the service folders installing it with their declared dependencies (name -> package.json
+   * range). Dependabot bumps that package there; the image's tag is never bumped on its own.
+   * @default none: the tag is fixed in .projenrc.ts
+   */
+  readonly follows?: {
+    readonly package: string;
+    readonly directories: readonly { readonly directory: string; readonly dependencies: Readonly<Record<string, string>> }[];
+  };
+}
+
 /** Options of {@link DependabotConfig}. */
 export interface DependabotConfigOptions {
   /** Folders with an npm lockfile (the root and each service). */
   readonly npmDirectories: () => string[];
   /** Folders with a Dockerfile. */
   readonly dockerDirectories: () => string[];
+  /** The base images of those Dockerfiles (see {@link DependabotBaseImage}). @default none: no image rule */
+  readonly baseImages?: () => DependabotBaseImage[];
   /** How often Dependabot looks. @default 'weekly' */
   readonly interval?: 'daily' | 'weekly' | 'monthly';
+  /**
+   * Days a new release must have existed before Dependabot proposes it (`cooldown.default-days`,
+   * every ecosystem): time for a compromised release to be found and pulled. zizmor asks for 7 or more.
+   * @default 7
+   */
+  readonly cooldownDays?: number;
+}
+
+const ALL_UPDATES = ['version-update:semver-major', 'version-update:semver-minor', 'version-update:semver-patch'];
+
+/**
+ * The updates that would move a dependency out of its package.json range (what `lockfile-only`
+ * never proposes): majors for `^1.2.3`, minors too for `~1.2.3` or `^0.2.3`, every update for an
+ * exact version or a range that is not one of these. An unversioned dependency (`*`) has none.
+ */
+export function updatesOutsideRange(range: string): string[] {
+  const r = range.trim();
+  if (r === '*' || r === '' || r === 'latest') return [];
+  const caret = /^\^(\d+)(?:\.\d+){0,2}$/.exec(r);
+  if (caret) return caret[1] === '0' ? ALL_UPDATES.slice(0, 2) : ALL_UPDATES.slice(0, 1);
+  if (/^~\d+\.\d+(\.\d+)?$/.test(r)) return ALL_UPDATES.slice(0, 2);
+  return ALL_UPDATES;
+}
+
+/** Dependabot's name of a docker image: the repository without its registry (`mcr.microsoft.com/playwright` -> `playwright`). */
+export function dockerDependencyName(repository: string): string {
+  const [first, ...rest] = repository.split('/');
+  return rest.length && (first.includes('.') || first.includes(':') || first === 'localhost') ? rest.join('/') : repository;
 }
 
 /**
- * `.github/dependabot.yml` for npm (every lockfile), GitHub Actions and Docker. npm updates are
- * lockfile-only: package.json is generated from .projenrc.ts, so version ranges move there. Pull
- * requests that touch generated files (workflow pins, Dockerfiles) are brought back to their
- * sources by the dependabot-sync workflow (`npx projen sync-pins`, then `npx projen`).
+ * `.github/dependabot.yml` for npm (every lockfile), GitHub Actions and Docker, every entry with a
+ * cooldown.
+ *
+ * npm updates are lockfile-only: package.json is generated from .projenrc.ts, so version ranges
+ * move there. The exception is a package that a base image follows (@playwright/test, whose
+ * version is the Playwright image's tag): in its folder Dependabot may raise its exact version
+ * (`increase-if-necessary`), while every other dependency there is kept within its range by
+ * `ignore` rules, as lockfile-only would. The image's own version updates are ignored (its digest
+ * is still updated), so image and package never diverge; fixed-tag images ignore major versions
+ * (a new Node.js major is a decision made in .projenrc.ts).
+ *
+ * Pull requests that touch generated files (workflow pins, Dockerfiles, a followed package) are
+ * brought back to their sources by the dependabot-sync workflow (`npx projen sync-pins`, then
+ * `npx projen`).
  */
 export class DependabotConfig extends Component {
   constructor(project: Project, options: DependabotConfigOptions) {
     super(project);
     const schedule = { interval: options.interval ?? 'weekly' };
+    const days = options.cooldownDays ?? 7;
+    if (!Number.isInteger(days) || days < 1 || days > 90) throw new Error(`DependabotConfig: cooldownDays ${days} must be a whole number of days from 1 to 90 (Dependabot's limits).`);
+    const cooldown = { 'default-days': days };
+    const bases = () => options.baseImages?.() ?? [];
+
+    const npmEntry = (directory: string) => {
+      const followed = bases().flatMap((b) => (b.follows?.directories ?? []).filter((d) => d.directory === directory).map((d) => ({ pkg: b.follows!.package, deps: d.dependencies })));
+      const base = { 'package-ecosystem': 'npm', directory, schedule, cooldown };
+      const groups = { npm: { 'patterns': ['*'], 'update-types': ['minor', 'patch'] } };
+      if (followed.length === 0) return { ...base, 'versioning-strategy': 'lockfile-only', groups };
+      const pkgs = followed.map((f) => f.pkg);
+      const deps: Record<string, string> = Object.assign({}, ...followed.map((f) => f.deps));
+      const ignore = [
+        // A new major of a followed package may change its image's tag scheme: a decision, not an update.
+        ...pkgs.map((pkg) => ({ 'dependency-name': pkg, 'update-types': ALL_UPDATES.slice(0, 1) })),
+        ...Object.entries(deps).filter(([name]) => !pkgs.includes(name))
+          .map(([name, range]) => ({ 'dependency-name': name, 'update-types': updatesOutsideRange(range) }))
+          .filter((rule) => rule['update-types'].length > 0),
+      ];
+      return { ...base, 'versioning-strategy': 'increase-if-necessary', groups, ignore };
+    };
+
     new YamlFile(project, '.github/dependabot.yml', {
       marker: true,
       obj: {
         version: 2,
         updates: () => [
-          ...options.npmDirectories().map((directory) => ({
-            'package-ecosystem': 'npm',
-            directory,
+          ...options.npmDirectories().map(npmEntry),
+          { 'package-ecosystem': 'github-actions', 'directory': '/', schedule, cooldown, 'groups': { actions: { patterns: ['*'] } } },
+          {
+            'package-ecosystem': 'docker',
+            'directories': options.dockerDirectories(),
             schedule,
-            'versioning-strategy': 'lockfile-only',
-            'groups': { npm: { 'patterns': ['*'], 'update-types': ['minor', 'patch'] } },
-          })),
-          { 'package-ecosystem': 'github-actions', 'directory': '/', schedule, 'groups': { actions: { patterns: ['*'] } } },
-          { 'package-ecosystem': 'docker', 'directories': options.dockerDirectories(), schedule },
+            cooldown,
+            // One pull request for a base image used by several Dockerfiles.
+            'groups': { 'base-images': { patterns: ['*'] } },
+            ...(bases().length ? {
+              ignore: bases().map((b) => ({
+                'dependency-name': dockerDependencyName(b.repository),
+                'update-types': b.follows ? ALL_UPDATES : ALL_UPDATES.slice(0, 1),
+              })),
+            } : {}),
+          },
         ],
       },
     });

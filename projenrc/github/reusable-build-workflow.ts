@@ -238,7 +238,8 @@ function sarifJob(c: ImageStepsConfig, runsOn: string[]): github.workflows.Job {
  */
 export const CODE_SCANNING_PROBE = [
   'if [ "$VISIBILITY" = public ]; then echo "available=true" >> "$GITHUB_OUTPUT"; exit 0; fi',
-  'if answer=$(gh api "repos/$REPOSITORY_NAME/code-scanning/alerts?per_page=1" 2>&1 >/dev/null); then',
+  '# gh prints the error to stderr and the response body to stdout: both are read.',
+  'if answer=$(gh api "repos/$REPOSITORY_NAME/code-scanning/alerts?per_page=1" 2>&1); then',
   '  echo "available=true" >> "$GITHUB_OUTPUT"',
   'elif printf \'%s\' "$answer" | grep -Eqi \'(Advanced|Code) Security must be enabled|Code scanning is not enabled\'; then',
   '  echo "::warning title=Code scanning unavailable::$REPOSITORY_NAME is $VISIBILITY without GitHub Advanced Security (Code Security), so the Trivy reports are not uploaded to the Security tab. The scans still gate the build, and their tables are in the job summary. Enable Code Security in the repository settings to get them there."',

@@ -72,22 +72,41 @@ export function scansFail(wf: Workflow): Violation[] {
     .map(([where]) => ({ rule: 'scan-exit-code', where, message: 'a Trivy scan without exit-code: 1 never fails the build' }));
 }
 
-/** SARIF uploads run even after a failed scan, each with its own category. */
+/** Runs after a failure but not after a cancel: `!cancelled()` (or `always()`). */
+const AFTER_FAILURE = /!\s*cancelled\(\)|\balways\(\)/;
+
+/**
+ * SARIF uploads run even after a failed scan (their step, or their own job, says `!cancelled()`),
+ * each with its own category.
+ */
 export function sarifUploads(wf: Workflow): Violation[] {
   const out: Violation[] = [];
   const seen = new Map<string, string>();
-  for (const [where, s] of steps(wf)) {
-    if (typeof s.uses !== 'string' || !s.uses.startsWith('github/codeql-action/upload-sarif@')) continue;
-    if (!/\balways\(\)/.test(String(s.if ?? ''))) out.push({ rule: 'sarif-always', where, message: 'upload-sarif must run with if: always()' });
-    const category = s.with?.category;
-    if (!category) out.push({ rule: 'sarif-category', where, message: 'upload-sarif needs a category' });
-    else if (seen.has(category)) out.push({ rule: 'sarif-category', where, message: `category "${category}" is also used by ${seen.get(category)}` });
-    else seen.set(category, where);
+  for (const [jobId, job] of jobs(wf)) {
+    for (const [i, s] of ((job.steps ?? []) as Obj[]).entries()) {
+      if (typeof s.uses !== 'string' || !s.uses.startsWith('github/codeql-action/upload-sarif@')) continue;
+      const where = `jobs.${jobId}.steps[${i}]${s.name ? ` (${s.name})` : ''}`;
+      const ownJob = Array.isArray(job.needs) || typeof job.needs === 'string';
+      if (!AFTER_FAILURE.test(String(s.if ?? '')) && !(ownJob && AFTER_FAILURE.test(String(job.if ?? '')))) {
+        out.push({ rule: 'sarif-always', where, message: 'upload-sarif must run after a failed scan: if: !cancelled() on the step, or on its own job' });
+      }
+      const category = s.with?.category;
+      if (!category) out.push({ rule: 'sarif-category', where, message: 'upload-sarif needs a category' });
+      else if (seen.has(category)) out.push({ rule: 'sarif-category', where, message: `category "${category}" is also used by ${seen.get(category)}` });
+      else seen.set(category, where);
+    }
   }
   return out;
 }
 
-export const RULES = [actionsPinnedBySha, leastPrivilege, timeouts, noUntrustedInterpolation, scansFail, sarifUploads];
+/** Scans and reports keep going after a failure but stop on a cancel: `always()` only where a job must report a cancel. */
+export function noAlwaysOnSteps(wf: Workflow): Violation[] {
+  return steps(wf)
+    .filter(([, s]) => /\balways\(\)/.test(String(s.if ?? '')))
+    .map(([where]) => ({ rule: 'no-always', where, message: 'if: always() keeps a step running after a cancel; use !cancelled()' }));
+}
+
+export const RULES = [actionsPinnedBySha, leastPrivilege, timeouts, noUntrustedInterpolation, scansFail, sarifUploads, noAlwaysOnSteps];
 
 export function checkWorkflow(wf: Workflow): Violation[] {
   return RULES.flatMap((rule) => rule(wf));

@@ -7,8 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import {
-  actionsPinnedBySha, checkWorkflow, leastPrivilege, noUntrustedInterpolation, sarifUploads, scansFail, timeouts,
+  actionsPinnedBySha, checkWorkflow, leastPrivilege, noAlwaysOnSteps, noUntrustedInterpolation, sarifUploads, scansFail, timeouts,
 } from '../../projenrc/github/workflow-rules';
+import { pinnedToolVersion } from '../../projenrc/github/linter-versions';
 import { REPO_ROOT as ROOT } from '../fixtures';
 
 const DIR = path.join(ROOT, '.github', 'workflows');
@@ -23,26 +24,29 @@ function tool(cmd: string, args: string[], install: string) {
 }
 
 test('the expected workflows are generated', () => {
-  expect(FILES).toEqual(['build.yml', 'dependabot-sync.yml', 'images.yml', 'reusable-build.yml', 'update-base-images.yml']);
+  expect(FILES).toEqual(['build.yml', 'dependabot-sync.yml', 'images.yml', 'reusable-build.yml', 'scan-deployed.yml', 'update-base-images.yml']);
 });
 
 test.each(FILES)('%s matches its snapshot', (f) => {
   expect(readFileSync(path.join(DIR, f), 'utf8')).toMatchSnapshot();
 });
 
-test('actionlint finds nothing in any workflow', () => {
+test('actionlint, with shellcheck as on GitHub\'s runners, finds nothing in any workflow', () => {
+  // GitHub's Ubuntu runners ship shellcheck, so actionlint checks every run: script there: here too.
+  expect(tool('shellcheck', ['--version'], 'apt-get install shellcheck').status).toBe(0);
   const r = tool('actionlint', ['-no-color', ...FILES.map((f) => path.join(DIR, f))], 'go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12');
   expect(r.stdout + r.stderr).toBe('');
   expect(r.status).toBe(0);
 });
 
-test('zizmor finds nothing of low severity or above', () => {
-  const r = tool('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', '.github/workflows'], 'pip install zizmor');
+test('zizmor finds nothing of low severity or above in the workflows and dependabot.yml', () => {
+  const r = tool('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', '.github'], 'pip install zizmor');
+  expect(r.stderr).toContain('completed .github/dependabot.yml');
   expect(r.stdout).toContain('No findings to report');
   expect(r.status).toBe(0);
 });
 
-test.each(FILES)('%s follows every rule (pinned, least privilege, timeouts, no untrusted interpolation, failing scans, SARIF)', (f) => {
+test.each(FILES)('%s follows every rule (pinned, least privilege, timeouts, no untrusted interpolation, failing scans, SARIF, no always() on steps)', (f) => {
   expect(checkWorkflow(load(f))).toEqual([]);
 });
 
@@ -51,7 +55,7 @@ describe('each rule catches its case', () => {
 
   test('an action not pinned by SHA', () => {
     const wf = reusable();
-    wf.jobs.build.steps[0].uses = 'actions/checkout@v7';
+    wf.jobs.scan.steps[0].uses = 'actions/checkout@v7';
     expect(actionsPinnedBySha(wf)).toEqual([expect.objectContaining({ rule: 'pinned-actions', message: 'actions/checkout@v7 is not pinned by a full commit SHA' })]);
   });
 
@@ -64,17 +68,17 @@ describe('each rule catches its case', () => {
 
   test('a job without timeout-minutes', () => {
     const wf = reusable();
-    delete wf.jobs.push['timeout-minutes'];
-    expect(timeouts(wf)).toEqual([expect.objectContaining({ where: 'jobs.push' })]);
+    delete wf.jobs.publish['timeout-minutes'];
+    expect(timeouts(wf)).toEqual([expect.objectContaining({ where: 'jobs.publish' })]);
   });
 
   test('a run: script that interpolates untrusted context', () => {
     const wf = reusable();
-    wf.jobs.build.steps[1].run = 'echo "${{ github.event.pull_request.title }}"';
+    wf.jobs.scan.steps[1].run = 'echo "${{ github.event.pull_request.title }}"';
     const caller = clone(load('images.yml'));
-    caller.jobs.changes.steps[2].run = 'echo ${{ github.head_ref }}';
+    caller.jobs.changes.steps[1].run = 'echo ${{ github.head_ref }}';
     const dispatch = reusable();
-    dispatch.jobs.build.steps[1].run = 'echo ${{ inputs.image }}';
+    dispatch.jobs.scan.steps[1].run = 'echo ${{ inputs.image }}';
     expect(noUntrustedInterpolation(wf)).toHaveLength(1);
     expect(noUntrustedInterpolation(caller)).toHaveLength(1);
     expect(noUntrustedInterpolation(dispatch)).toHaveLength(1);
@@ -82,56 +86,69 @@ describe('each rule catches its case', () => {
 
   test('a scan step without exit-code: 1', () => {
     const wf = reusable();
-    const i = wf.jobs.build.steps.findIndex((s: { id?: string }) => s.id === 'vuln');
-    wf.jobs.build.steps[i].with['exit-code'] = '0';
+    const i = wf.jobs.scan.steps.findIndex((s: { id?: string }) => s.id === 'vuln');
+    wf.jobs.scan.steps[i].with['exit-code'] = '0';
     expect(scansFail(wf)).toEqual([expect.objectContaining({ rule: 'scan-exit-code' })]);
   });
 
-  test('an upload without if: always(), or with a duplicate category', () => {
+  test('an upload that a failed scan would skip, or with a duplicate category', () => {
     const noAlways = reusable();
-    noAlways.jobs.sarif.steps[1].if = "hashFiles('trivy-vuln.sarif') != ''";
-    expect(sarifUploads(noAlways)).toEqual([expect.objectContaining({ rule: 'sarif-always' })]);
+    noAlways.jobs.sarif.if = "needs.scan.result == 'success'";
+    expect(sarifUploads(noAlways).map((v) => v.rule)).toEqual(['sarif-always', 'sarif-always']);
+    const inline = clone(load('scan-deployed.yml'));
+    inline.jobs.scan.steps.find((s: { uses?: string }) => s.uses?.includes('upload-sarif')).if = "hashFiles('trivy-deployed.sarif') != ''";
+    expect(sarifUploads(inline)).toEqual([expect.objectContaining({ rule: 'sarif-always' })]);
     const duplicate = reusable();
-    duplicate.jobs.sarif.steps[2].with.category = duplicate.jobs.sarif.steps[1].with.category;
+    duplicate.jobs.sarif.steps[3].with.category = duplicate.jobs.sarif.steps[2].with.category;
     expect(sarifUploads(duplicate)).toEqual([expect.objectContaining({ rule: 'sarif-category' })]);
+  });
+
+  test('a step with if: always(), which would keep running after a cancel', () => {
+    const wf = reusable();
+    wf.jobs.scan.steps.find((s: { id?: string }) => s.id === 'secret').if = "always() && steps.build.outcome == 'success'";
+    expect(noAlwaysOnSteps(wf)).toEqual([expect.objectContaining({ rule: 'no-always' })]);
   });
 });
 
-describe('what the workflows do', () => {
+describe('what the workflows do (per event: events.test.ts)', () => {
   const reusable = load('reusable-build.yml');
-  const caller = load('images.yml');
+  const steps = (job: string) => reusable.jobs[job].steps as { id?: string; name?: string; uses?: string; with?: Record<string, unknown>; if?: string }[];
+  const ids = (job: string) => steps(job).map((s) => s.id);
 
-  test('BuildKit with the GitHub Actions cache, one scope per service, mode=max; load before push', () => {
-    const build = reusable.jobs.build.steps.find((s: { id?: string }) => s.id === 'build');
-    expect(build.with).toMatchObject({ 'load': true, 'push': false, 'cache-from': 'type=gha,scope=${{ inputs.service }}', 'cache-to': 'type=gha,scope=${{ inputs.service }},mode=max' });
-  });
-
-  test('push happens only after the scans passed, never on pull requests, with provenance and an SBOM', () => {
-    expect([reusable.jobs.push.needs].flat()).toEqual(['build']);
-    expect(reusable.jobs.push.if).toBe("inputs.push && github.event_name != 'pull_request' && needs.build.result == 'success'");
-    const push = reusable.jobs.push.steps.find((s: { id?: string }) => s.id === 'push');
-    expect(push.with).toMatchObject({ push: true, provenance: 'mode=max', sbom: true });
-  });
-
-  test('ECR through OIDC: id-token only on the push job, no stored keys', () => {
-    expect(reusable.jobs.push.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
-    expect(reusable.jobs.build.permissions).toEqual({ contents: 'read' });
-    expect(JSON.stringify(reusable)).not.toMatch(/aws-access-key-id|AWS_SECRET_ACCESS_KEY/);
-    expect(reusable.jobs.sarif.permissions['security-events']).toBe('write');
-    expect(reusable.jobs.build.permissions['security-events']).toBeUndefined();
-  });
-
-  test('the tags come from the tag script, in the build and the push jobs alike', () => {
-    for (const job of ['build', 'push']) {
-      const step = reusable.jobs[job].steps.find((s: { id?: string }) => s.id === 'tags');
-      expect(step.run).toMatch(/^node scripts\/image-tags\.mjs --image "\$IMAGE"/);
+  test('BuildKit with the GitHub Actions cache, one scope per service, mode=max; a failed cache export never fails the build', () => {
+    for (const job of ['scan', 'publish']) {
+      const build = steps(job).find((s) => s.id === 'build')!;
+      expect(build.with).toMatchObject({ 'load': true, 'push': false, 'cache-from': 'type=gha,scope=${{ inputs.service }}', 'cache-to': 'type=gha,scope=${{ inputs.service }},mode=max,ignore-error=true' });
     }
   });
 
-  test('the caller builds every service on release tags and dispatches, the changed ones otherwise', () => {
-    expect(caller.on.push).toEqual({ branches: ['main', 'staging'], tags: ['v[0-9]+.[0-9]+.[0-9]+*'] });
-    expect(Object.keys(caller.jobs)).toEqual(['changes', 'api', 'web', 'playwright-runner']);
-    expect(caller.jobs.api).toMatchObject({ uses: './.github/workflows/reusable-build.yml', with: { context: 'api', dockerfile: 'api/Dockerfile', image: 'qualisys/api' } });
-    expect(caller.concurrency).toEqual({ 'group': '${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}', 'cancel-in-progress': "${{ github.event_name == 'pull_request' }}" });
+  test('publish: scanned before pushed, pushed by digest from the same builder, checked to be the scanned image, tagged last', () => {
+    const order = ['existing', 'build', 'vuln', 'secret', 'push', 'image', 'guard'];
+    const at = order.map((id) => ids('publish').indexOf(id));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    const push = steps('publish').find((s) => s.id === 'push')!;
+    expect(push.with).toMatchObject({ outputs: expect.stringContaining('push-by-digest=true'), provenance: 'mode=max', sbom: true });
+    expect(push.with!['cache-to']).toBeUndefined();
+    const check = steps('publish').find((s) => s.name === 'The pushed image is the scanned image') as { env: Record<string, string> };
+    expect(check.env).toEqual({ SCANNED: '${{ steps.build.outputs.imageid }}', PUSHED: '${{ steps.push.outputs.imageid }}' });
+    expect(steps('publish').filter((s) => s.uses?.startsWith('docker/build-push-action@')).length).toBe(2);
+    expect(steps('scan').some((s) => s.id === 'push')).toBe(false);
+  });
+
+  test('CI runs the Trivy release the local tests install (tools/install-linters.sh)', () => {
+    const version = pinnedToolVersion(ROOT, 'TRIVY');
+    const scans = [...steps('scan'), ...steps('publish'), ...load('scan-deployed.yml').jobs.scan.steps].filter((s: { uses?: string }) => s.uses?.startsWith('aquasecurity/trivy-action@'));
+    expect(scans.length).toBe(5);
+    for (const s of scans) expect(s.with.version).toBe(version);
+  });
+
+  test('the daily scan reads each deployed image by digest and fails when it cannot', () => {
+    const wf = load('scan-deployed.yml');
+    expect(wf.on.schedule).toEqual([{ cron: '0 6 * * *' }]);
+    expect(wf.jobs.scan.strategy.matrix.include.map((i: { service: string }) => i.service)).toEqual(['api', 'web', 'playwright-runner']);
+    expect(wf.jobs.scan.strategy['fail-fast']).toBe(false);
+    const vuln = wf.jobs.scan.steps.find((s: { id?: string }) => s.id === 'vuln');
+    expect(vuln.with).toMatchObject({ 'image-ref': '${{ steps.deployed.outputs.ref }}', 'exit-code': '1', 'format': 'sarif' });
   });
 });
