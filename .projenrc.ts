@@ -187,7 +187,7 @@ const trivyIgnore = new TrivyIgnore(project, {
 });
 const publishScript = new PublishScript(project);
 const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' }, tagScript: imageTags, publishScript, trivyIgnore });
-new ImageCiWorkflow(project, {
+const ci = new ImageCiWorkflow(project, {
   pins,
   reusable,
   images: () => images.manifest(),
@@ -196,7 +196,7 @@ new ImageCiWorkflow(project, {
   sharedPaths: [images.baseImages.lockFile, imageTags.path, publishScript.path, trivyIgnore.path],
 });
 // Every day: the images deployed from the default branch, against the vulnerabilities found since.
-new DeployedScanWorkflow(project, { pins, reusable, images: () => images.manifest() });
+const deployedScan = new DeployedScanWorkflow(project, { pins, reusable, images: () => images.manifest() });
 new DependabotConfig(project, {
   npmDirectories: () => ['/', ...images.contexts.map((c) => `/${c}`)],
   dockerDirectories: () => images.contexts.map((c) => `/${c}`),
@@ -208,7 +208,7 @@ new PinWorkflows(project, { pins });
 // ---------------------------------------------------------------------------------------------
 // Docs rendered from the same configuration: build guide, CONTRIBUTING, remediation.
 // ---------------------------------------------------------------------------------------------
-const facts = { images, tags: imageTags, reusable, trivyIgnore, benchmark };
+const facts = { images, tags: imageTags, reusable, ci, deployedScan, trivyIgnore, benchmark };
 new BuildGuide(project, facts);
 new Contributing(project, facts);
 new RemediationGuide(project, facts);

@@ -3,7 +3,10 @@ import { MarkdownFile, table } from './markdown-file';
 import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
 import type { DockerBenchmark } from '../docker/docker-benchmark';
 import type { DockerImages } from '../docker/docker-images';
+import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
+import type { ImageCiWorkflow } from '../github/image-ci-workflow';
 import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
+import { MOVING_RULES } from '../image-tags/policy';
 import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
 
@@ -12,6 +15,10 @@ export interface DocsFacts {
   readonly images: DockerImages;
   readonly tags: ImageTagScript;
   readonly reusable: ReusableBuildWorkflow;
+  /** The image workflow, when the guide describes CI. @default none */
+  readonly ci?: ImageCiWorkflow;
+  /** The daily scan of deployed images. @default none */
+  readonly deployedScan?: DeployedScanWorkflow;
   readonly trivyIgnore: TrivyIgnore;
   /** The build benchmark, when there is one. @default none (no benchmark section) */
   readonly benchmark?: DockerBenchmark;
@@ -70,12 +77,84 @@ function benchmarkSection(bench: DockerBenchmark): string[] {
   ];
 }
 
+/** Tag patterns a registry with tag immutability must leave mutable (the tags of the moving rules). */
+function movingTagPatterns(): string[] {
+  const patterns: Record<string, string> = { 'latest': 'latest', 'staging': 'staging-*', 'pull-request': 'pr-*' };
+  return MOVING_RULES.map((r) => patterns[r] ?? r);
+}
+
+function ciSection(f: DocsFacts): string[] {
+  const policy = f.tags.policy;
+  const r = f.reusable;
+  const ci = f.ci;
+  const images = ci ? `\`.github/workflows/${ci.fileName}\`` : 'the image workflow';
+  const moving = movingTagPatterns();
+  const repositories = f.images.manifest().map((i) => `\`${i.image}\``).join(', ');
+  const role = r.registry.roleArnVariable ?? 'AWS_ROLE_ARN';
+  const region = r.registry.regionVariable ?? 'AWS_REGION';
+  return [
+    '## How CI builds, caches, scans and pushes',
+    '',
+    table(['workflow', 'when', 'what'], [
+      [images, `pull requests; pushes to \`${policy.defaultBranch}\` and \`${policy.stagingBranch}\`; release tags \`vX.Y.Z\`; manual dispatch`, `runs \`${r.fileName}\` for each service whose sources changed (every service on a deploy, a release or a dispatch), then one summary job, \`${ci?.summaryJobName ?? 'images'}\``],
+      [`\`.github/workflows/${r.fileName}\``, `called by ${images}`, 'pull requests: build and scan; otherwise: publish (promote or build, scan, push by digest, tag); upload SARIF'],
+      ...(f.deployedScan ? [[`\`.github/workflows/${f.deployedScan.fileName}\``, `daily (\`${f.deployedScan.schedule}\`, UTC), or by hand`, `scans the images tagged \`${f.deployedScan.tag}\` for vulnerabilities found since they were built; a finding fails the run and goes to the Security tab`]] : []),
+      ['`.github/workflows/build.yml`', 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from `.projenrc.ts`'],
+      ['`.github/workflows/update-base-images.yml`', 'weekly, or by hand', 'resolves new base-image digests and opens a pull request'],
+      ['`.github/workflows/dependabot-sync.yml`', 'Dependabot pull requests', 'moves pins Dependabot changed back to their sources and regenerates'],
+    ]),
+    '',
+    '### Which images a run builds',
+    '',
+    `The first job, \`changes\`, decides with plain git on a full clone (no API, no credentials on disk), from each service's folder plus the files every image depends on${ci ? ` (${ci.shared.map((p) => `\`${p}\``).join(', ')})` : ''}:`,
+    '',
+    '- a pull request: what its merge commit changes against the base it merges into;',
+    `- a push to \`${policy.defaultBranch}\`: what that push changed (\`before..after\`). Each push runs in its own concurrency group, so no run is dropped from the queue and every commit is covered by the run of its own push; a new branch or rewritten history builds every image;`,
+    `- a push to \`${policy.stagingBranch}\`, a release tag, a dispatch: every image, because a deploy tags all of them.`,
+    '',
+    'A newer push to the same pull request cancels the older run. The summary job needs every image job and runs whatever happened to them (`always()`): it fails when one failed or was cancelled and passes when the others passed or had nothing to do. **Require that one check** in branch protection: a check of a reusable workflow whose caller is skipped never reports, so requiring one would block every pull request that does not touch that service.',
+    '',
+    '### Pull requests: build and scan',
+    '',
+    `1. **Build**: \`docker/setup-buildx-action\` and \`docker/build-push-action\` with BuildKit and the GitHub Actions layer cache (\`type=gha\`, \`scope=<service>\`, \`mode=max\`, \`ignore-error=true\`: a full or failing cache never stops the build), tags and labels from \`${f.tags.path}\` (the same logic as local builds). The image is loaded into the runner's engine, never pushed. The job summary shows the build time and flags any build over ${r.buildBudgetMinutes} minutes.`,
+    `2. **Scan**: Trivy ${r.trivyVersion} (the release the local tests run, pinned in \`tools/install-linters.sh\`) scans the loaded image for ${r.severities.join(' and ')} vulnerabilities and for secrets; either finding fails the job (\`exit-code: 1\`). Accepted findings live in \`${r.trivyIgnoreFile}\`, generated from \`.projenrc.ts\`, each with a statement and an expiry date. Trivy's database is cached between runs and fetched from ${r.trivyDbRepositories.map((x) => `\`${x}\``).join(', then ')}. Both reports appear as tables in the job summary.`,
+    '3. **SARIF**: a separate job with `security-events: write` uploads each report to code scanning (Security tab) under its own category, `trivy-vulnerabilities-<service>` and `trivy-secrets-<service>`, even when a scan failed. Pull requests from forks and from Dependabot get a read-only token, so their reports stay in the job summary.',
+    '',
+    '### Everything else: build once, promote, publish by digest',
+    '',
+    'The publish job gives every commit exactly one image per service: the image of the last commit that changed the service\'s sources. It looks for that image in the registry (by its commit-SHA tag) first:',
+    '',
+    '- **found** (a deploy of commits already built on the default branch, a release tag, a re-run): it is scanned again, by digest, for anything disclosed since, and then tagged. It is never rebuilt, so what staging and production run is the image the default branch built and scanned.',
+    '- **not found**: the image is built and loaded as for a pull request, scanned, then pushed by digest, with no tag, by the same build on the same builder, whose cache holds every layer of the scanned build (provenance `mode=max` and an SBOM attached). The job checks that the pushed image ID equals the scanned image ID and stops, leaving the push untagged, when it does not.',
+    '',
+    `Then \`${f.tags.path.replace('image-tags.mjs', 'publish-image.sh')}\` puts every tag of the [tagging strategy](#tagging-strategy) on that digest with skopeo. A tag already on that digest is left as it is (a re-run changes nothing). A tag already on another digest is an error, except the moving ones (${moving.map((m) => `\`${m}\``).join(', ')}). A moving tag is only moved by the newest build of the service on its branch: before tagging, the job asks GitHub's compare API what the branch gained since its commit, and leaves the moving tags to a later run when a later commit changed the service. So \`latest\` never goes back to an older commit, whatever order two overlapping runs finish in.`,
+    '',
+    `Deploys run in GitHub Environments: a push to \`${policy.stagingBranch}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step.`,
+    '',
+    `Every third-party action is pinned by full commit SHA, with its version in a comment, from \`github-actions.lock.json\`. Workflows grant nothing at the top level but \`contents: read\`; each job asks only for what it uses: the scan job reads, the publish job adds \`id-token: write\` for the registry, the SARIF job \`security-events: write\`.`,
+    '',
+    '### What a repository needs',
+    '',
+    table(['what', 'where', 'without it'], [
+      ...(r.registry.kind === 'ecr' ? [
+        [`an IAM role that trusts GitHub's OIDC provider for this repository and may push to the ECR repositories, in variable \`${role}\`; its region in \`${region}\``, 'Settings → Secrets and variables → Actions → Variables', 'the publish jobs fail at "AWS credentials"; pull requests are unaffected'],
+        [`one ECR repository per image (${repositories}), tag immutability \`IMMUTABLE_WITH_EXCLUSION\` with the exclusion filters ${moving.map((m) => `\`${m}\``).join(', ')}`, 'Amazon ECR', 'with plain `IMMUTABLE`, ECR refuses to move `latest` and `staging-*`; with `MUTABLE`, nothing protects the other tags but this workflow'],
+      ] : [
+        ['`packages: write` for the workflow token', 'granted by the workflow', '-'],
+      ]),
+      ['environments `staging` and `production`, with the reviewers who approve a deploy', 'Settings → Environments', 'GitHub creates them on first use with no protection rule: deploys run unapproved'],
+      [`branch protection on \`${policy.defaultBranch}\` requiring the \`${ci?.summaryJobName ?? 'images'}\` and \`build\` checks`, 'Settings → Branches', 'a red image build can be merged'],
+      ['code scanning: public repositories have it; private and internal ones need GitHub Advanced Security (Code Security)', 'Settings → Code security', 'the SARIF jobs warn "Code scanning unavailable" instead of uploading; the scans still fail the build and their tables are in the job summary'],
+    ]),
+    '',
+  ];
+}
+
 function render(f: DocsFacts): string[] {
   const images = f.images.manifest();
   const policy = f.tags.policy;
   const runner = images.find((i) => i.runFlags);
   const baseArgs = [...new Map(images.map((i) => [i.baseArg, i.baseImage])).entries()];
-  const registry = f.reusable.registry;
   const first = images[0];
   return [
     '# Docker build guide',
@@ -149,27 +228,7 @@ function render(f: DocsFacts): string[] {
     '- No `# syntax=` line and no Dockerfile feature newer than Docker 20.10\'s BuildKit: they build on old engines and on GitHub alike.',
     '',
     ...(f.benchmark ? benchmarkSection(f.benchmark) : []),
-    '## How CI builds, caches, scans and pushes',
-    '',
-    table(['workflow', 'when', 'what'], [
-      ['`.github/workflows/images.yml`', 'pull requests; pushes to `' + (policy.defaultBranch ?? 'main') + '` and `' + (policy.stagingBranch ?? 'staging') + '`; release tags `vX.Y.Z`; manual dispatch', 'runs `reusable-build.yml` for each service whose files changed (every service on a release or a dispatch); cancels superseded pull-request runs'],
-      ['`.github/workflows/reusable-build.yml`', 'called by `images.yml`', 'build, scan, upload SARIF, push'],
-      ['`.github/workflows/build.yml`', 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from `.projenrc.ts`'],
-      ['`.github/workflows/update-base-images.yml`', 'weekly, or by hand', 'resolves new base-image digests and opens a pull request'],
-      ['`.github/workflows/dependabot-sync.yml`', 'Dependabot pull requests', 'moves pins Dependabot changed back to their sources and regenerates'],
-    ]),
-    '',
-    'In `reusable-build.yml`, for one service:',
-    '',
-    `1. **Build**: \`docker/setup-buildx-action\` and \`docker/build-push-action\` with BuildKit and the GitHub Actions layer cache (\`type=gha\`, \`scope=<service>\`, \`mode=max\`), tags and labels from \`scripts/image-tags.mjs\` (the same logic as local builds). The image is loaded into the runner's engine, not pushed. The job summary shows the build time and flags any build over ${f.reusable.buildBudgetMinutes} minutes.`,
-    `2. **Scan**: Trivy scans the loaded image for ${f.reusable.severities.join(' and ')} vulnerabilities and for secrets; either finding fails the job (\`exit-code: 1\`). Accepted findings live in \`${f.reusable.trivyIgnoreFile}\`, generated from \`.projenrc.ts\`, each with a statement and an expiry date. Trivy's database is cached between runs and fetched from ${f.reusable.trivyDbRepositories.map((r) => `\`${r}\``).join(', then ')}. Both reports appear as tables in the job summary.`,
-    '3. **SARIF**: a separate job with `security-events: write` uploads each report to code scanning (Security tab) with its own category, `trivy-vulnerabilities-<service>` and `trivy-secrets-<service>`, even when a scan failed.',
-    `4. **Push**: only after both scans passed, never from a pull request. ${registry.kind === 'ecr'
-      ? `To Amazon ECR, through GitHub's OIDC: the job assumes the IAM role in the repository variable \`${registry.roleArnVariable ?? 'AWS_ROLE_ARN'}\`, in the region of \`${registry.regionVariable ?? 'AWS_REGION'}\`; no long-lived keys are stored.`
-      : 'To GHCR with the job\'s own token (`packages: write`).'} The push rebuilds from the layer cache of the scanned build and attaches provenance (\`mode=max\`) and an SBOM.`,
-    '',
-    'Every third-party action is pinned by full commit SHA, with its version in a comment, from `github-actions.lock.json`. Workflows grant nothing at the top level but `contents: read`; each job asks only for what it uses.',
-    '',
+    ...ciSection(f),
     '## Tagging strategy',
     '',
     'Tags come from `scripts/image-tags.mjs` (`npx projen image-tags -- --image NAME`), generated from `projenrc/image-tags/`, in CI and locally alike:',

@@ -10,6 +10,8 @@ import { ImageKind } from '../../projenrc/docker/recipes';
 import { BuildGuide } from '../../projenrc/docs/build-guide';
 import { Contributing } from '../../projenrc/docs/contributing';
 import { ActionPins } from '../../projenrc/github/action-pins';
+import { ImageCiWorkflow } from '../../projenrc/github/image-ci-workflow';
+import { PublishScript } from '../../projenrc/github/publish-script';
 import { ReusableBuildWorkflow } from '../../projenrc/github/reusable-build-workflow';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
 import { ImageTagScript } from '../../projenrc/image-tag-script';
@@ -18,7 +20,9 @@ import { tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
 const DOCS = ['README.md', 'CONTRIBUTING.md', ...readdirSync(path.join(ROOT, 'docs')).map((f) => `docs/${f}`)];
 
-function guideFor(apiPort: number, budget: string, registry: 'ecr' | 'ghcr' = 'ecr'): string {
+interface CiOptions { readonly roleVariable?: string; readonly summaryJob?: string; readonly workflow?: string }
+
+function guideFor(apiPort: number, budget: string, registry: 'ecr' | 'ghcr' = 'ecr', ciOptions: CiOptions = {}): string {
   const outdir = tempOutdir();
   writeFileSync(path.join(outdir, 'github-actions.lock.json'), readFileSync(path.join(ROOT, 'github-actions.lock.json')));
   writeFileSync(path.join(outdir, 'base-images.lock.json'), JSON.stringify({ 'node:24-alpine': { digest: `sha256:${'e'.repeat(64)}` } }));
@@ -27,12 +31,17 @@ function guideFor(apiPort: number, budget: string, registry: 'ecr' | 'ghcr' = 'e
   const images = new DockerImages(root, { namespace: 'acme' }).addBaseImage('node', { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' });
   images.addService(api, { kind: ImageKind.NODE_SERVICE, port: apiPort, healthPath: '/livez', sizeBudget: budget });
   const pins = new ActionPins(root);
-  const facts = {
-    images,
-    tags: new ImageTagScript(root, { defaultBranch: 'trunk' }),
-    reusable: new ReusableBuildWorkflow(root, { pins, registry: { kind: registry } }),
-    trivyIgnore: new TrivyIgnore(root),
-  };
+  const tags = new ImageTagScript(root, { defaultBranch: 'trunk' });
+  const trivyIgnore = new TrivyIgnore(root);
+  const publishScript = new PublishScript(root);
+  const reusable = new ReusableBuildWorkflow(root, {
+    pins, registry: { kind: registry, roleArnVariable: ciOptions.roleVariable }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0',
+  });
+  const ci = new ImageCiWorkflow(root, {
+    pins, reusable, images: () => images.manifest(), tagPolicy: tags.policy, sharedPaths: [tags.path],
+    summaryJobName: ciOptions.summaryJob, name: ciOptions.workflow,
+  });
+  const facts = { images, tags, reusable, ci, trivyIgnore };
   new BuildGuide(root, facts);
   new Contributing(root, facts);
   mkdirSync(path.join(outdir, 'docs'), { recursive: true });
@@ -53,6 +62,19 @@ describe('the build guide is rendered from the configuration', () => {
     expect(b).toContain('| 9090 | `/livez` | node (1000:1000) | 180 MB |');
   });
 
+  test('the CI section names the workflow, the check to require, the role variable and the mutable tags as configured', () => {
+    const a = guideFor(8080, '150MB');
+    expect(a).toContain('| `.github/workflows/images.yml` | pull requests; pushes to `trunk` and `staging`');
+    expect(a).toContain('requiring the `images` and `build` checks');
+    expect(a).toContain('in variable `AWS_ROLE_ARN`');
+    expect(a).toContain('one ECR repository per image (`acme/api`), tag immutability `IMMUTABLE_WITH_EXCLUSION` with the exclusion filters `latest`, `staging-*`, `pr-*`');
+    const b = guideFor(8080, '150MB', 'ecr', { roleVariable: 'ECR_PUSH_ROLE', summaryJob: 'all-images', workflow: 'containers' });
+    expect(b).toContain('| `.github/workflows/containers.yml` | pull requests;');
+    expect(b).toContain('requiring the `all-images` and `build` checks');
+    expect(b).toContain('in variable `ECR_PUSH_ROLE`');
+    expect(b).not.toContain('AWS_ROLE_ARN');
+  });
+
   test('the tag examples follow the tag policy (here: latest on trunk)', () => {
     const guide = guideFor(8080, '150MB');
     expect(guide).toContain('| push to `trunk` | `trunk-20260123-143022`, `a1b2c3d`, `latest` |');
@@ -60,8 +82,9 @@ describe('the build guide is rendered from the configuration', () => {
   });
 
   test('the registry described is the one configured', () => {
-    expect(guideFor(8080, '150MB', 'ecr')).toContain('To Amazon ECR, through GitHub\'s OIDC');
-    expect(guideFor(8080, '150MB', 'ghcr')).toContain('To GHCR with the job\'s own token');
+    expect(guideFor(8080, '150MB', 'ecr')).toContain('an IAM role that trusts GitHub\'s OIDC provider');
+    expect(guideFor(8080, '150MB', 'ghcr')).toContain('`packages: write` for the workflow token');
+    expect(guideFor(8080, '150MB', 'ghcr')).not.toContain('ECR');
   });
 });
 
