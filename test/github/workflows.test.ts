@@ -39,6 +39,15 @@ test('actionlint, with shellcheck as on GitHub\'s runners, finds nothing in any 
   expect(r.status).toBe(0);
 });
 
+test('shellcheck finds nothing in the repository\'s own shell scripts (tools/, generated scripts/)', () => {
+  const scripts = [...readdirSync(path.join(ROOT, 'tools')).filter((f) => f.endsWith('.sh')).map((f) => `tools/${f}`), ...readdirSync(path.join(ROOT, 'scripts')).filter((f) => f.endsWith('.sh')).map((f) => `scripts/${f}`)];
+  scripts.push('.ci/run');
+  expect(scripts).toContain('scripts/publish-image.sh');
+  const r = tool('shellcheck', ['-x', ...scripts], 'apt-get install shellcheck');
+  expect(r.stdout + r.stderr).toBe('');
+  expect(r.status).toBe(0);
+});
+
 test('zizmor finds nothing of low severity or above in the workflows and dependabot.yml', () => {
   const r = tool('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', '.github'], 'pip install zizmor');
   expect(r.stderr).toContain('completed .github/dependabot.yml');
