@@ -74,7 +74,7 @@ function render(project: Project, f: DocsFacts): string[] {
     '## What a pull request must pass',
     '',
     '- `build.yml`: `npx projen build` (type-check, eslint, unit, service and end-to-end tests) and the drift check;',
-    `- \`images.yml\`: for each service it touches, the image builds, Trivy finds no ${f.reusable.severities.join(' or ')} vulnerability and no secret, and the build stays under ${f.reusable.buildBudgetMinutes} minutes (flagged in the job summary);`,
+    `- \`${f.ci?.fileName ?? 'images.yml'}\`: for each service it touches, the image builds, Trivy finds no ${f.reusable.severities.join(' or ')} vulnerability and no secret, and the build stays under ${f.reusable.buildBudgetMinutes} minutes (flagged in the job summary); its \`${f.ci?.summaryJobName ?? 'images'}\` check sums up every image and is the one to require;`,
     '- the tests of this repository (`npx projen test:all`), which include actionlint and zizmor on every workflow, hadolint on every Dockerfile, and the images built and run for real;',
     '- review: a change to the build is a change to `.projenrc.ts` or `projenrc/`, with tests beside it in `test/`.',
     '',
