@@ -197,18 +197,18 @@ const ci = new ImageCiWorkflow(project, {
 });
 // Every day: the images deployed from the default branch, against the vulnerabilities found since.
 const deployedScan = new DeployedScanWorkflow(project, { pins, reusable, images: () => images.manifest() });
-new DependabotConfig(project, {
+const dependabot = new DependabotConfig(project, {
   npmDirectories: () => ['/', ...images.contexts.map((c) => `/${c}`)],
   dockerDirectories: () => images.contexts.map((c) => `/${c}`),
   // The Playwright image follows @playwright/test: Dependabot bumps the package, never the image's tag.
   baseImages: () => images.baseImageUsage(),
 });
-new PinWorkflows(project, { pins });
+const pinWorkflows = new PinWorkflows(project, { pins });
 
 // ---------------------------------------------------------------------------------------------
 // Docs rendered from the same configuration: build guide, CONTRIBUTING, remediation.
 // ---------------------------------------------------------------------------------------------
-const facts = { images, tags: imageTags, reusable, ci, deployedScan, trivyIgnore, benchmark };
+const facts = { images, tags: imageTags, reusable, ci, deployedScan, pinWorkflows, dependabot, trivyIgnore, benchmark };
 new BuildGuide(project, facts);
 new Contributing(project, facts);
 new RemediationGuide(project, facts);

@@ -54,6 +54,10 @@ function imageName(repository, registry) {
 }
 
 // image-tags/policy.ts
+var MOVING_RULES = ["latest", "staging", "pull-request"];
+function movingTags(result) {
+  return result.tags.filter((t) => MOVING_RULES.includes(t.rule)).map((t) => t.tag);
+}
 var TagPolicyError = class extends Error {
   constructor(message) {
     super(message);
@@ -278,14 +282,15 @@ function readContext(options = {}) {
 }
 
 // image-tags/cli.ts
-var FORMATS = ["lines", "tags", "json", "labels", "github-output"];
+var FORMATS = ["lines", "tags", "json", "labels", "github-output", "sha"];
 var USAGE = `Usage: image-tags --image NAME [options]
 
 Prints the tags of an image for the current build, from git and the CI environment.
 
   --image NAME            image repository, e.g. qualisys/api (required; or IMAGE_NAME)
   --registry HOST         registry host, e.g. ghcr.io (or IMAGE_REGISTRY)
-  --format FORMAT         lines (full references, default), tags, json, labels, github-output
+  --format FORMAT         lines (full references, default), tags, json, labels, github-output,
+                          sha (the reference of the commit's SHA tag only)
   --sha SHA               commit (or TAG_SHA; default: GITHUB_SHA, then git)
   --ref-type TYPE         branch, tag or detached (or TAG_REF_TYPE)
   --ref-name NAME         branch or tag name (or TAG_REF_NAME)
@@ -368,6 +373,7 @@ ${USAGE}`);
     tags: result.tags.map((t) => t.tag),
     refs,
     rules: Object.fromEntries(result.tags.map((t) => [t.tag, t.rule])),
+    moving: movingTags(result),
     labels,
     context: { ...result.context, now: result.context.now.toISOString() }
   };
@@ -380,6 +386,9 @@ ${USAGE}`);
       return labelLines.join("\n") + "\n";
     case "json":
       return JSON.stringify(json, null, 2) + "\n";
+    case "sha":
+      return `${name}:${result.tags.find((t) => t.rule === "sha").tag}
+`;
     case "github-output": {
       const buildArgs = [
         `VERSION=${result.version}`,
@@ -387,7 +396,7 @@ ${USAGE}`);
         `CREATED=${labels["org.opencontainers.image.created"]}`,
         `SOURCE=${labels["org.opencontainers.image.source"] ?? ""}`
       ];
-      const text = githubOutput({ "tags": refs.join("\n"), "labels": labelLines.join("\n"), "build-args": buildArgs.join("\n"), "version": result.version, "json": JSON.stringify(json) });
+      const text = githubOutput({ "image": name, "tags": refs.join("\n"), "labels": labelLines.join("\n"), "build-args": buildArgs.join("\n"), "version": result.version, "moving-tags": json.moving.join(" "), "json": JSON.stringify(json) });
       if (env.GITHUB_OUTPUT) {
         appendFileSync(env.GITHUB_OUTPUT, text);
         return "";

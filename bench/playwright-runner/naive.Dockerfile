@@ -3,7 +3,8 @@
 # Built on a copy of playwright-runner/ with bench/playwright-runner/naive.Dockerfile.dockerignore as its .dockerignore (it leaves nothing out): `docker build -f bench/playwright-runner/naive.Dockerfile playwright-runner` builds it the same way.
 
 # The same base image as ours.
-ARG PLAYWRIGHT_IMAGE=mcr.microsoft.com/playwright:v1.65.1-noble
+ARG PLAYWRIGHT_IMAGE=playwright-base
+FROM mcr.microsoft.com/playwright:v1.65.1-noble AS playwright-base
 
 # Everything in one stage.
 FROM ${PLAYWRIGHT_IMAGE} AS app

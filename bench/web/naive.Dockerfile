@@ -3,7 +3,8 @@
 # Built on a copy of web/ with bench/web/naive.Dockerfile.dockerignore as its .dockerignore (it leaves nothing out): `docker build -f bench/web/naive.Dockerfile web` builds it the same way.
 
 # The same base image as ours.
-ARG NODE_IMAGE=node:24-alpine@sha256:775ba24d35a13e74dedce1d2af4ad510337b68d8e22be89e0ce2ccc299329083
+ARG NODE_IMAGE=node-base
+FROM node:24-alpine@sha256:50c8e8ca1d27439048670df5883f32d57cf81cff6233222c893fd0d9884cbd81 AS node-base
 
 # Everything in one stage.
 FROM ${NODE_IMAGE} AS app

@@ -6,18 +6,40 @@ import { Component, Project } from 'projen';
 export interface BaseImageSpec {
   /** Repository, e.g. `node` or `mcr.microsoft.com/playwright`. */
   readonly repository: string;
-  /** Tag that is tracked, e.g. `24-alpine`. The digest that pins it comes from the lock file. */
+  /**
+   * Tag that is tracked, e.g. `24-alpine`. The digest that pins it comes from the lock file. A
+   * `{version}` in it is the installed version of the {@link versionOf} package (e.g.
+   * `v{version}-noble`), so the image follows that package.
+   */
   readonly tag: string;
   /** Build argument that carries the reference in the Dockerfiles, e.g. `NODE_IMAGE`. */
   readonly buildArg: string;
+  /**
+   * npm package whose installed version (in the service's package-lock.json) fills `{version}` in
+   * the tag. Such an image moves with the package, never on its own.
+   * @default '@playwright/test' when the tag has `{version}`
+   */
+  readonly versionOf?: string;
+}
+
+/** The package a base image's tag follows, or undefined for a fixed tag. */
+export function followedPackage(spec: Pick<BaseImageSpec, 'tag' | 'versionOf'>): string | undefined {
+  return spec.tag.includes('{version}') ? spec.versionOf ?? '@playwright/test' : undefined;
+}
+
+/** The name of the literal base stage of an image declared under `name`: `node` -> `node-base`. */
+export function baseStageName(name: string): string {
+  return `${name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z]+/, '')}-base`;
 }
 
 /** One entry of the lock file. */
 export interface BaseImagePin {
   /** `sha256:...` of the multi-platform index, or null while unresolved. */
   readonly digest: string | null;
-  /** When the digest was resolved (ISO 8601). */
+  /** When the digest was resolved, or when the registry published it when that is known (ISO 8601). */
   readonly resolvedAt?: string;
+  /** Where the digest came from, e.g. `registry` (update-base-images) or `dependabot (api/Dockerfile)`. */
+  readonly source?: string;
 }
 
 /** Options of {@link BaseImages}. */
@@ -36,8 +58,9 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /**
  * The base images of every Dockerfile, in one place: declared here (repository and tracked tag),
  * pinned by digest in a committed lock file that `npx projen update-base-images` refreshes.
- * Dockerfiles take each base as a build argument whose default is the pinned reference, so a
- * build elsewhere (a mirror, a local stand-in) overrides it without editing anything.
+ * Dockerfiles take each base as a build argument whose default is a literal stage of the pinned
+ * reference (which Dependabot updates), so a build elsewhere (a mirror, a local stand-in)
+ * overrides it without editing anything.
  */
 export class BaseImages extends Component {
   public readonly lockFile: string;
@@ -56,6 +79,7 @@ export class BaseImages extends Component {
       throw new Error(`Base image "${name}" is declared twice, as ${imageKey(existing)} and ${imageKey(spec)}.`);
     }
     if (!/^[A-Z][A-Z0-9_]*$/.test(spec.buildArg)) throw new Error(`Base image "${name}": build argument "${spec.buildArg}" must be UPPER_SNAKE_CASE.`);
+    if (spec.versionOf && !spec.tag.includes('{version}')) throw new Error(`Base image "${name}": versionOf "${spec.versionOf}" needs a tag with {version} in it, e.g. v{version}-noble.`);
     this.specs.set(name, spec);
     return spec;
   }

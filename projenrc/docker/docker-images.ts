@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { Component, JsonFile, Project, TaskShell } from 'projen';
-import { BaseImages, BaseImageSpec, BaseImagesOptions } from './base-images';
+import { Component, DependencyType, JsonFile, Project, TaskShell } from 'projen';
+import { BaseImages, BaseImageSpec, BaseImagesOptions, followedPackage } from './base-images';
 import { ImageKind } from './recipes';
 import { ImageManifestEntry, ServiceImage, ServiceImageOptions } from './service-image';
 
@@ -11,6 +11,24 @@ export interface DockerImagesOptions {
   /** Where the base-image pins live. @default {} */
   readonly baseImages?: BaseImagesOptions;
 }
+
+/** A base image in use, as an updater such as Dependabot must treat it. */
+export interface BaseImageUsage {
+  /** Repository, with its registry when not Docker Hub, e.g. `mcr.microsoft.com/playwright`. */
+  readonly repository: string;
+  /** For an image whose tag follows an npm package: the package, and the services installing it. */
+  readonly follows?: {
+    readonly package: string;
+    /** Each service's folder (`/playwright-runner`) and its declared dependencies (name -> package.json range, `*` when unversioned). */
+    readonly directories: readonly { readonly directory: string; readonly dependencies: Readonly<Record<string, string>> }[];
+  };
+}
+
+/** Dependency types that projen writes to package.json. */
+const MANIFEST_DEPENDENCY_TYPES: readonly DependencyType[] = [
+  DependencyType.RUNTIME, DependencyType.PEER, DependencyType.BUNDLED, DependencyType.OPTIONAL,
+  DependencyType.BUILD, DependencyType.TEST, DependencyType.DEVENV,
+];
 
 /** The manifest read by the build tooling (`build:docker`, the benchmark, the image tests). */
 export const IMAGES_MANIFEST = '.projen/docker-images.json';
@@ -102,6 +120,30 @@ export class DockerImages extends Component {
 
   public manifest(): ImageManifestEntry[] {
     return this.images.map((i) => i.manifestEntry(this.project.outdir));
+  }
+
+  /**
+   * The base images the services use, each with the npm package its tag follows (if any) and the
+   * services installing it: what Dependabot's configuration needs so that the package moves and the
+   * image follows, never the other way round.
+   */
+  public baseImageUsage(): BaseImageUsage[] {
+    const usage = new Map<string, { repository: string; pkg?: string; directories: { directory: string; dependencies: Record<string, string> }[] }>();
+    for (const image of this.images) {
+      const spec = this.baseImages.get(image.baseName);
+      const pkg = followedPackage(spec);
+      const entry = usage.get(image.baseName) ?? { repository: spec.repository, pkg, directories: [] };
+      usage.set(image.baseName, entry);
+      if (!pkg) continue;
+      const dependencies = Object.fromEntries(image.serviceProject.deps.all
+        .filter((d) => MANIFEST_DEPENDENCY_TYPES.includes(d.type))
+        .map((d) => [d.name, d.version ?? '*']));
+      entry.directories.push({ directory: `/${path.relative(this.project.outdir, image.serviceProject.outdir)}`, dependencies });
+    }
+    return [...usage.values()].map((u) => ({
+      repository: u.repository,
+      ...(u.pkg ? { follows: { package: u.pkg, directories: u.directories } } : {}),
+    }));
   }
 
   private baseImageManifest() {

@@ -54,6 +54,28 @@ export class DockerfileError extends Error {
   }
 }
 
+/**
+ * A base image given as a literal, digest-pinned stage that a build argument can replace:
+ *
+ *     ARG NODE_IMAGE=node-base
+ *     FROM node:24-alpine@sha256:... AS node-base
+ *     FROM ${NODE_IMAGE} AS deps
+ *
+ * Dependabot's docker updater reads (and updates) the literal `FROM` line, which it cannot do for
+ * `FROM ${ARG}` or `ARG X=image`; `--build-arg NODE_IMAGE=<mirror>/node:24` builds on another
+ * image, and BuildKit never pulls the literal stage then, since no stage uses it.
+ */
+export interface BaseImageStage {
+  /** The global build argument that stages start FROM, e.g. `NODE_IMAGE`. */
+  readonly arg: string;
+  /** The literal image reference, e.g. `node:24-alpine@sha256:...`. */
+  readonly image: string;
+  /** Name of the literal stage, the argument's default, e.g. `node-base`. */
+  readonly stage: string;
+  /** One line above the argument saying what the image is. @default none */
+  readonly comment?: string;
+}
+
 /** Options of a stage. */
 export interface StageOptions {
   /** Base: an image reference, `${ARG}` of a global build argument, or an earlier stage. */
@@ -163,6 +185,7 @@ function renderInstruction(i: Instruction): string {
 /** A multi-stage Dockerfile. */
 export class DockerfileModel {
   private readonly globalArgs: { name: string; default?: string; comment?: string }[] = [];
+  private readonly bases: BaseImageStage[] = [];
   private readonly stages: Stage[] = [];
 
   constructor(private readonly options: DockerfileModelOptions = {}) {}
@@ -171,6 +194,20 @@ export class DockerfileModel {
   public addGlobalArg(name: string, defaultValue?: string, comment?: string): this {
     this.globalArgs.push({ name, default: defaultValue, comment });
     return this;
+  }
+
+  /**
+   * Declares a base image as a build argument whose default is a literal, pinned stage (see
+   * {@link BaseImageStage}); stages then start `FROM \${arg}`.
+   */
+  public addBaseImage(base: BaseImageStage): this {
+    this.bases.push(base);
+    return this;
+  }
+
+  /** The base images declared with addBaseImage(), in order. */
+  public get baseImages(): readonly BaseImageStage[] {
+    return this.bases;
   }
 
   public addStage(name: string, options: StageOptions): Stage {
@@ -191,12 +228,21 @@ export class DockerfileModel {
   public validate(): void {
     if (this.stages.length === 0) throw new DockerfileError('The Dockerfile has no stage: add one with addStage().');
     const argNames = new Set<string>();
-    for (const a of this.globalArgs) {
+    for (const a of [...this.globalArgs, ...this.bases.map((b) => ({ name: b.arg }))]) {
       if (!ARG_NAME.test(a.name)) throw new DockerfileError(`Invalid build argument name "${a.name}": use letters, digits and _.`);
       if (argNames.has(a.name)) throw new DockerfileError(`Build argument ${a.name} is declared twice.`);
       argNames.add(a.name);
     }
     const seen: string[] = [];
+    for (const b of this.bases) {
+      const where = `base image ${b.arg}`;
+      if (!STAGE_NAME.test(b.stage)) throw new DockerfileError(`${where}: invalid stage name "${b.stage}": use lowercase letters, digits, ".", "_" and "-", starting with a letter.`);
+      if (seen.includes(b.stage)) throw new DockerfileError(`Stage "${b.stage}" is defined twice: stage names must be unique.`);
+      if (/[\s$]/.test(b.image) || !/[:@]/.test(b.image)) {
+        throw new DockerfileError(`${where}: "${b.image}" must be a literal image reference with a tag or digest (no variable), so that Dependabot can read and update it.`);
+      }
+      seen.push(b.stage);
+    }
     for (const stage of this.stages) {
       const where = `stage "${stage.name}"`;
       if (!STAGE_NAME.test(stage.name)) throw new DockerfileError(`Invalid stage name "${stage.name}": use lowercase letters, digits, ".", "_" and "-", starting with a letter.`);
@@ -204,7 +250,7 @@ export class DockerfileModel {
       const from = stage.options.from;
       const argRef = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(from);
       if (argRef && !argNames.has(argRef[1])) {
-        throw new DockerfileError(`${where} starts FROM \${${argRef[1]}}, which is not declared: add it with addGlobalArg("${argRef[1]}", default).`);
+        throw new DockerfileError(`${where} starts FROM \${${argRef[1]}}, which is not declared: add it with addBaseImage({ arg: "${argRef[1]}", ... }) or addGlobalArg("${argRef[1]}", default).`);
       }
       if (!argRef && !seen.includes(from) && !/[:/@]/.test(from)) {
         throw new DockerfileError(`${where} starts FROM "${from}", which is neither an earlier stage (${seen.join(', ') || 'none yet'}) nor an image reference with a tag or digest.`);
@@ -264,12 +310,20 @@ export class DockerfileModel {
     this.validate();
     const blocks: string[] = [];
     if (this.options.header?.length) blocks.push(this.options.header.map((l) => `# ${l}`.trimEnd()).join('\n'));
-    if (this.globalArgs.length) {
-      blocks.push(this.globalArgs.map((a) => [
+    // Every argument used in a FROM line comes before the first FROM (else it is a stage's own
+    // argument); each base's literal stage follows, right after its argument when there is one.
+    const preamble = [
+      ...this.globalArgs.map((a) => [
         ...(a.comment ? [renderInstruction({ kind: 'comment', text: a.comment })] : []),
         renderInstruction({ kind: 'arg', name: a.name, default: a.default }),
-      ].join('\n')).join('\n'));
-    }
+      ].join('\n')),
+      ...this.bases.map((b) => [
+        ...(b.comment ? [renderInstruction({ kind: 'comment', text: b.comment })] : []),
+        renderInstruction({ kind: 'arg', name: b.arg, default: b.stage }),
+      ].join('\n')),
+      ...this.bases.map((b) => `FROM ${b.image} AS ${b.stage}`),
+    ];
+    if (preamble.length) blocks.push(preamble.join('\n'));
     for (const stage of this.stages) {
       const lines: string[] = [];
       if (stage.options.comment) lines.push(renderInstruction({ kind: 'comment', text: stage.options.comment }));

@@ -1,10 +1,20 @@
 /**
  * How each kind of service image is built: one function a kind, filling a Dockerfile model.
- * Every recipe follows the same rules: the base as a build argument, dependencies installed with
+ * Every recipe follows the same rules: the base as a build argument whose default is a literal,
+ * digest-pinned stage (which Dependabot reads and updates), dependencies installed with
  * `npm ci` in their own stage under a BuildKit cache mount, a runtime stage with only what runs,
  * a non-root user, exec-form commands, a HEALTHCHECK, and OCI labels from build arguments.
  */
 import { DockerfileModel, RunMount, Stage } from './dockerfile-model';
+
+/**
+ * The base image of a recipe: `ARG <baseArg>=<baseStage>` and `FROM <pinned image> AS <baseStage>`,
+ * so that stages start `FROM ${<baseArg>}`: the pinned image by default, any other with
+ * `--build-arg`.
+ */
+export function addBase(model: DockerfileModel, ctx: Pick<RecipeContext, 'baseArg' | 'baseDefault' | 'baseStage'>, comment: string): void {
+  model.addBaseImage({ arg: ctx.baseArg, image: ctx.baseDefault, stage: ctx.baseStage, comment });
+}
 
 export enum ImageKind {
   /** A compiled TypeScript Node.js server (`tsc` to `lib/`), such as a Fastify service. */
@@ -31,8 +41,10 @@ export interface RecipeContext {
   readonly service: string;
   /** Build argument holding the base image. */
   readonly baseArg: string;
-  /** Default of that argument: the pinned official image. */
+  /** The pinned official image, written literally in the base stage. */
   readonly baseDefault: string;
+  /** Name of the literal base stage, the build argument's default, e.g. `node-base`. */
+  readonly baseStage: string;
   /** Runtime user (exists in the base image). */
   readonly user: string;
   /** Its numeric uid:gid, for USER (lets Kubernetes' runAsNonRoot verify it). */
@@ -113,7 +125,8 @@ function depsStage(model: DockerfileModel, ctx: RecipeContext, name: string, com
 /** The package managers of the Node.js base: not needed to run, and a frequent source of CVEs. */
 const REMOVE_PACKAGE_MANAGERS = 'rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /opt/yarn-*';
 
-const NODE_BASE_COMMENT = 'Official Node.js image, pinned by digest; override to build on a mirror or a local stand-in.';
+const NODE_BASE_COMMENT = 'Official Node.js image, pinned by digest (Dependabot updates this line); the build argument overrides it.';
+const PLAYWRIGHT_BASE_COMMENT = 'Official Playwright image of the installed @playwright/test version, pinned by digest (Dependabot updates\nthe digest; the tag follows @playwright/test); the build argument overrides it.';
 
 /** The runtime stage of a Node.js server: no package managers, production env, root-owned files. */
 function serverRuntimeStage(model: DockerfileModel, ctx: RecipeContext, name: string, comment: string, env: Record<string, string>): Stage {
@@ -135,7 +148,7 @@ function finishServer(stage: Stage, ctx: RecipeContext, cmdComment: string, cmd:
 }
 
 export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): void {
-  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, NODE_BASE_COMMENT);
+  addBase(model, ctx, NODE_BASE_COMMENT);
   depsStage(model, ctx, 'deps', 'All dependencies, for compiling.', 'all');
   model.addStage('build', { from: 'deps', comment: 'Compile TypeScript to lib/.' })
     .copy(['tsconfig.json'], './')
@@ -151,7 +164,7 @@ export function nodeServiceRecipe(model: DockerfileModel, ctx: RecipeContext): v
 }
 
 export function nextjsStandaloneRecipe(model: DockerfileModel, ctx: RecipeContext): void {
-  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, NODE_BASE_COMMENT);
+  addBase(model, ctx, NODE_BASE_COMMENT);
   depsStage(model, ctx, 'deps', 'Dependencies, installed from the lockfile only.', 'all');
   model.addStage('builder', {
     from: 'deps',
@@ -169,7 +182,7 @@ export function nextjsStandaloneRecipe(model: DockerfileModel, ctx: RecipeContex
 }
 
 export function playwrightRunnerRecipe(model: DockerfileModel, ctx: RecipeContext): void {
-  model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'Official Playwright image of exactly the installed @playwright/test version, pinned by digest.');
+  addBase(model, ctx, PLAYWRIGHT_BASE_COMMENT);
   // Not pruned: Playwright ships folders named test that it runs (lib/mcp/test).
   depsStage(model, ctx, 'deps', 'The suite\'s runtime dependencies (@playwright/test); the browsers come with the base image.', 'production');
   const first = ctx.targets?.[0];

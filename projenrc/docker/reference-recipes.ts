@@ -4,7 +4,7 @@
  * compared, never to be shipped.
  */
 import { DockerfileModel } from './dockerfile-model';
-import { ImageKind, RecipeContext } from './recipes';
+import { addBase, ImageKind, RecipeContext } from './recipes';
 
 /** A reference build of one service, measured beside ours. */
 export interface ReferenceRecipe {
@@ -41,7 +41,7 @@ export function naiveReference(kind: ImageKind): ReferenceRecipe {
     // fall back to the service's own .dockerignore.
     dockerignore: [],
     render: (model, ctx) => {
-      model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'The same base image as ours.');
+      addBase(model, ctx, 'The same base image as ours.');
       const app = model.addStage('app', { from: `\${${ctx.baseArg}}`, comment: 'Everything in one stage.' }).workdir('/app');
       if (kind === ImageKind.NEXTJS_STANDALONE) app.env(NO_TELEMETRY);
       app.copy('.', '.').run('npm install');
@@ -74,7 +74,7 @@ export function nextjsWithDockerReference(): ReferenceRecipe {
     // The example's .dockerignore.
     dockerignore: ['Dockerfile', '.dockerignore', 'node_modules', 'npm-debug.log', 'README.md', '.next', '.git'],
     render: (model, ctx) => {
-      model.addGlobalArg(ctx.baseArg, ctx.baseDefault, 'The same base image as ours.');
+      addBase(model, ctx, 'The same base image as ours.');
       model.addStage('dependencies', { from: `\${${ctx.baseArg}}`, comment: 'Install dependencies only when needed.' })
         .workdir('/app')
         .copy(['package.json', 'package-lock.json'], './')

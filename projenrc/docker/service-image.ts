@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Component, Project } from 'projen';
-import { BaseImages, BaseImageSpec, installedVersion } from './base-images';
+import { BaseImages, BaseImageSpec, baseStageName, followedPackage, installedVersion } from './base-images';
 import { parseDockerSize } from './docker-cli';
 import { Dockerfile } from './dockerfile';
 import { DockerIgnore } from './dockerignore';
@@ -89,6 +89,8 @@ export class ServiceImage extends Component {
   public readonly dockerfile: Dockerfile;
   public readonly dockerignore: DockerIgnore;
   public readonly sizeBudgetBytes: number;
+  /** The name of its base image in BaseImages, e.g. `node`. */
+  public readonly baseName: string;
   private readonly baseSpec: () => BaseImageSpec;
   /** Everything a recipe needs but the base image's reference, which is read from the lock file at synth. */
   private readonly recipeContext: Omit<RecipeContext, 'baseDefault'>;
@@ -119,16 +121,19 @@ export class ServiceImage extends Component {
 
     const runner = options.kind === ImageKind.PLAYWRIGHT_RUNNER;
     const baseName = options.base ?? (runner ? 'playwright' : 'node');
+    this.baseName = baseName;
     this.baseSpec = () => {
       const spec = baseImages.get(baseName);
-      // The Playwright image must match the installed @playwright/test exactly: derive its tag.
-      return runner ? { ...spec, tag: spec.tag.replace('{version}', installedVersion(serviceProject.outdir, '@playwright/test')) } : spec;
+      // An image that follows a package (Playwright's follows @playwright/test) gets the installed version as its tag.
+      const pkg = followedPackage(spec);
+      return pkg ? { ...spec, tag: spec.tag.replace('{version}', installedVersion(serviceProject.outdir, pkg)) } : spec;
     };
     const entrypointScript = runner ? 'docker-entrypoint.sh' : undefined;
     if (runner) addRunnerEntrypoint(serviceProject, entrypointScript!, options.runner!);
     this.recipeContext = {
       service: this.service,
       baseArg: baseImages.get(baseName).buildArg,
+      baseStage: baseStageName(baseName),
       user: options.user ?? (runner ? 'pwuser' : 'node'),
       uid: options.uid ?? KNOWN_UIDS[options.user ?? (runner ? 'pwuser' : 'node')] ?? (() => { throw new Error(`${where}: give the numeric uid of user "${options.user}" (uid option).`); })(),
       port: options.port,

@@ -1,10 +1,12 @@
 /**
- * `npx projen update-base-images [-- --check]`
+ * `npx projen update-base-images [-- --check | --missing]`
  *
  * Resolves the digest of every base image the Dockerfiles use (repository:tag, from
  * .projen/docker-images.json) through the registry's HTTP API, writes them to the lock file, and
  * lets the task re-synthesize the Dockerfiles. With --check it changes nothing and exits 1 when a
- * pin is missing or out of date (for a scheduled workflow).
+ * pin is missing or out of date (for a scheduled workflow). With --missing it resolves only the
+ * images that have no digest yet (a new Playwright tag after a @playwright/test update) and keeps
+ * every other pin as it is.
  *
  * Needs the registries (Docker Hub, mcr.microsoft.com, ...). BASE_IMAGES_REGISTRY_URL sends every
  * request to one registry instead (a mirror, or a fake one in tests).
@@ -69,6 +71,8 @@ export interface UpdateBaseImagesOptions {
   readonly root?: string;
   /** Report what would change, write nothing. @default false */
   readonly check?: boolean;
+  /** Resolve only the images without a digest in the lock file. @default false */
+  readonly missingOnly?: boolean;
   readonly env?: NodeJS.ProcessEnv;
   /** The clock of `resolvedAt`, for tests. @default now */
   readonly now?: Date;
@@ -83,22 +87,30 @@ export async function updateBaseImages(options: UpdateBaseImagesOptions = {}): P
   const changed: string[] = [];
   const next: Record<string, BaseImagePin> = {};
   for (const ref of refs) {
-    const digest = await resolveDigest(ref, options.env);
     const old = lock[ref];
+    if (options.missingOnly && old?.digest) {
+      next[ref] = old;
+      continue;
+    }
+    const digest = await resolveDigest(ref, options.env).catch((err: Error) => {
+      throw new Error(err.message.startsWith(ref) ? err.message : `${ref}: ${err.message}`);
+    });
     if (old?.digest === digest) {
       next[ref] = old;
     } else {
       changed.push(`${ref}: ${old?.digest ?? 'unpinned'} -> ${digest}`);
-      next[ref] = { digest, resolvedAt: (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+      next[ref] = { digest, resolvedAt: (options.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'), source: 'registry (npx projen update-base-images)' };
     }
   }
-  if (!options.check) writeFileSync(lockPath, JSON.stringify(next, null, 2) + '\n');
+  // Unchanged pins leave the file as it is (no reformatting, no diff).
+  if (!options.check && JSON.stringify(next) !== JSON.stringify(lock)) writeFileSync(lockPath, JSON.stringify(next, null, 2) + '\n');
   return { changed, lock: next };
 }
 
 if (require.main === module) {
   const check = process.argv.includes('--check');
-  updateBaseImages({ check }).then(({ changed }) => {
+  const missingOnly = process.argv.includes('--missing');
+  updateBaseImages({ check, missingOnly }).then(({ changed }) => {
     if (changed.length === 0) console.log('update-base-images: every base image is pinned to its current digest.');
     for (const c of changed) console.log(`update-base-images: ${c}`);
     process.exit(check && changed.length ? 1 : 0);

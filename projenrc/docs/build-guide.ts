@@ -3,12 +3,14 @@ import { MarkdownFile, table } from './markdown-file';
 import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
 import type { DockerBenchmark } from '../docker/docker-benchmark';
 import type { DockerImages } from '../docker/docker-images';
+import type { DependabotConfig } from '../github/dependabot-config';
 import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
 import type { ImageCiWorkflow } from '../github/image-ci-workflow';
+import type { PinWorkflows } from '../github/pin-workflows';
 import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
-import { MOVING_RULES } from '../image-tags/policy';
 import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
+import { MOVING_RULES } from '../image-tags/policy';
 
 /** The configuration the docs describe: the same objects that render the Dockerfiles and workflows. */
 export interface DocsFacts {
@@ -19,6 +21,10 @@ export interface DocsFacts {
   readonly ci?: ImageCiWorkflow;
   /** The daily scan of deployed images. @default none */
   readonly deployedScan?: DeployedScanWorkflow;
+  /** The workflows that move pins by pull request. @default none */
+  readonly pinWorkflows?: PinWorkflows;
+  /** Dependabot's configuration. @default none */
+  readonly dependabot?: DependabotConfig;
   readonly trivyIgnore: TrivyIgnore;
   /** The build benchmark, when there is one. @default none (no benchmark section) */
   readonly benchmark?: DockerBenchmark;
@@ -131,7 +137,7 @@ function ciSection(f: DocsFacts): string[] {
     '',
     `Deploys run in GitHub Environments: a push to \`${policy.stagingBranch}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step.`,
     '',
-    `Every third-party action is pinned by full commit SHA, with its version in a comment, from \`github-actions.lock.json\`. Workflows grant nothing at the top level but \`contents: read\`; each job asks only for what it uses: the scan job reads, the publish job adds \`id-token: write\` for the registry, the SARIF job \`security-events: write\`.`,
+    'Every third-party action is pinned by full commit SHA, with its version in a comment, from `github-actions.lock.json`. Workflows grant nothing at the top level but `contents: read`; each job asks only for what it uses: the scan job reads, the publish job adds `id-token: write` for the registry, the SARIF job `security-events: write`.',
     '',
     '### What a repository needs',
     '',
@@ -144,6 +150,7 @@ function ciSection(f: DocsFacts): string[] {
       ]),
       ['environments `staging` and `production`, with the reviewers who approve a deploy', 'Settings → Environments', 'GitHub creates them on first use with no protection rule: deploys run unapproved'],
       [`branch protection on \`${policy.defaultBranch}\` requiring the \`${ci?.summaryJobName ?? 'images'}\` and \`build\` checks`, 'Settings → Branches', 'a red image build can be merged'],
+      ...(f.pinWorkflows ? [[`a GitHub App (Contents, Pull requests and Workflows: read and write) installed on the repository; its client ID in variable \`${f.pinWorkflows.appClientIdVariable}\`, its private key in secret \`${f.pinWorkflows.appPrivateKeySecret}\`, as an Actions secret and as a Dependabot secret`, 'Settings → Secrets and variables → Actions, and → Dependabot', 'the weekly base-image update and the Dependabot sync fail at their first step with an error saying what to set: their pull requests would otherwise get no CI (a push with the workflow token starts no workflow)']] : []),
       ['code scanning: public repositories have it; private and internal ones need GitHub Advanced Security (Code Security)', 'Settings → Code security', 'the SARIF jobs warn "Code scanning unavailable" instead of uploading; the scans still fail the build and their tables are in the job summary'],
     ]),
     '',
@@ -216,7 +223,7 @@ function render(f: DocsFacts): string[] {
     '',
     '### Base images',
     '',
-    `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). The Playwright image always has the tag of the \`@playwright/test\` version installed in \`playwright-runner/package-lock.json\`: the component derives it at synth time, so upgrading Playwright moves the base image with it. Dependabot does not update base images given as build arguments (a known limitation of its Docker support); the weekly \`update-base-images\` workflow does, by a pull request that changes the lock file and the regenerated Dockerfiles together.`,
+    `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). Each Dockerfile names its base twice: \`ARG ${baseArgs[0]?.[0] ?? 'NODE_IMAGE'}=<name>-base\` and a literal, digest-pinned \`FROM <image>:<tag>@sha256:… AS <name>-base\`. Dependabot reads and updates the literal line, a \`--build-arg\` replaces it for a mirror or a local stand-in, and BuildKit never pulls a stage the build does not use. The Playwright image always has the tag of the \`@playwright/test\` version pinned in \`dependency-pins.json\`: Dependabot bumps the package, never the image's tag, and the dependabot-sync workflow records the new version there, regenerates, and pins the new image's digest.${f.dependabot ? ` Every Dependabot entry waits ${f.dependabot.cooldownDays} days after a release (cooldown).` : ''}`,
     '',
     '### What every image follows',
     '',

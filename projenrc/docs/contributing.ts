@@ -54,7 +54,7 @@ function render(project: Project, f: DocsFacts): string[] {
     '',
     table(['where', 'generated files'], [...groups.entries()].map(([dir, files]) => [dir, files.map((x) => `\`${x}\``).join(', ')])),
     '',
-    'Pins are not generated but held in one place each, and every generated file reads them: `base-images.lock.json` (base-image digests; `npx projen update-base-images` refreshes it) and `github-actions.lock.json` (action commit SHAs). After Dependabot changes a pin in a generated file, `npx projen sync-pins` moves it back to its lock file (the `dependabot-sync` workflow does this on Dependabot\'s pull requests).',
+    'Pins are not generated but held in one place each, and every generated file reads them: `base-images.lock.json` (base-image digests; `npx projen update-base-images` refreshes it) `github-actions.lock.json` (action commit SHAs) and `dependency-pins.json` (exact dependency versions that other files follow, such as `@playwright/test`, whose version is the Playwright image\'s tag). After Dependabot changes a pin in a generated file, `npx projen sync-pins` moves it back to its lock file (the `dependabot-sync` workflow does this on Dependabot\'s pull requests).',
     '',
     '### The drift check',
     '',

@@ -73,16 +73,22 @@ export function dockerDependencyName(repository: string): string {
  * `npx projen`).
  */
 export class DependabotConfig extends Component {
+  /** Days a release must have existed before Dependabot proposes it. */
+  public readonly cooldownDays: number;
+
   constructor(project: Project, options: DependabotConfigOptions) {
     super(project);
     const schedule = { interval: options.interval ?? 'weekly' };
     const days = options.cooldownDays ?? 7;
     if (!Number.isInteger(days) || days < 1 || days > 90) throw new Error(`DependabotConfig: cooldownDays ${days} must be a whole number of days from 1 to 90 (Dependabot's limits).`);
+    this.cooldownDays = days;
     const cooldown = { 'default-days': days };
     const bases = () => options.baseImages?.() ?? [];
 
     const npmEntry = (directory: string) => {
-      const followed = bases().flatMap((b) => (b.follows?.directories ?? []).filter((d) => d.directory === directory).map((d) => ({ pkg: b.follows!.package, deps: d.dependencies })));
+      const followed = bases().flatMap((b) => (b.follows?.directories ?? [])
+        .filter((d) => d.directory === directory)
+        .map((d) => ({ pkg: b.follows!.package, deps: d.dependencies })));
       const base = { 'package-ecosystem': 'npm', directory, schedule, cooldown };
       const groups = { npm: { 'patterns': ['*'], 'update-types': ['minor', 'patch'] } };
       if (followed.length === 0) return { ...base, 'versioning-strategy': 'lockfile-only', groups };

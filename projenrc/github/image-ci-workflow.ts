@@ -68,7 +68,7 @@ export class ImageCiWorkflow extends Component {
       workflowDispatch: {
         inputs: {
           environment: {
-            description: `Deploy to a GitHub Environment: staging (adds staging-YYYYMMDD) or production (release tags only); none publishes the ref's images`,
+            description: 'Deploy to a GitHub Environment: staging (adds staging-YYYYMMDD) or production (release tags only); none publishes the ref\'s images',
             type: 'choice',
             options: ['none', 'staging', 'production'],
             default: 'none',

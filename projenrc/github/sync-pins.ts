@@ -77,7 +77,8 @@ function syncActionPins(root: string, result: SyncResult): void {
       }
     }
   }
-  if (changed) writeFileSync(actionsLock, JSON.stringify(actions, null, 2) + '\n');
+  // One action a line, as the file is kept.
+  if (changed) writeFileSync(actionsLock, `{\n${Object.entries(actions).map(([k, v]) => `  ${JSON.stringify(k)}: { "version": ${JSON.stringify(v.version)}, "sha": ${JSON.stringify(v.sha)} }`).join(',\n')}\n}\n`);
 }
 
 /** A service's package.json bumped a followed package (Dependabot's npm update): record the version. */
@@ -176,7 +177,9 @@ export function compareVersions(a: string, b: string): number {
 }
 
 if (require.main === module) {
-  const { changes, problems } = syncPins(path.resolve(__dirname, '..', '..'));
+  // `--root DIR` for another checkout (and the tests); the repository root by default.
+  const at = process.argv.indexOf('--root');
+  const { changes, problems } = syncPins(at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : path.resolve(__dirname, '..', '..'));
   console.log(changes.length ? changes.map((c) => `sync-pins: ${c}`).join('\n') : 'sync-pins: generated files and pins agree.');
   // On GitHub, each problem is an error annotation on the run.
   for (const p of problems) console.error(process.env.GITHUB_ACTIONS ? `::error title=sync-pins::${p}` : `sync-pins: ${p}`);

@@ -32,14 +32,16 @@ describe('DockerBenchmark', () => {
     const out = synth(withBenchmark().root);
     for (const service of ['api', 'web', 'playwright-runner']) {
       const df = out[`bench/${service}/naive.Dockerfile`] as string;
-      expect(df.match(/^FROM /gm)).toHaveLength(1);
+      // One stage on the base, after the literal, pinned base stage.
+      expect(df.match(/^FROM /gm)).toHaveLength(2);
+      expect(df).toMatch(/^FROM \$\{[A-Z_]+\} AS app$/m);
       expect(df).toContain('COPY . .');
       expect(df).toContain('RUN npm install');
       expect(df).not.toMatch(/^USER /m);
       expect(df).not.toContain('--mount=type=cache');
       expect(df).toContain('Built on a copy of');
     }
-    expect(out['bench/api/naive.Dockerfile']).toContain(`ARG NODE_IMAGE=node:24-alpine@${NODE_DIGEST}`);
+    expect(out['bench/api/naive.Dockerfile']).toContain(`ARG NODE_IMAGE=node-base\nFROM node:24-alpine@${NODE_DIGEST} AS node-base\n`);
     expect(out['bench/api/naive.Dockerfile']).toContain('RUN node_modules/.bin/tsc --build');
     expect(out['bench/web/naive.Dockerfile']).toContain('CMD ["node_modules/.bin/next","start"]');
     // Its own ignore file (BuildKit takes <Dockerfile>.dockerignore over the context's) leaves nothing out.
@@ -53,7 +55,7 @@ describe('DockerBenchmark', () => {
     m.bench.addReference('web', nextjsWithDockerReference());
     const out = synth(m.root);
     const df = out['bench/web/nextjs-example.Dockerfile'] as string;
-    expect(df.match(/^FROM \S+ AS (\S+)$/gm)).toEqual(['FROM ${NODE_IMAGE} AS dependencies', 'FROM ${NODE_IMAGE} AS builder', 'FROM ${NODE_IMAGE} AS runner']);
+    expect(df.match(/^FROM \S+ AS (\S+)$/gm)).toEqual([`FROM node:24-alpine@${NODE_DIGEST} AS node-base`, 'FROM ${NODE_IMAGE} AS dependencies', 'FROM ${NODE_IMAGE} AS builder', 'FROM ${NODE_IMAGE} AS runner']);
     expect(df).toContain('COPY --from=builder --chown=node:node /app/.next/standalone ./');
     expect(df).toContain('USER node');
     expect(df).toContain('CMD ["node","server.js"]');

@@ -76,6 +76,49 @@ describe('DockerfileModel', () => {
     expect(() => m.render()).toThrow(message);
   });
 
+  describe('a base image as a literal stage that a build argument replaces', () => {
+    const DIGEST = 'sha256:' + 'c'.repeat(64);
+    function withBase(): DockerfileModel {
+      const m = new DockerfileModel();
+      m.addBaseImage({ arg: 'NODE_IMAGE', image: `node:24-alpine@${DIGEST}`, stage: 'node-base', comment: 'Official Node.js image.' });
+      m.addStage('runtime', { from: '${NODE_IMAGE}' }).user('node').cmd(['node', 'server.js']);
+      return m;
+    }
+
+    test('renders the argument, defaulting to the literal stage, before every FROM', () => {
+      expect(withBase().render()).toBe([
+        '# Official Node.js image.',
+        'ARG NODE_IMAGE=node-base',
+        `FROM node:24-alpine@${DIGEST} AS node-base`,
+        '',
+        'FROM ${NODE_IMAGE} AS runtime',
+        'USER node',
+        'CMD ["node","server.js"]',
+        '',
+      ].join('\n'));
+    });
+
+    test('with two bases, both arguments come before the first FROM (else they would belong to a stage)', () => {
+      const m = withBase();
+      m.addBaseImage({ arg: 'PW_IMAGE', image: 'mcr.microsoft.com/playwright:v1.65.1-noble', stage: 'pw-base' });
+      const lines = m.render().split('\n');
+      const firstFrom = lines.findIndex((l) => l.startsWith('FROM '));
+      expect(lines.indexOf('ARG PW_IMAGE=pw-base')).toBeLessThan(firstFrom);
+      expect(lines.slice(firstFrom, firstFrom + 2)).toEqual([`FROM node:24-alpine@${DIGEST} AS node-base`, 'FROM mcr.microsoft.com/playwright:v1.65.1-noble AS pw-base']);
+    });
+
+    test.each([
+      ['a variable as the image', { arg: 'X_IMAGE', image: '${OTHER}', stage: 'x-base' }, 'must be a literal image reference with a tag or digest'],
+      ['an image without tag or digest', { arg: 'X_IMAGE', image: 'node', stage: 'x-base' }, 'must be a literal image reference'],
+      ['a stage name clash', { arg: 'X_IMAGE', image: 'node:24', stage: 'node-base' }, 'Stage "node-base" is defined twice'],
+      ['an argument declared twice', { arg: 'NODE_IMAGE', image: 'node:24', stage: 'x-base' }, 'Build argument NODE_IMAGE is declared twice'],
+    ])('rejects %s', (_name, base, message) => {
+      const m = withBase();
+      m.addBaseImage(base);
+      expect(() => m.render()).toThrow(message);
+    });
+  });
+
   test('allows root when asked to', () => {
     const m = new DockerfileModel({ requireNonRootUser: false });
     m.addStage('tool', { from: 'alpine:3.22' }).cmd(['true']);

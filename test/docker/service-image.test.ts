@@ -30,11 +30,13 @@ describe('service images', () => {
     }
   });
 
-  test('the base image is a build argument whose default is the pinned official image', () => {
+  test('the base image is a build argument whose default is a literal stage of the pinned official image', () => {
     const m = monorepo();
     addDefaultServices(m);
     const api = synth(m.root)['api/Dockerfile'] as string;
-    expect(api).toContain(`ARG NODE_IMAGE=node:24-alpine@${NODE_DIGEST}`);
+    // Dependabot reads (and updates) the literal FROM line; --build-arg NODE_IMAGE=... replaces it.
+    expect(api).toContain(`ARG NODE_IMAGE=node-base\nFROM node:24-alpine@${NODE_DIGEST} AS node-base\n`);
+    expect(api).not.toMatch(/^ARG NODE_IMAGE=node:/m);
     // deps, prod-deps (installed in parallel) and runtime start from the base; build continues deps.
     expect(api.match(/^FROM \$\{NODE_IMAGE\} AS /gm)).toHaveLength(3);
     expect(api).toContain('FROM deps AS build\n');
@@ -44,14 +46,15 @@ describe('service images', () => {
     const m = monorepo({ playwrightVersion: '1.99.2', lock: { 'mcr.microsoft.com/playwright:v1.99.2-noble': { digest: `sha256:${'c'.repeat(64)}` } } });
     addDefaultServices(m);
     const df = synth(m.root)['playwright-runner/Dockerfile'] as string;
-    expect(df).toContain(`ARG PLAYWRIGHT_IMAGE=mcr.microsoft.com/playwright:v1.99.2-noble@sha256:${'c'.repeat(64)}`);
+    expect(df).toContain(`ARG PLAYWRIGHT_IMAGE=playwright-base\nFROM mcr.microsoft.com/playwright:v1.99.2-noble@sha256:${'c'.repeat(64)} AS playwright-base\n`);
+    expect(df.match(/^FROM \$\{PLAYWRIGHT_IMAGE\} AS /gm)).toHaveLength(2);
   });
 
   test('an image with no digest in the lock file is left unpinned, and the manifest says so', () => {
     const m = monorepo({ lock: {} });
     addDefaultServices(m);
     const out = synth(m.root);
-    expect(out['api/Dockerfile']).toContain('ARG NODE_IMAGE=node:24-alpine\n');
+    expect(out['api/Dockerfile']).toContain('FROM node:24-alpine AS node-base\n');
     expect(out['.projen/docker-images.json'].images[0]).toMatchObject({ service: 'api', basePinned: false, baseImage: 'node:24-alpine' });
   });
 

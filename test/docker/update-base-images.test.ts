@@ -52,7 +52,7 @@ describe('update-base-images', () => {
     const { changed } = await updateBaseImages({ root, env: { BASE_IMAGES_REGISTRY_URL: url }, now: new Date('2026-11-27T00:00:00Z') });
     expect(changed).toHaveLength(2);
     const lock = JSON.parse(readFileSync(path.join(root, 'base-images.lock.json'), 'utf8'));
-    expect(lock['node:24-alpine']).toEqual({ digest: DIGEST_NODE, resolvedAt: '2026-11-27T00:00:00Z' });
+    expect(lock['node:24-alpine']).toEqual({ digest: DIGEST_NODE, resolvedAt: '2026-11-27T00:00:00Z', source: 'registry (npx projen update-base-images)' });
     expect(lock['mcr.microsoft.com/playwright:v1.65.1-noble'].digest).toBe(DIGEST_PW);
     expect(seen).toContain('GET /token?service=fake&scope=repository%3Ax%3Apull');
     // Up to date now: --check passes and nothing changes.
@@ -65,6 +65,18 @@ describe('update-base-images', () => {
     const { changed } = await updateBaseImages({ root, check: true, env: { BASE_IMAGES_REGISTRY_URL: url } });
     expect(changed[0]).toMatch(/^mcr.microsoft.com\/playwright:v1.65.1-noble: unpinned -> sha256:2+$/);
     expect(readFileSync(path.join(root, 'base-images.lock.json'), 'utf8')).toBe(before);
+  });
+
+  test('--missing resolves only the images without a digest and leaves the other pins as they are', async () => {
+    const root = fixture();
+    const before = JSON.parse(readFileSync(path.join(root, 'base-images.lock.json'), 'utf8'))['node:24-alpine'];
+    seen.length = 0;
+    const { changed } = await updateBaseImages({ root, missingOnly: true, env: { BASE_IMAGES_REGISTRY_URL: url }, now: new Date('2026-11-27T00:00:00Z') });
+    expect(changed).toEqual([`mcr.microsoft.com/playwright:v1.65.1-noble: unpinned -> ${DIGEST_PW}`]);
+    const lock = JSON.parse(readFileSync(path.join(root, 'base-images.lock.json'), 'utf8'));
+    expect(lock['node:24-alpine']).toEqual(before);
+    expect(lock['mcr.microsoft.com/playwright:v1.65.1-noble'].digest).toBe(DIGEST_PW);
+    expect(seen.filter((r) => r.includes('/manifests/'))).not.toContainEqual(expect.stringContaining('library/node'));
   });
 
   test('an unknown tag is an error naming the image', async () => {

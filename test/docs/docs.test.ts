@@ -38,8 +38,13 @@ function guideFor(apiPort: number, budget: string, registry: 'ecr' | 'ghcr' = 'e
     pins, registry: { kind: registry, roleArnVariable: ciOptions.roleVariable }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0',
   });
   const ci = new ImageCiWorkflow(root, {
-    pins, reusable, images: () => images.manifest(), tagPolicy: tags.policy, sharedPaths: [tags.path],
-    summaryJobName: ciOptions.summaryJob, name: ciOptions.workflow,
+    pins,
+    reusable,
+    images: () => images.manifest(),
+    tagPolicy: tags.policy,
+    sharedPaths: [tags.path],
+    summaryJobName: ciOptions.summaryJob,
+    name: ciOptions.workflow,
   });
   const facts = { images, tags, reusable, ci, trivyIgnore };
   new BuildGuide(root, facts);

@@ -5,7 +5,7 @@ import { Project, Testing, typescript } from 'projen';
 import { ActionPins } from '../../projenrc/github/action-pins';
 import { syncPins } from '../../projenrc/github/sync-pins';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
-import { tempOutdir } from '../fixtures';
+import { runTsTool, tempOutdir } from '../fixtures';
 
 const SHA = 'a'.repeat(40);
 function projectWithLock(lock: unknown): Project {
@@ -76,22 +76,124 @@ describe('TrivyIgnore', () => {
 });
 
 describe('sync-pins', () => {
-  test('moves pins changed in generated files back to the lock files', () => {
+  const D = (c: string) => `sha256:${c.repeat(64)}`;
+  /** A repository as Dependabot finds it: lock files, the manifest and the Dockerfiles generated from them. */
+  function repo(options: { playwright?: string } = {}): string {
     const root = mkdtempSync(path.join(tmpdir(), 'sync-'));
-    mkdirSync(path.join(root, '.github', 'workflows'), { recursive: true });
-    mkdirSync(path.join(root, 'api'));
+    for (const dir of ['.github/workflows', '.projen', 'api', 'web', 'playwright-runner']) mkdirSync(path.join(root, dir), { recursive: true });
+    const pw = options.playwright ?? '1.65.1';
     writeFileSync(path.join(root, 'github-actions.lock.json'), JSON.stringify({ 'docker/build-push-action': { version: 'v7.3.0', sha: SHA } }));
-    writeFileSync(path.join(root, 'base-images.lock.json'), JSON.stringify({ 'node:24-alpine': { digest: `sha256:${'1'.repeat(64)}` } }));
+    writeFileSync(path.join(root, 'base-images.lock.json'), JSON.stringify({ 'node:24-alpine': { digest: D('1') }, [`mcr.microsoft.com/playwright:v${pw}-noble`]: { digest: D('5') } }));
+    writeFileSync(path.join(root, 'dependency-pins.json'), JSON.stringify({ 'playwright-runner': { '@playwright/test': pw } }));
+    writeFileSync(path.join(root, 'playwright-runner', 'package.json'), JSON.stringify({ dependencies: { '@playwright/test': pw } }));
+    const image = (service: string, baseArg: string, baseImage: string) => ({ service, context: service, dockerfile: `${service}/Dockerfile`, baseArg, baseImage });
+    writeFileSync(path.join(root, '.projen', 'docker-images.json'), JSON.stringify({
+      images: [
+        image('api', 'NODE_IMAGE', `node:24-alpine@${D('1')}`),
+        image('web', 'NODE_IMAGE', `node:24-alpine@${D('1')}`),
+        image('playwright-runner', 'PLAYWRIGHT_IMAGE', `mcr.microsoft.com/playwright:v${pw}-noble@${D('5')}`),
+      ],
+      baseImages: {
+        node: { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' },
+        playwright: { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE', versionOf: '@playwright/test' },
+      },
+    }));
+    for (const s of ['api', 'web']) writeFileSync(path.join(root, s, 'Dockerfile'), dockerfile('NODE_IMAGE', 'node-base', `node:24-alpine@${D('1')}`));
+    writeFileSync(path.join(root, 'playwright-runner', 'Dockerfile'), dockerfile('PLAYWRIGHT_IMAGE', 'playwright-base', `mcr.microsoft.com/playwright:v${pw}-noble@${D('5')}`));
+    return root;
+  }
+  const dockerfile = (arg: string, stage: string, image: string) => `ARG ${arg}=${stage}\nFROM ${image} AS ${stage}\n\nFROM \${${arg}} AS deps\nFROM deps AS build\n`;
+  /** What Dependabot's docker updater does to a line: the digest (and the tag) replaced in place. */
+  const edit = (root: string, file: string, from: string, to: string) => {
+    const p = path.join(root, file);
+    writeFileSync(p, readFileSync(p, 'utf8').replace(from, to));
+  };
+  const json = (root: string, file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
+
+  test('moves pins changed in generated files back to the lock files', () => {
+    const root = repo();
     // What a Dependabot pull request looks like: a newer pin in the generated files.
     writeFileSync(path.join(root, '.github', 'workflows', 'x.yml'), `steps:\n  - uses: docker/build-push-action@${'d'.repeat(40)} # v7.4.0\n`);
-    writeFileSync(path.join(root, 'api', 'Dockerfile'), `ARG NODE_IMAGE=node:24-alpine@sha256:${'2'.repeat(64)}\n`);
-    const changes = syncPins(root, new Date('2026-11-27T00:00:00Z'));
-    expect(changes).toEqual([
-      'docker/build-push-action: v7.3.0 -> v7.4.0 (x.yml)',
-      `node:24-alpine: sha256:${'1'.repeat(64)} -> sha256:${'2'.repeat(64)} (api/Dockerfile)`,
-    ]);
-    expect(JSON.parse(readFileSync(path.join(root, 'github-actions.lock.json'), 'utf8'))['docker/build-push-action']).toEqual({ version: 'v7.4.0', sha: 'd'.repeat(40) });
-    expect(JSON.parse(readFileSync(path.join(root, 'base-images.lock.json'), 'utf8'))['node:24-alpine'].digest).toBe(`sha256:${'2'.repeat(64)}`);
-    expect(syncPins(root)).toEqual([]);
+    edit(root, 'api/Dockerfile', D('1'), D('2'));
+    edit(root, 'web/Dockerfile', D('1'), D('2'));
+    const result = syncPins(root, new Date('2026-11-27T00:00:00Z'));
+    expect(result).toEqual({
+      changes: [
+        'docker/build-push-action: v7.3.0 -> v7.4.0 (x.yml)',
+        `node:24-alpine: ${D('1')} -> ${D('2')} (api/Dockerfile)`,
+      ],
+      problems: [],
+    });
+    expect(json(root, 'github-actions.lock.json')['docker/build-push-action']).toEqual({ version: 'v7.4.0', sha: 'd'.repeat(40) });
+    // The lock file keeps one action a line.
+    expect(readFileSync(path.join(root, 'github-actions.lock.json'), 'utf8')).toBe(`{\n  "docker/build-push-action": { "version": "v7.4.0", "sha": "${'d'.repeat(40)}" }\n}\n`);
+    expect(json(root, 'base-images.lock.json')['node:24-alpine']).toEqual({ digest: D('2'), resolvedAt: '2026-11-27T00:00:00Z', source: 'api/Dockerfile (sync-pins)' });
+    expect(syncPins(root)).toEqual({ changes: [], problems: [] });
+  });
+
+  test('a Dockerfile Dependabot did not touch (still the old digest) does not undo the one it did', () => {
+    const root = repo();
+    edit(root, 'web/Dockerfile', D('1'), D('3'));
+    expect(syncPins(root).changes).toEqual([`node:24-alpine: ${D('1')} -> ${D('3')} (web/Dockerfile)`]);
+  });
+
+  test('two different new digests for one image are a problem, not a guess', () => {
+    const root = repo();
+    edit(root, 'api/Dockerfile', D('1'), D('2'));
+    edit(root, 'web/Dockerfile', D('1'), D('3'));
+    const { changes, problems } = syncPins(root);
+    expect(changes).toEqual([]);
+    expect(problems).toEqual(['node:24-alpine is pinned to different digests in api/Dockerfile and web/Dockerfile: keep one (the newest) in every Dockerfile, then run `npx projen sync-pins` again.']);
+  });
+
+  test('a Dependabot bump of @playwright/test is recorded in dependency-pins.json (its image follows at the next synth)', () => {
+    const root = repo();
+    writeFileSync(path.join(root, 'playwright-runner', 'package.json'), JSON.stringify({ dependencies: { '@playwright/test': '1.66.0' } }));
+    expect(syncPins(root).changes).toEqual(['@playwright/test: 1.65.1 -> 1.66.0 (playwright-runner/package.json)']);
+    expect(json(root, 'dependency-pins.json')).toEqual({ 'playwright-runner': { '@playwright/test': '1.66.0' } });
+    // An older version in package.json (dependency-pins.json moved first, before `npx projen`) is left alone.
+    writeFileSync(path.join(root, 'playwright-runner', 'package.json'), JSON.stringify({ dependencies: { '@playwright/test': '1.65.1' } }));
+    expect(syncPins(root).changes).toEqual([]);
+  });
+
+  test('a range for a followed package is a problem: the image needs one exact version', () => {
+    const root = repo();
+    writeFileSync(path.join(root, 'playwright-runner', 'package.json'), JSON.stringify({ dependencies: { '@playwright/test': '^1.66.0' } }));
+    expect(syncPins(root).problems).toEqual([expect.stringContaining('asks for @playwright/test "^1.66.0", not an exact version')]);
+  });
+
+  test('a new digest of the Playwright image (same tag) is copied back', () => {
+    const root = repo();
+    edit(root, 'playwright-runner/Dockerfile', D('5'), D('6'));
+    expect(syncPins(root).changes).toEqual([`mcr.microsoft.com/playwright:v1.65.1-noble: ${D('5')} -> ${D('6')} (playwright-runner/Dockerfile)`]);
+  });
+
+  test('a new tag of the Playwright image is refused: its tag follows @playwright/test', () => {
+    const root = repo();
+    edit(root, 'playwright-runner/Dockerfile', `v1.65.1-noble@${D('5')}`, `v1.66.0-noble@${D('6')}`);
+    const { changes, problems } = syncPins(root);
+    expect(changes).toEqual([]);
+    expect(problems).toEqual([expect.stringContaining('playwright-runner/Dockerfile: mcr.microsoft.com/playwright moved from v1.65.1-noble to v1.66.0-noble, but this image\'s tag follows @playwright/test')]);
+    expect(json(root, 'base-images.lock.json')).not.toHaveProperty(['mcr.microsoft.com/playwright:v1.66.0-noble']);
+  });
+
+  test('a new tag of a fixed-tag image records its digest and says where to change the tag', () => {
+    const root = repo();
+    edit(root, 'api/Dockerfile', `24-alpine@${D('1')}`, `26-alpine@${D('7')}`);
+    const { changes, problems } = syncPins(root, new Date('2026-11-27T00:00:00Z'));
+    expect(changes).toEqual([`node:26-alpine: unpinned -> ${D('7')} (api/Dockerfile)`]);
+    expect(problems).toEqual(['api/Dockerfile: node moved from 24-alpine to 26-alpine. The tracked tag is declared in .projenrc.ts: set tag: \'26-alpine\' in addBaseImage(\'node\', ...) on this branch and run `npx projen` (the new digest is now in base-images.lock.json), or close this pull request.']);
+    expect(json(root, 'base-images.lock.json')['node:26-alpine'].digest).toBe(D('7'));
+  });
+
+  test('the command exits 1 with an error annotation for each problem on GitHub', () => {
+    const root = repo();
+    edit(root, 'playwright-runner/Dockerfile', `v1.65.1-noble@${D('5')}`, `v1.66.0-noble@${D('6')}`);
+    const r = runTsTool('projenrc/github/sync-pins.ts', ['--root', root], { GITHUB_ACTIONS: 'true' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('::error title=sync-pins::playwright-runner/Dockerfile: mcr.microsoft.com/playwright moved from v1.65.1-noble to v1.66.0-noble');
+    const ok = runTsTool('projenrc/github/sync-pins.ts', ['--root', repo()]);
+    expect(ok.stdout).toBe('sync-pins: generated files and pins agree.\n');
+    expect(ok.status).toBe(0);
   });
 });

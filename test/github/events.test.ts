@@ -79,7 +79,10 @@ function simulate(e: SimEvent, checkout = e.sha): Run {
 
 const push = (ref: string, sha: string, before?: string): SimEvent => ({ name: 'push', ref, sha, before });
 const pr = (headRepo = 'acme/qualisys', actor = 'octocat'): SimEvent => ({
-  name: 'pull_request', ref: 'refs/pull/7/merge', sha: merge, actor,
+  name: 'pull_request',
+  ref: 'refs/pull/7/merge',
+  sha: merge,
+  actor,
   pullRequest: { number: 7, headRepo, headRef: 'feature/e2e', headSha: head },
 });
 

@@ -13,7 +13,11 @@ function load(): Lib {
   if (lib) return lib;
   const out = buildSync({
     stdin: { contents: "export * from '@actions/expressions'; export { truthy } from '@actions/expressions/result';", resolveDir: REPO_ROOT, loader: 'js' },
-    bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'silent',
   });
   const module = { exports: {} as Lib };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval

@@ -3,7 +3,7 @@
  * real registry (Debian's docker-registry, with skopeo), the guard that keeps moving tags from
  * going back in time (GitHub's compare API played by a fake `gh`), and the code-scanning probe.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { githubContext, gitRepo, loadWorkflow, runStep, SimEvent, stepById } from './simulate';
@@ -29,7 +29,7 @@ describe('moving tags only from the newest build of a service', () => {
   const guard = stepById(publish, 'guard');
   const run = (compare: string, moving = 'latest') => {
     const gh = fakeGh(compare);
-    const steps = { tags: { outputs: { tags: 'r/qualisys/api:main-20261118-110640\nr/qualisys/api:abc1234\nr/qualisys/api:latest', 'moving-tags': moving } } };
+    const steps = { tags: { outputs: { 'tags': 'r/qualisys/api:main-20261118-110640\nr/qualisys/api:abc1234\nr/qualisys/api:latest', 'moving-tags': moving } } };
     const r = runStep(guard, { github: githubContext(e), inputs: { paths: 'api base-images.lock.json' }, steps }, { cwd: repo.dir, extraPath: gh.dir, jobEnv: { SERVICE: 'api' } });
     return { ...r, tags: r.outputs.tags?.split(' ') };
   };
@@ -60,7 +60,7 @@ describe('moving tags only from the newest build of a service', () => {
   test('the compare call goes to this repository, from this commit to the branch', () => {
     const gh = fakeGh('identical\n0\n');
     runStep(guard, { github: githubContext(e), inputs: { paths: 'api' }, steps: { tags: { outputs: { 'tags': 'r/x:latest', 'moving-tags': 'latest' } } } }, { cwd: repo.dir, extraPath: gh.dir });
-    expect(require('node:fs').readFileSync(gh.log, 'utf8')).toBe(`api repos/acme/qualisys/compare/${e.sha}...main --jq .status, (.files | length), .files[].filename\n`);
+    expect(readFileSync(gh.log, 'utf8')).toBe(`api repos/acme/qualisys/compare/${e.sha}...main --jq .status, (.files | length), .files[].filename\n`);
   });
 
   test('GitHub\'s API failing fails the step instead of guessing', () => {

@@ -76,9 +76,7 @@ export function filterPattern(pattern: string): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];
-    if (ch === '*' && pattern[i + 1] === '*') { re += '.*'; i++; } else if (ch === '*') re += '[^/]*';
-    else if (ch === '+' || ch === '?') re += ch;
-    else if (ch === '[') { const end = pattern.indexOf(']', i); re += pattern.slice(i, end + 1); i = end; } else re += ch.replace(/[.\\^$(){}|]/g, '\\$&');
+    if (ch === '*' && pattern[i + 1] === '*') { re += '.*'; i++; } else if (ch === '*') {re += '[^/]*';} else if (ch === '+' || ch === '?') {re += ch;} else if (ch === '[') { const end = pattern.indexOf(']', i); re += pattern.slice(i, end + 1); i = end; } else {re += ch.replace(/[.\\^$(){}|]/g, '\\$&');}
   }
   return new RegExp(`^${re}$`);
 }
@@ -114,7 +112,18 @@ export function parseOutputs(text: string): Record<string, string> {
  * Runs a step's `run:` as GitHub's runner does on Linux (`bash -e`, the job's and step's `env:`
  * rendered with the contexts), in `cwd`, with `extraPath` first on PATH (fake tools).
  */
-export function runStep(step: any, contexts: Contexts, options: { cwd: string; jobEnv?: Record<string, string>; extraPath?: string; env?: Record<string, string> }): StepRun {
+/** Where and with what a step runs. */
+export interface RunOptions {
+  readonly cwd: string;
+  /** The job's `env:`, already rendered. */
+  readonly jobEnv?: Record<string, string>;
+  /** A folder put first on PATH (fake tools). */
+  readonly extraPath?: string;
+  /** Variables set last (e.g. for a local registry). */
+  readonly env?: Record<string, string>;
+}
+
+export function runStep(step: any, contexts: Contexts, options: RunOptions): StepRun {
   if (typeof step.run !== 'string') throw new Error(`step "${step.name}" has no run:`);
   const dir = mkdtempSync(path.join(tmpdir(), 'gh-step-'));
   const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary') };
@@ -186,8 +195,12 @@ export function gitRepo(): { dir: string; git: (...args: string[]) => string; co
   const scripts = Object.fromEntries(['scripts/image-tags.mjs', 'scripts/publish-image.sh'].map((f) => [f, readFileSync(path.join(REPO_ROOT, f), 'utf8')]));
   commit({
     ...scripts,
-    'api/src/index.ts': '1', 'web/app/page.tsx': '1', 'playwright-runner/tests/a.spec.ts': '1',
-    'base-images.lock.json': '{}', '.trivyignore.yaml': 'vulnerabilities: []', 'README.md': '1',
+    'api/src/index.ts': '1',
+    'web/app/page.tsx': '1',
+    'playwright-runner/tests/a.spec.ts': '1',
+    'base-images.lock.json': '{}',
+    '.trivyignore.yaml': 'vulnerabilities: []',
+    'README.md': '1',
   }, 'initial');
   return { dir, git, commit };
 }

@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { pinnedToolVersion } from '../../projenrc/github/linter-versions';
 import {
   actionsPinnedBySha, checkWorkflow, leastPrivilege, noAlwaysOnSteps, noUntrustedInterpolation, sarifUploads, scansFail, timeouts,
 } from '../../projenrc/github/workflow-rules';
-import { pinnedToolVersion } from '../../projenrc/github/linter-versions';
 import { REPO_ROOT as ROOT } from '../fixtures';
 
 const DIR = path.join(ROOT, '.github', 'workflows');
@@ -40,7 +40,8 @@ test('actionlint, with shellcheck as on GitHub\'s runners, finds nothing in any 
 });
 
 test('shellcheck finds nothing in the repository\'s own shell scripts (tools/, generated scripts/)', () => {
-  const scripts = [...readdirSync(path.join(ROOT, 'tools')).filter((f) => f.endsWith('.sh')).map((f) => `tools/${f}`), ...readdirSync(path.join(ROOT, 'scripts')).filter((f) => f.endsWith('.sh')).map((f) => `scripts/${f}`)];
+  const shellIn = (dir: string) => readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.sh')).map((f) => `${dir}/${f}`);
+  const scripts = [...shellIn('tools'), ...shellIn('scripts')];
   scripts.push('.ci/run');
   expect(scripts).toContain('scripts/publish-image.sh');
   const r = tool('shellcheck', ['-x', ...scripts], 'apt-get install shellcheck');
@@ -121,7 +122,8 @@ describe('each rule catches its case', () => {
 
 describe('what the workflows do (per event: events.test.ts)', () => {
   const reusable = load('reusable-build.yml');
-  const steps = (job: string) => reusable.jobs[job].steps as { id?: string; name?: string; uses?: string; with?: Record<string, unknown>; if?: string }[];
+  type Step = { id?: string; name?: string; uses?: string; with?: Record<string, unknown>; if?: string };
+  const steps = (job: string) => reusable.jobs[job].steps as Step[];
   const ids = (job: string) => steps(job).map((s) => s.id);
 
   test('BuildKit with the GitHub Actions cache, one scope per service, mode=max; a failed cache export never fails the build', () => {
