@@ -11,6 +11,7 @@ import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
 import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
 import { MOVING_RULES } from '../image-tags/policy';
+import { repoPath } from '../validate';
 
 /** The configuration the docs describe: the same objects that render the Dockerfiles and workflows. */
 export interface DocsFacts {
@@ -48,7 +49,7 @@ export class BuildGuide extends Component {
 
   constructor(project: Project, options: BuildGuideOptions) {
     super(project);
-    this.file = new MarkdownFile(project, options.path ?? 'docs/docker-build-guide.md', () => render(options));
+    this.file = new MarkdownFile(project, repoPath('BuildGuide', 'path', options.path ?? 'docs/docker-build-guide.md'), () => render(options));
   }
 }
 

@@ -1,3 +1,5 @@
+import { ConfigError } from '../validate';
+
 /**
  * The script of the `changes` job of `images.yml`, as a pure function of the services and their
  * pathspecs: which images a run builds (or promotes), and which GitHub Environment it deploys to.
@@ -24,9 +26,9 @@ const SAFE = /^[A-Za-z0-9._/-]+$/;
 
 export function changedServicesScript(services: readonly ChangedServiceSpec[]): string {
   for (const s of services) {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(s.service)) throw new Error(`changes: service name "${s.service}" must be lowercase letters, digits and "-".`);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(s.service)) throw new ConfigError(`changes: service name "${s.service}" must be lowercase letters, digits and "-".`);
     for (const p of s.paths) {
-      if (!SAFE.test(p) || p.split('/').includes('..')) throw new Error(`changes: path "${p}" of ${s.service} must be a plain path inside the repository (letters, digits, ".", "_", "-", "/").`);
+      if (!SAFE.test(p) || p.split('/').includes('..')) throw new ConfigError(`changes: path "${p}" of ${s.service} must be a plain path inside the repository (letters, digits, ".", "_", "-", "/").`);
     }
   }
   return [

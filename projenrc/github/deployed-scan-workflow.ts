@@ -2,6 +2,7 @@ import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
 import { CODE_SCANNING_PROBE, ReusableBuildWorkflow } from './reusable-build-workflow';
 import type { ImageManifestEntry } from '../docker/service-image';
+import { check, cron, identifier, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -43,10 +44,12 @@ export class DeployedScanWorkflow extends Component {
     super(project);
     const gh = github.GitHub.of(project);
     if (!gh) throw new Error('DeployedScanWorkflow needs GitHub enabled on the project (github: true).');
-    const name = options.name ?? 'scan-deployed';
+    const name = identifier('DeployedScanWorkflow', 'name', options.name ?? 'scan-deployed');
     this.fileName = `${name}.yml`;
     this.tag = options.tag ?? 'latest';
-    this.schedule = options.schedule ?? '0 6 * * *';
+    check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(this.tag), 'DeployedScanWorkflow', 'tag', this.tag, 'a Docker tag (letters, digits, "_", "." and "-", at most 128)');
+    this.schedule = cron('DeployedScanWorkflow', 'schedule', options.schedule ?? '0 6 * * *');
+    if (options.runsOn) runnerLabel('DeployedScanWorkflow', 'runsOn', options.runsOn);
     this.options = options;
     this.workflow = new github.GithubWorkflow(gh, name);
     this.workflow.on({ schedule: [{ cron: this.schedule }], workflowDispatch: {} });

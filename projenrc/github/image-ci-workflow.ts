@@ -4,6 +4,7 @@ import { changedServicesScript } from './changed-services';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import type { ImageManifestEntry } from '../docker/service-image';
 import type { TagPolicyOptions } from '../image-tags/policy';
+import { branchName, identifier, repoPath, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -49,12 +50,14 @@ export class ImageCiWorkflow extends Component {
     super(project);
     const gh = github.GitHub.of(project);
     if (!gh) throw new Error('ImageCiWorkflow needs GitHub enabled on the project (github: true).');
-    const name = options.name ?? 'images';
+    const name = identifier('ImageCiWorkflow', 'name', options.name ?? 'images');
     this.fileName = `${name}.yml`;
+    for (const p of options.sharedPaths) repoPath('ImageCiWorkflow', 'sharedPaths', p);
     this.options = options;
-    this.summaryJobName = options.summaryJobName ?? 'images';
-    this.runsOn = [options.runsOn ?? 'ubuntu-24.04'];
-    const { defaultBranch, stagingBranch } = options.tagPolicy;
+    this.summaryJobName = identifier('ImageCiWorkflow', 'summaryJobName', options.summaryJobName ?? 'images');
+    this.runsOn = [runnerLabel('ImageCiWorkflow', 'runsOn', options.runsOn ?? 'ubuntu-24.04')];
+    const defaultBranch = branchName('ImageCiWorkflow', 'tagPolicy.defaultBranch', options.tagPolicy.defaultBranch);
+    const stagingBranch = branchName('ImageCiWorkflow', 'tagPolicy.stagingBranch', options.tagPolicy.stagingBranch);
     const wf = new github.GithubWorkflow(gh, name, {
       limitConcurrency: true,
       concurrencyOptions: {

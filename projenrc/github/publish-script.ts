@@ -1,5 +1,6 @@
 import { FileBase, IResolver, Project } from 'projen';
 import { GENERATED_MARKER } from '../marker';
+import { repoPath } from '../validate';
 
 /** Options of {@link PublishScript}. */
 export interface PublishScriptOptions {
@@ -25,7 +26,7 @@ export class PublishScript extends FileBase {
   public readonly path: string;
 
   constructor(project: Project, options: PublishScriptOptions = {}) {
-    const filePath = options.path ?? 'scripts/publish-image.sh';
+    const filePath = repoPath('PublishScript', 'path', options.path ?? 'scripts/publish-image.sh');
     super(project, filePath, { readonly: true, executable: true });
     this.path = filePath;
   }

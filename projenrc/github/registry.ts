@@ -1,4 +1,5 @@
 import { github } from 'projen';
+import { ConfigError, envName } from '../validate';
 
 /** Where images are pushed. */
 export interface RegistryOptions {
@@ -23,7 +24,8 @@ export function registryLogin(options: RegistryOptions, uses: (action: string) =
   if (options.kind === 'ecr') {
     const role = options.roleArnVariable ?? 'AWS_ROLE_ARN';
     const region = options.regionVariable ?? 'AWS_REGION';
-    for (const v of [role, region]) if (!/^[A-Z][A-Z0-9_]*$/.test(v)) throw new Error(`Registry: variable name "${v}" must be UPPER_SNAKE_CASE.`);
+    envName('Registry', 'roleArnVariable', role);
+    envName('Registry', 'regionVariable', region);
     return {
       permissions: { contents: JobPermission.READ, idToken: JobPermission.WRITE },
       host: '${{ steps.login.outputs.registry }}',
@@ -49,5 +51,5 @@ export function registryLogin(options: RegistryOptions, uses: (action: string) =
       }],
     };
   }
-  throw new Error(`Registry kind "${(options as { kind: string }).kind}" is not supported: use "ecr" or "ghcr".`);
+  throw new ConfigError(`Registry: kind "${(options as { kind: string }).kind}" is not supported: use "ecr" or "ghcr".`);
 }

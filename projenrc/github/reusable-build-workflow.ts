@@ -7,6 +7,7 @@ import { PublishScript } from './publish-script';
 import { registryLogin, RegistryLogin, RegistryOptions } from './registry';
 import { TrivyIgnore } from './trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
+import { check, ConfigError, identifier, integer, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -73,15 +74,20 @@ export class ReusableBuildWorkflow extends Component {
     super(project);
     const gh = github.GitHub.of(project);
     if (!gh) throw new Error('ReusableBuildWorkflow needs GitHub enabled on the project (github: true).');
-    const name = options.name ?? 'reusable-build';
+    const name = identifier('ReusableBuildWorkflow', 'name', options.name ?? 'reusable-build');
     this.fileName = `${name}.yml`;
-    const runsOn = [options.runsOn ?? 'ubuntu-24.04'];
+    const runsOn = [runnerLabel('ReusableBuildWorkflow', 'runsOn', options.runsOn ?? 'ubuntu-24.04')];
     this.registry = options.registry;
-    this.buildBudgetMinutes = options.buildBudgetMinutes ?? 5;
+    this.buildBudgetMinutes = integer('ReusableBuildWorkflow', 'buildBudgetMinutes', options.buildBudgetMinutes ?? 5, 1, 360);
+    const nodeVersion = options.nodeVersion ?? '24';
+    check(/^\d+(\.\d+){0,2}$/.test(nodeVersion), 'ReusableBuildWorkflow', 'nodeVersion', nodeVersion, 'a Node.js version such as 24 or 24.11.1');
+    for (const r of [...(options.trivyDbRepositories ?? []), ...(options.trivyJavaDbRepositories ?? [])]) {
+      check(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+:[A-Za-z0-9._-]+$/.test(r), 'ReusableBuildWorkflow', 'trivyDbRepositories', r, 'an OCI reference with a tag, such as ghcr.io/aquasecurity/trivy-db:2');
+    }
     this.trivyIgnoreFile = options.trivyIgnore.path;
     this.trivyDbRepositories = options.trivyDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
     this.trivyVersion = options.trivyVersion ?? pinnedToolVersion(project.outdir, 'TRIVY');
-    if (!/^v\d+\.\d+\.\d+$/.test(this.trivyVersion)) throw new Error(`ReusableBuildWorkflow: trivyVersion "${this.trivyVersion}" must be a release such as v0.74.0.`);
+    if (!/^v\d+\.\d+\.\d+$/.test(this.trivyVersion)) throw new ConfigError(`ReusableBuildWorkflow: trivyVersion "${this.trivyVersion}" must be a release such as v0.74.0.`);
     this.login = registryLogin(options.registry, (a) => options.pins.uses(a));
     this.callerPermissions = {
       contents: JobPermission.READ,
@@ -91,7 +97,7 @@ export class ReusableBuildWorkflow extends Component {
     };
     const c: ImageStepsConfig = {
       uses: (a) => options.pins.uses(a),
-      nodeVersion: options.nodeVersion ?? '24',
+      nodeVersion,
       tagCommand: options.tagScript.command,
       publishScript: options.publishScript.path,
       trivyIgnoreFile: this.trivyIgnoreFile,

@@ -1,4 +1,5 @@
 import { Component, Project, YamlFile } from 'projen';
+import { calendarDate, ConfigError, integer } from '../validate';
 
 /** One accepted finding: why it does not apply, and until when. */
 export interface TrivyException {
@@ -41,9 +42,10 @@ export class TrivyIgnore extends Component {
 
   constructor(project: Project, options: TrivyIgnoreOptions = {}) {
     super(project);
-    this.vulnerabilities = [...(options.vulnerabilities ?? [])];
-    this.maxDays = options.maxDays ?? 90;
+    this.maxDays = integer('TrivyIgnore', 'maxDays', options.maxDays ?? 90, 1, 365);
     this.today = options.today ?? new Date();
+    this.vulnerabilities = [];
+    for (const e of options.vulnerabilities ?? []) this.addVulnerability(e);
     new YamlFile(project, this.path, {
       obj: {
         vulnerabilities: () => this.render(this.vulnerabilities),
@@ -52,28 +54,33 @@ export class TrivyIgnore extends Component {
     });
   }
 
-  /** Accepts a vulnerability until its expiry date. */
-  public addVulnerability(exception: TrivyException): this {
-    this.vulnerabilities.push(exception);
+  /**
+   * Accepts a vulnerability until its expiry date. Checked here, when it is declared: an expired
+   * or malformed exception fails synth before any file is written.
+   */
+  public addVulnerability(e: TrivyException): this {
+    const where = `${this.path}: exception ${e.id || '(no id)'}`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{2,80}$/.test(e.id ?? '')) throw new ConfigError(`${this.path}: exception id ${JSON.stringify(e.id)} is not a finding id such as CVE-2026-12345 or GHSA-xxxx-xxxx-xxxx.`);
+    if (!e.statement || e.statement.trim().length < 10) throw new ConfigError(`${where} needs a statement saying why the finding is accepted.`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(e.expiresOn ?? '')) throw new ConfigError(`${where}: expiresOn "${e.expiresOn}" is not a date (YYYY-MM-DD).`);
+    calendarDate('TrivyIgnore', `expiresOn of exception ${e.id}`, e.expiresOn);
+    const expires = Date.parse(`${e.expiresOn}T23:59:59Z`);
+    const today = this.today.getTime();
+    if (expires < today) {
+      throw new ConfigError(`${where} expired on ${e.expiresOn}: fix the finding (see docs/vulnerability-remediation.md) or renew the exception with a new statement and date in .projenrc.ts.`);
+    }
+    if (expires - today > this.maxDays * DAY) {
+      throw new ConfigError(`${where} expires on ${e.expiresOn}, more than ${this.maxDays} days from now: choose an earlier date and review it then.`);
+    }
+    for (const purl of e.purls ?? []) {
+      if (!/^pkg:[a-z0-9.+-]+\/\S+$/.test(purl)) throw new ConfigError(`${where}: purl ${JSON.stringify(purl)} is not a package URL such as pkg:npm/foo@1.0.0.`);
+    }
+    this.vulnerabilities.push(e);
     return this;
   }
 
   private render(list: TrivyException[]) {
     return list.map((e) => {
-      const where = `${this.path}: exception ${e.id || '(no id)'}`;
-      if (!e.id?.trim()) throw new Error(`${this.path}: an exception has no id.`);
-      if (!e.statement || e.statement.trim().length < 10) throw new Error(`${where} needs a statement saying why the finding is accepted.`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(e.expiresOn) || Number.isNaN(Date.parse(`${e.expiresOn}T00:00:00Z`))) {
-        throw new Error(`${where}: expiresOn "${e.expiresOn}" is not a date (YYYY-MM-DD).`);
-      }
-      const expires = Date.parse(`${e.expiresOn}T23:59:59Z`);
-      const today = this.today.getTime();
-      if (expires < today) {
-        throw new Error(`${where} expired on ${e.expiresOn}: fix the finding (see docs/vulnerability-remediation.md) or renew the exception with a new statement and date in .projenrc.ts.`);
-      }
-      if (expires - today > this.maxDays * DAY) {
-        throw new Error(`${where} expires on ${e.expiresOn}, more than ${this.maxDays} days from now: choose an earlier date and review it then.`);
-      }
       return {
         id: e.id,
         statement: e.statement,

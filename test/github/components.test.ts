@@ -59,10 +59,15 @@ describe('TrivyIgnore', () => {
     [{ ...entry, statement: '' }, 'needs a statement saying why the finding is accepted'],
     [{ ...entry, expiresOn: '2027-06-01' }, 'more than 90 days from now'],
     [{ ...entry, expiresOn: 'soon' }, 'expiresOn "soon" is not a date'],
-  ])('fails synth for %j', (bad, message) => {
+    [{ ...entry, expiresOn: '2026-11-31' }, 'TrivyIgnore: expiresOn of exception CVE-2026-0001 "2026-11-31" is not allowed: a date that exists, written YYYY-MM-DD.'],
+    [{ ...entry, expiresOn: '2026-02-30' }, 'a date that exists'],
+    [{ ...entry, id: 'CVE 1; rm -rf' }, 'is not a finding id such as CVE-2026-12345'],
+    [{ ...entry, purls: ['foo'] }, 'purl "foo" is not a package URL'],
+  ])('fails where it is declared, before anything is written: %j', (bad, message) => {
     const project = new Project({ name: 'p', outdir: tempOutdir() });
-    new TrivyIgnore(project, { vulnerabilities: [bad], today });
-    expect(() => Testing.synth(project)).toThrow(message);
+    expect(() => new TrivyIgnore(project, { vulnerabilities: [bad], today })).toThrow(message);
+    const added = new TrivyIgnore(new Project({ name: 'q', outdir: tempOutdir() }), { today });
+    expect(() => added.addVulnerability(bad)).toThrow(message);
   });
 
   test('an exception still valid today passes, and fails once its day is past', () => {
@@ -70,8 +75,7 @@ describe('TrivyIgnore', () => {
     new TrivyIgnore(ok, { vulnerabilities: [entry], today: new Date('2026-12-31T20:00:00Z') });
     expect(() => Testing.synth(ok)).not.toThrow();
     const late = new Project({ name: 'p', outdir: tempOutdir() });
-    new TrivyIgnore(late, { vulnerabilities: [entry], today: new Date('2027-01-01T00:00:01Z') });
-    expect(() => Testing.synth(late)).toThrow(/expired on 2026-12-31/);
+    expect(() => new TrivyIgnore(late, { vulnerabilities: [entry], today: new Date('2027-01-01T00:00:01Z') })).toThrow(/expired on 2026-12-31/);
   });
 });
 

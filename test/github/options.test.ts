@@ -1,0 +1,136 @@
+/**
+ * Every option of the GitHub components is checked where it is declared: a bad value is a clear
+ * error naming the component and the option, raised before any file is written; any value that
+ * is accepted gives workflows that actionlint (with shellcheck) passes.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as fc from 'fast-check';
+import { github, Testing } from 'projen';
+import { ActionPins } from '../../projenrc/github/action-pins';
+import { DeployedScanWorkflow, DeployedScanWorkflowOptions } from '../../projenrc/github/deployed-scan-workflow';
+import { ImageCiWorkflow, ImageCiWorkflowOptions } from '../../projenrc/github/image-ci-workflow';
+import { PublishScript } from '../../projenrc/github/publish-script';
+import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from '../../projenrc/github/reusable-build-workflow';
+import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
+import { ImageTagScript } from '../../projenrc/image-tag-script';
+import { ConfigError } from '../../projenrc/validate';
+import { REPO_ROOT, tempOutdir } from '../fixtures';
+
+interface Overrides {
+  readonly reusable?: Partial<ReusableBuildWorkflowOptions>;
+  readonly ci?: Partial<ImageCiWorkflowOptions>;
+  readonly scan?: Partial<DeployedScanWorkflowOptions>;
+  readonly publishPath?: string;
+}
+
+const IMAGES = [{ service: 'api', context: 'api', dockerfile: 'api/Dockerfile', image: 'acme/api' }] as never;
+
+/** The GitHub side of the system in a fresh project, as .projenrc.ts declares it. */
+function system(o: Overrides = {}, outdir = tempOutdir()) {
+  writeFileSync(path.join(outdir, 'github-actions.lock.json'), readFileSync(path.join(REPO_ROOT, 'github-actions.lock.json')));
+  const project = new github.GitHubProject({ name: 'p', outdir });
+  const pins = new ActionPins(project);
+  const tags = new ImageTagScript(project);
+  const trivyIgnore = new TrivyIgnore(project);
+  const publishScript = new PublishScript(project, { path: o.publishPath });
+  const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0', ...o.reusable });
+  new ImageCiWorkflow(project, { pins, reusable, images: () => IMAGES, tagPolicy: tags.policy, sharedPaths: [tags.path, publishScript.path], ...o.ci });
+  new DeployedScanWorkflow(project, { pins, reusable, images: () => IMAGES, ...o.scan });
+  return project;
+}
+
+function actionlint(files: Record<string, unknown>): string {
+  const dir = tempOutdir();
+  mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
+  const names = ['images.yml', 'reusable-build.yml', 'scan-deployed.yml'].map((f) => `.github/workflows/${f}`).filter((f) => f in files);
+  expect(names.length).toBeGreaterThanOrEqual(2);
+  for (const f of names) writeFileSync(path.join(dir, f), String(files[f]));
+  const r = spawnSync('actionlint', ['-no-color', ...names], { cwd: dir, encoding: 'utf8' });
+  return r.stdout + r.stderr + (r.status === 0 ? '' : `exit ${r.status}`);
+}
+
+describe('each bad option is a clear error where it is declared', () => {
+  test.each([
+    [{ ci: { summaryJobName: 'all images' } }, 'ImageCiWorkflow: summaryJobName "all images" is not allowed: letters, digits, "_" and "-"'],
+    [{ ci: { name: '../escape' } }, 'ImageCiWorkflow: name "../escape" is not allowed'],
+    [{ ci: { sharedPaths: ['../outside'] } }, 'ImageCiWorkflow: sharedPaths "../outside" is not allowed: a relative path inside the repository'],
+    [{ ci: { sharedPaths: ['a b.txt'] } }, 'ImageCiWorkflow: sharedPaths "a b.txt" is not allowed'],
+    [{ ci: { tagPolicy: { defaultBranch: 'main; rm -rf /', stagingBranch: 'staging' } } }, 'ImageCiWorkflow: tagPolicy.defaultBranch "main; rm -rf /" is not allowed: a branch name'],
+    [{ ci: { runsOn: 'ubuntu latest' } }, 'ImageCiWorkflow: runsOn "ubuntu latest" is not allowed: a runner label'],
+    [{ reusable: { buildBudgetMinutes: 0 } }, 'ReusableBuildWorkflow: buildBudgetMinutes 0 is not allowed: a whole number from 1 to 360'],
+    [{ reusable: { nodeVersion: 'lts/*' } }, 'ReusableBuildWorkflow: nodeVersion "lts/*" is not allowed: a Node.js version'],
+    [{ reusable: { trivyVersion: 'latest' } }, 'ReusableBuildWorkflow: trivyVersion "latest" must be a release such as v0.74.0.'],
+    [{ reusable: { trivyDbRepositories: ['ghcr.io/aquasecurity/trivy-db'] } }, 'ReusableBuildWorkflow: trivyDbRepositories "ghcr.io/aquasecurity/trivy-db" is not allowed: an OCI reference with a tag'],
+    [{ reusable: { registry: { kind: 'ecr', roleArnVariable: 'aws-role' } } }, 'Registry: roleArnVariable "aws-role" is not allowed: UPPER_SNAKE_CASE'],
+    [{ reusable: { registry: { kind: 'docker-hub' as never } } }, 'Registry: kind "docker-hub" is not supported: use "ecr" or "ghcr".'],
+    [{ scan: { schedule: 'daily' } }, 'DeployedScanWorkflow: schedule "daily" is not allowed: five cron fields'],
+    [{ scan: { tag: 'latest;' } }, 'DeployedScanWorkflow: tag "latest;" is not allowed: a Docker tag'],
+    [{ publishPath: '/usr/local/bin/x.sh' }, 'PublishScript: path "/usr/local/bin/x.sh" is not allowed'],
+  ] as [Overrides, string][])('%j', (o, message) => {
+    expect(() => system(o)).toThrow(ConfigError);
+    expect(() => system(o)).toThrow(message);
+  });
+});
+
+describe('a failed synth leaves the work tree as it was', () => {
+  const tree = (dir: string): string => {
+    const hash = createHash('sha256');
+    const walk = (d: string) => {
+      for (const name of readdirSync(d).sort()) {
+        const p = path.join(d, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else hash.update(`${path.relative(dir, p)}\0${readFileSync(p)}\0`);
+      }
+    };
+    walk(dir);
+    return hash.digest('hex');
+  };
+
+  test('a bad option, declared after a good synth, changes no file and deletes none', () => {
+    const dir = tempOutdir();
+    system({}, dir).synth();
+    const before = tree(dir);
+    expect(readdirSync(path.join(dir, '.github', 'workflows'))).toEqual(expect.arrayContaining(['images.yml', 'reusable-build.yml', 'scan-deployed.yml']));
+    expect(() => system({ ci: { sharedPaths: ['../../etc'] } }, dir).synth()).toThrow(ConfigError);
+    expect(tree(dir)).toBe(before);
+  });
+
+  test('a value only known at synth (an image added later) is checked before projen deletes or writes anything', () => {
+    const dir = tempOutdir();
+    system({}, dir).synth();
+    const before = tree(dir);
+    const late = system({ ci: { images: () => [{ service: 'api', context: '../api', dockerfile: 'api/Dockerfile', image: 'acme/api' }] as never } }, dir);
+    expect(() => late.synth()).toThrow('changes: path "../api" of api must be a plain path inside the repository');
+    expect(tree(dir)).toBe(before);
+  });
+});
+
+describe('whatever a string option holds: a clear error, or workflows that actionlint passes', () => {
+  const accepted = (o: Overrides): Record<string, unknown> | undefined => {
+    try {
+      return Testing.synth(system(o));
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toMatch(/^\w+: .+ is not allowed: .+\.$|must be/);
+      return undefined;
+    }
+  };
+  const strings = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('main', 'a b', "x'y", 'x"y', '$(id)', '`id`', '../x', 'ok-1', 'feature/x', 'UPPER', '', '-x'));
+
+  test.each([
+    ['summaryJobName', (v: string): Overrides => ({ ci: { summaryJobName: v } })],
+    ['sharedPaths', (v: string): Overrides => ({ ci: { sharedPaths: [v] } })],
+    ['defaultBranch', (v: string): Overrides => ({ ci: { tagPolicy: { defaultBranch: v, stagingBranch: 'staging' } } })],
+    ['stagingBranch', (v: string): Overrides => ({ ci: { tagPolicy: { defaultBranch: 'main', stagingBranch: v } } })],
+    ['roleArnVariable', (v: string): Overrides => ({ reusable: { registry: { kind: 'ecr', roleArnVariable: v } } })],
+    ['deployed tag', (v: string): Overrides => ({ scan: { tag: v } })],
+  ])('%s', (_, make) => {
+    fc.assert(fc.property(strings, (v) => {
+      const files = accepted(make(v));
+      if (files) expect(actionlint(files)).toBe('');
+    }), { numRuns: 25 });
+  });
+});
