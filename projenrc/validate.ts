@@ -68,7 +68,7 @@ export function integer(component: string, option: string, value: number, min: n
 
 /** A string quoted for POSIX shell: always one word, whatever it holds. */
 export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  return `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }
 
 /** A string as a JavaScript (and JSON) string literal. */

@@ -37,7 +37,8 @@ function system(o: Overrides = {}, outdir = tempOutdir()) {
   const trivyIgnore = new TrivyIgnore(project);
   const publishScript = new PublishScript(project, { path: o.publishPath });
   const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0', ...o.reusable });
-  new ImageCiWorkflow(project, { pins, reusable, images: () => IMAGES, tagPolicy: tags.policy, sharedPaths: [tags.path, publishScript.path], ...o.ci });
+  const sharedPaths = [tags.path, publishScript.path];
+  new ImageCiWorkflow(project, { pins, reusable, images: () => IMAGES, tagPolicy: tags.policy, sharedPaths, ...o.ci });
   new DeployedScanWorkflow(project, { pins, reusable, images: () => IMAGES, ...o.scan });
   return project;
 }
