@@ -208,7 +208,10 @@ const pinWorkflows = new PinWorkflows(project, { pins });
 // ---------------------------------------------------------------------------------------------
 // Docs rendered from the same configuration: build guide, CONTRIBUTING, remediation.
 // ---------------------------------------------------------------------------------------------
-const facts = { images, tags: imageTags, reusable, ci, deployedScan, pinWorkflows, dependabot, trivyIgnore, benchmark };
+const facts = {
+  images, tags: imageTags, reusable, ci, deployedScan, pinWorkflows, dependabot, trivyIgnore, benchmark,
+  buildWorkflowFile: project.github?.tryFindWorkflow('build')?.file?.path,
+};
 new BuildGuide(project, facts);
 new Contributing(project, facts);
 new RemediationGuide(project, facts);

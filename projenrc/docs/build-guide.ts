@@ -26,6 +26,8 @@ export interface DocsFacts {
   readonly pinWorkflows?: PinWorkflows;
   /** Dependabot's configuration. @default none */
   readonly dependabot?: DependabotConfig;
+  /** projen's build workflow file, e.g. `.github/workflows/build.yml`. @default none */
+  readonly buildWorkflowFile?: string;
   readonly trivyIgnore: TrivyIgnore;
   /** The build benchmark, when there is one. @default none (no benchmark section) */
   readonly benchmark?: DockerBenchmark;
@@ -106,9 +108,11 @@ function ciSection(f: DocsFacts): string[] {
       [images, `pull requests; pushes to \`${policy.defaultBranch}\` and \`${policy.stagingBranch}\`; release tags \`vX.Y.Z\`; manual dispatch`, `runs \`${r.fileName}\` for each service whose sources changed (every service on a deploy, a release or a dispatch), then one summary job, \`${ci?.summaryJobName ?? 'images'}\``],
       [`\`.github/workflows/${r.fileName}\``, `called by ${images}`, 'pull requests: build and scan; otherwise: publish (promote or build, scan, push by digest, tag); upload SARIF'],
       ...(f.deployedScan ? [[`\`.github/workflows/${f.deployedScan.fileName}\``, `daily (\`${f.deployedScan.schedule}\`, UTC), or by hand`, `scans the images tagged \`${f.deployedScan.tag}\` for vulnerabilities found since they were built; a finding fails the run and goes to the Security tab`]] : []),
-      ['`.github/workflows/build.yml`', 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from `.projenrc.ts`'],
-      ['`.github/workflows/update-base-images.yml`', 'weekly, or by hand', 'resolves new base-image digests and opens a pull request'],
-      ['`.github/workflows/dependabot-sync.yml`', 'Dependabot pull requests', 'moves pins Dependabot changed back to their sources and regenerates'],
+      ...(f.buildWorkflowFile ? [[`\`${f.buildWorkflowFile}\``, 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from `.projenrc.ts`']] : []),
+      ...(f.pinWorkflows ? [
+        [`\`${f.pinWorkflows.updateWorkflowFile}\``, 'weekly, or by hand', 'resolves new base-image digests and opens a pull request'],
+        [`\`${f.pinWorkflows.syncWorkflowFile}\``, 'Dependabot pull requests', 'moves pins Dependabot changed back to their sources and regenerates'],
+      ] : []),
     ]),
     '',
     '### Which images a run builds',

@@ -1,5 +1,6 @@
 import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
+import { cron } from '../validate';
 
 /** The GitHub App whose installation token pushes the update branches and opens their pull requests. */
 export interface UpdateAppOptions {
@@ -83,6 +84,10 @@ export class PinWorkflows extends Component {
   public readonly appClientIdVariable: string;
   /** Secret holding the GitHub App's private key (an Actions and a Dependabot secret). */
   public readonly appPrivateKeySecret: string;
+  /** The weekly base-image update workflow's file. */
+  public readonly updateWorkflowFile: string;
+  /** The Dependabot sync workflow's file. */
+  public readonly syncWorkflowFile: string;
 
   constructor(project: Project, options: PinWorkflowsOptions) {
     super(project);
@@ -113,8 +118,10 @@ export class PinWorkflows extends Component {
       with: { 'client-id': `\${{ vars.${variable} }}`, 'private-key': `\${{ secrets.${secret} }}`, ...permissions },
     });
 
+    this.updateWorkflowFile = '.github/workflows/update-base-images.yml';
+    this.syncWorkflowFile = '.github/workflows/dependabot-sync.yml';
     const update = new github.GithubWorkflow(gh, 'update-base-images', { limitConcurrency: true, concurrencyOptions: { group: 'update-base-images', cancelInProgress: false } });
-    update.on({ schedule: [{ cron: options.schedule ?? '0 5 * * 1' }], workflowDispatch: {} });
+    update.on({ schedule: [{ cron: cron('PinWorkflows', 'schedule', options.schedule ?? '0 5 * * 1') }], workflowDispatch: {} });
     update.file?.addOverride('permissions', { contents: 'read' });
     update.addJob('update', {
       name: 'refresh base-image digests',
