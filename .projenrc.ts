@@ -13,6 +13,7 @@ import { hardenBuildWorkflow } from './projenrc/github/build-workflow';
 import { DependabotConfig } from './projenrc/github/dependabot-config';
 import { DeployedScanWorkflow } from './projenrc/github/deployed-scan-workflow';
 import { ImageCiWorkflow } from './projenrc/github/image-ci-workflow';
+import { pinnedToolVersion } from './projenrc/github/linter-versions';
 import { PinWorkflows } from './projenrc/github/pin-workflows';
 import { PublishScript } from './projenrc/github/publish-script';
 import { ReusableBuildWorkflow } from './projenrc/github/reusable-build-workflow';
@@ -55,8 +56,11 @@ const project = new typescript.TypeScriptProject({
     preBuildSteps: [
       // The end-to-end suite needs a browser: Playwright's own Chromium on GitHub's runners.
       { name: 'Chromium for the end-to-end suite', run: 'npm ci --prefix playwright-runner && npx --prefix playwright-runner playwright install --with-deps chromium' },
-      // The workflow and Dockerfile tests run actionlint, zizmor and hadolint.
+      // The workflow and Dockerfile tests run actionlint (with shellcheck), zizmor and hadolint;
+      // the registry tests skopeo and Debian's docker-registry.
       { name: 'Linters for the tests', run: 'bash tools/install-linters.sh' },
+      // The scan-report tests run Trivy: the release the image scans use (pinned in the same script).
+      { name: 'Trivy for the tests', uses: 'aquasecurity/setup-trivy', with: { version: pinnedToolVersion(__dirname, 'TRIVY') } },
     ],
   },
   jestOptions: {

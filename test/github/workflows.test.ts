@@ -152,6 +152,9 @@ describe('what the workflows do (per event: events.test.ts)', () => {
     const scans = [...steps('scan'), ...steps('publish'), ...load('scan-deployed.yml').jobs.scan.steps].filter((s: { uses?: string }) => s.uses?.startsWith('aquasecurity/trivy-action@'));
     expect(scans.length).toBe(5);
     for (const s of scans) expect(s.with.version).toBe(version);
+    // projen's build workflow runs the tests that call Trivy: the same release.
+    const setup = load('build.yml').jobs.build.steps.find((s: { uses?: string }) => s.uses?.startsWith('aquasecurity/setup-trivy@'));
+    expect(setup.with.version).toBe(version);
   });
 
   test('the daily scan reads each deployed image by digest and fails when it cannot', () => {

@@ -1,0 +1,116 @@
+/**
+ * The remaining `run:` scripts of the image workflows, each executed as GitHub's runner would
+ * (bash -e, the step's env rendered from the contexts, a fake GITHUB_OUTPUT and summary): the
+ * build clock and time budget, the scan reports (a real Trivy report converted by the real
+ * Trivy), the check that the pushed image is the scanned one, the publish summary, and the
+ * daily scan's look-up of the deployed image in a real registry. Together with events.test.ts
+ * and publish-job.test.ts, every run: script of images.yml, reusable-build.yml and
+ * scan-deployed.yml is executed; the last test here checks that no script is left out.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { githubContext, gitRepo, loadWorkflow, runStep, SimEvent } from './simulate';
+import { pushImage, startRegistry, TestRegistry } from '../registry';
+
+const reusable = loadWorkflow('reusable-build.yml');
+const scanDeployed = loadWorkflow('scan-deployed.yml');
+const named = (job: any, name: string) => {
+  const s = (job.steps as any[]).find((x) => x.name === name);
+  if (!s) throw new Error(`no step named ${name}`);
+  return s;
+};
+const repo = gitRepo();
+const push: SimEvent = { name: 'push', ref: 'refs/heads/main', sha: repo.git('rev-parse', 'HEAD') };
+const base = { github: githubContext(push), inputs: { service: 'api' } };
+const jobEnv = { SERVICE: 'api' };
+
+/** The run: steps whose scripts the tests execute, by workflow; every other step is an action. */
+const EXECUTED = {
+  'images.yml': ['Images whose sources changed (all of them on a deploy, a release or a dispatch)', 'Every image built, scanned and published, or unchanged'],
+  'reusable-build.yml': [
+    'Build clock', 'Tags and labels (the tag script, as local builds)', 'Image already built from these sources?', 'Build time',
+    'Scan reports: SARIF for code scanning, tables for the job summary', 'The pushed image is the scanned image', 'The image to tag',
+    'Moving tags only from the newest build of this service', 'Tag the image (by digest; immutable tags never move)', 'Summary', 'Is code scanning available here?',
+  ],
+  'scan-deployed.yml': ['The deployed image (latest), by digest', 'Is code scanning available here?'],
+};
+
+test('the build clock is the epoch of now', () => {
+  const r = runStep(named(reusable.jobs.scan, 'Build clock'), base, { cwd: repo.dir });
+  expect(Math.abs(Number(r.outputs.epoch) - Date.now() / 1000)).toBeLessThan(60);
+});
+
+test('the build time goes to the summary, flagged when over the budget', () => {
+  const step = named(reusable.jobs.scan, 'Build time');
+  const run = (started: number) => runStep(step, { ...base, steps: { clock: { outputs: { epoch: String(started) } }, build: { outcome: 'success' } } }, { cwd: repo.dir, jobEnv });
+  const now = Math.floor(Date.now() / 1000);
+  const quick = run(now - 42);
+  expect(quick.summary).toMatch(/\| api \| success \| 4[23]s \| within the 5-minute budget \|/);
+  expect(quick.stdout).not.toContain('::warning');
+  const slow = run(now - 400);
+  expect(slow.summary).toContain('OVER the 5-minute budget');
+  expect(slow.stdout).toMatch(/::warning title=Slow build::api took 40[01]s/);
+});
+
+test('scan reports: a real Trivy JSON report becomes SARIF and a table in the summary', () => {
+  // A report as the secret scan writes it: Trivy's own JSON, from a folder holding a private key.
+  const work = path.join(repo.dir, 'scan-work');
+  mkdirSync(path.join(work, 'leak'), { recursive: true });
+  writeFileSync(path.join(work, 'leak', 'id_rsa'), `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEowIBAAKCAQEA'.repeat(4)}\n-----END RSA PRIVATE KEY-----\n`);
+  const trivy = spawnSync('trivy', ['fs', '--quiet', '--scanners', 'secret', '--format', 'json', '--output', path.join(work, 'trivy-secret.json'), path.join(work, 'leak')], { encoding: 'utf8' });
+  expect(trivy.status).toBe(0);
+  const r = runStep(named(reusable.jobs.scan, 'Scan reports: SARIF for code scanning, tables for the job summary'), base, { cwd: work, jobEnv });
+  expect(r.status).toBe(0);
+  expect(existsSync(path.join(work, 'trivy-secret.sarif'))).toBe(true);
+  expect(existsSync(path.join(work, 'trivy-vuln.sarif'))).toBe(false); // no vulnerability report: skipped, no error
+  expect(r.summary).toContain('#### Trivy secret scan of api');
+  expect(r.summary).toMatch(/private-key|Private Key/i);
+});
+
+test('the pushed image must be the scanned image', () => {
+  const step = named(reusable.jobs.publish, 'The pushed image is the scanned image');
+  const run = (scanned: string, pushed: string) => runStep(step, { ...base, steps: { build: { outputs: { imageid: scanned } }, push: { outputs: { imageid: pushed } } } }, { cwd: repo.dir });
+  const id = `sha256:${'a'.repeat(64)}`;
+  expect(run(id, id).status).toBe(0);
+  const other = run(id, `sha256:${'b'.repeat(64)}`);
+  expect(other.status).toBe(1);
+  expect(other.stdout).toContain('::error title=Not the scanned image::');
+  expect(run('', '').status).toBe(1);
+});
+
+test('the publish summary says whether the image was promoted or built', () => {
+  const step = named(reusable.jobs.publish, 'Summary');
+  const run = (found: string) => runStep(step, { ...base, steps: { image: { outputs: { ref: 'r/acme/api@sha256:1' } }, guard: { outputs: { tags: 'abc1234 latest' } }, existing: { outputs: { found } } } }, { cwd: repo.dir, jobEnv });
+  expect(run('true').summary).toBe('#### Published api\npromoted (not rebuilt): `r/acme/api@sha256:1`\n- abc1234\n- latest\n');
+  expect(run('false').summary).toContain('built, scanned and pushed: `r/acme/api@sha256:1`');
+});
+
+describe('the daily scan reads the deployed image by digest', () => {
+  let registry: TestRegistry;
+  beforeAll(async () => { registry = await startRegistry(); });
+  afterAll(() => registry?.stop());
+  const step = named(scanDeployed.jobs.scan, 'The deployed image (latest), by digest');
+  const run = () => runStep(step, { ...base, matrix: { image: 'acme/api', service: 'api' }, steps: { login: { outputs: { registry: registry.host } } } }, { cwd: repo.dir, env: { REGISTRY_TLS_VERIFY: 'false' } });
+
+  test('no deployed image: the run fails, saying nothing was scanned', () => {
+    const r = run();
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`::error title=No deployed image::${registry.host}/acme/api:latest cannot be read (exit 1): nothing was scanned.`);
+  });
+
+  test('the deployed image: its digest is what Trivy scans', () => {
+    const digest = pushImage(registry.host, 'acme/api', 'latest', 'deployed');
+    const r = run();
+    expect(r.status).toBe(0);
+    expect(r.outputs.ref).toBe(`${registry.host}/acme/api@${digest}`);
+  });
+});
+
+test('no run: script of the image workflows is left out of the tests', () => {
+  for (const [file, executed] of Object.entries(EXECUTED)) {
+    const wf = loadWorkflow(file);
+    const scripts = Object.values(wf.jobs as Record<string, any>).flatMap((j) => (j.steps ?? []).filter((s: any) => typeof s.run === 'string').map((s: any) => s.name));
+    expect([...new Set(scripts)].sort()).toEqual([...executed].sort());
+  }
+});
