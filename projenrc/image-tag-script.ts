@@ -44,9 +44,13 @@ export class ImageTagScript extends FileBase {
     }
     this.path = filePath;
     this.command = `node ${filePath}`;
+    // An argv, not a shell line: the arguments after `--` reach the script as typed (`--title "My App"`
+    // stays one argument). The exit status does not: projen's task runner turns every failure into 1,
+    // whatever the step exits with (`process.exit(1)` in its run-task command), and no task option
+    // changes that. The script's help says so; callers that need the status run `this.command`.
     project.addTask(options.taskName ?? 'image-tags', {
       description: 'Print the tags of an image for the current build (--help for options)',
-      exec: this.command,
+      execArgs: ['node', filePath],
       receiveArgs: true,
     });
   }
@@ -71,7 +75,7 @@ export class ImageTagScript extends FileBase {
           '#!/usr/bin/env node',
           `// ${GENERATED_MARKER}`,
           '// The image tag script: projenrc/image-tags/*.ts bundled by esbuild, with the tag policy of .projenrc.ts.',
-          '// Run `node scripts/image-tags.mjs --help`. Change the sources or .projenrc.ts, never this file.',
+          `// Run \`${this.command} --help\`. Change the sources or .projenrc.ts, never this file.`,
         ].join('\n'),
       },
     });

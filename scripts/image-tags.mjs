@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 
 // image-tags/context.ts
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
 // image-tags/docker-reference.ts
 var TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -69,8 +70,51 @@ function parseReleaseTag(tag) {
   const m = SEMVER.exec(tag);
   if (!m) return void 0;
   const [major, minor, patch] = [m[1], m[2], m[3]].map(Number);
-  const core = `${major}.${minor}.${patch}`;
+  const core = `${m[1]}.${m[2]}.${m[3]}`;
   return { major, minor, patch, prerelease: m[4], build: m[5], version: m[4] ? `${core}-${m[4]}` : core };
+}
+var NUMERIC_IDENTIFIER = /^\d+$/;
+function sign(n) {
+  return n < 0 ? -1 : n > 0 ? 1 : 0;
+}
+function compareNumeric(a, b) {
+  return a.length !== b.length ? sign(a.length - b.length) : a < b ? -1 : a > b ? 1 : 0;
+}
+function compareIdentifiers(a, b) {
+  const numA = NUMERIC_IDENTIFIER.test(a);
+  const numB = NUMERIC_IDENTIFIER.test(b);
+  if (numA && numB) return compareNumeric(a, b);
+  if (numA !== numB) return numA ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareReleaseVersions(a, b) {
+  const coreA = a.version.split("-", 1)[0].split(".");
+  const coreB = b.version.split("-", 1)[0].split(".");
+  for (let i = 0; i < 3; i++) {
+    const c = compareNumeric(coreA[i], coreB[i]);
+    if (c !== 0) return c;
+  }
+  if (a.prerelease === void 0 || b.prerelease === void 0) {
+    return a.prerelease === b.prerelease ? 0 : a.prerelease === void 0 ? 1 : -1;
+  }
+  const preA = a.prerelease.split(".");
+  const preB = b.prerelease.split(".");
+  for (let i = 0; i < Math.min(preA.length, preB.length); i++) {
+    const c = compareIdentifiers(preA[i], preB[i]);
+    if (c !== 0) return c;
+  }
+  return sign(preA.length - preB.length);
+}
+function pickReleaseTag(tags) {
+  const releases = [];
+  const ignored = [];
+  for (const tag of tags) {
+    const version = parseReleaseTag(tag);
+    if (version) releases.push({ tag, version });
+    else ignored.push(tag);
+  }
+  releases.sort((x, y) => compareReleaseVersions(y.version, x.version) || (x.tag < y.tag ? -1 : x.tag > y.tag ? 1 : 0));
+  return { tag: releases[0]?.tag, releases: releases.map((r) => r.tag), ignored: ignored.sort() };
 }
 function sanitizeRefName(name, fallback = "ref") {
   const out = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/-{2,}/g, "-").replace(/^[.-]+/, "");
@@ -163,6 +207,45 @@ function ociLabels({ result, source, title }) {
   return labels;
 }
 
+// image-tags/timestamp.ts
+var TIMESTAMP_FORMS = "seconds since 1970 (SOURCE_DATE_EPOCH, e.g. 1769178622), an ISO 8601 date and time with Z or an offset (2026-01-23T14:30:22Z, 2026-01-23T15:30:22.5+01:00, 2026-01-23T14:30Z), or an ISO 8601 date alone (2026-01-23, read as midnight UTC)";
+var LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+var ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+function parseTimestamp(value, source = "--timestamp") {
+  const v = value.trim();
+  const invalid = (why) => new TagPolicyError(`Invalid timestamp "${value}" (${source}): ${why}. Expected ${TIMESTAMP_FORMS}.`);
+  let ms;
+  if (/^\d+$/.test(v)) {
+    ms = Number(v) * 1e3;
+  } else {
+    const m = ISO_8601.exec(v);
+    if (!m) throw invalid("neither seconds nor ISO 8601");
+    const [, year, month, day, hour, minute, second = "00", fraction = "", zone] = m;
+    if (hour !== void 0 && zone === void 0) throw invalid("a time needs its zone: add Z (UTC) or an offset such as +01:00");
+    const [y, mo, d, h, mi, s] = [year, month, day, hour ?? "00", minute ?? "00", second].map(Number);
+    if (mo < 1 || mo > 12) throw invalid(`there is no month ${month}`);
+    if (h > 23) throw invalid(`there is no hour ${hour} (00 to 23)`);
+    if (mi > 59) throw invalid(`there is no minute ${minute} (00 to 59)`);
+    if (s > 59) throw invalid(`there is no second ${second} (00 to 59; leap seconds are not accepted)`);
+    const date = /* @__PURE__ */ new Date(0);
+    date.setUTCFullYear(y, mo - 1, d);
+    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+      throw invalid(`${MONTHS[mo - 1]} ${year} has no day ${day}`);
+    }
+    date.setUTCHours(h, mi, s, Number(fraction.padEnd(3, "0").slice(0, 3)));
+    let offset = 0;
+    if (zone !== void 0 && zone !== "Z") {
+      const [oh, om] = zone.slice(1).split(":").map(Number);
+      if (oh > 23 || om > 59) throw invalid(`there is no offset ${zone} (-23:59 to +23:59)`);
+      offset = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+    }
+    ms = date.getTime() - offset;
+  }
+  if (!(ms >= 0 && ms <= LATEST)) throw invalid("outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+  return new Date(ms);
+}
+
 // image-tags/context.ts
 var GitContextError = class extends Error {
   constructor(message) {
@@ -170,41 +253,51 @@ var GitContextError = class extends Error {
     this.name = "GitContextError";
   }
 };
+var GitNotFoundError = class extends Error {
+};
 function git(cwd, args) {
   try {
     return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-  } catch {
+  } catch (err) {
+    if (err.code === "ENOENT") throw new GitNotFoundError();
     return void 0;
   }
 }
-function parseTimestamp(value) {
-  const v = value.trim();
-  const d = /^\d+$/.test(v) ? new Date(Number(v) * 1e3) : new Date(v);
-  if (Number.isNaN(d.getTime())) {
-    throw new TagPolicyError(`Invalid timestamp "${value}": expected seconds since 1970 (SOURCE_DATE_EPOCH) or an ISO 8601 date such as 2026-01-23T14:30:22Z.`);
-  }
-  return d;
-}
 function readGit(cwd) {
-  if (git(cwd, ["rev-parse", "--git-dir"]) === void 0) {
-    throw new GitContextError(`${cwd} is not a git repository: run from inside the repository, or pass --sha, --ref-type and --ref-name.`);
+  if (!existsSync(cwd)) return "no-folder";
+  try {
+    if (git(cwd, ["rev-parse", "--is-inside-work-tree"]) !== "true") return "not-a-repository";
+    const sha = git(cwd, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]) || void 0;
+    const branch = git(cwd, ["symbolic-ref", "--quiet", "--short", "HEAD"]) || void 0;
+    const tagsAtHead = branch || !sha ? [] : (git(cwd, ["tag", "--points-at", "HEAD"]) ?? "").split("\n").filter(Boolean);
+    const status = git(cwd, ["status", "--porcelain"]);
+    return {
+      sha,
+      branch,
+      tagAtHead: pickReleaseTag(tagsAtHead).tag,
+      tagsAtHead,
+      dirty: status !== void 0 && status.length > 0,
+      shallow: git(cwd, ["rev-parse", "--is-shallow-repository"]) === "true",
+      remoteUrl: git(cwd, ["config", "--get", "remote.origin.url"]) || void 0
+    };
+  } catch (err) {
+    if (err instanceof GitNotFoundError) return "git-not-found";
+    throw err;
   }
-  const sha = git(cwd, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
-  if (!sha) {
-    throw new GitContextError("The repository has no commits yet: commit first (images are tagged by commit), or pass --sha.");
+}
+function tagNotes(tags) {
+  const choice = pickReleaseTag(tags);
+  const notes = [];
+  if (choice.releases.length > 1) {
+    const [first, second] = choice.releases.map((t) => parseReleaseTag(t));
+    const why = compareReleaseVersions(first, second) === 0 ? "equal SemVer precedence, so the first by name" : "the highest SemVer precedence";
+    notes.push(`HEAD has the release tags ${choice.releases.join(", ")}: building ${choice.tag}, ${why}.`);
   }
-  const branch = git(cwd, ["symbolic-ref", "--quiet", "--short", "HEAD"]) || void 0;
-  const tags = branch ? "" : git(cwd, ["tag", "--points-at", "HEAD", "--list", "v*"]) ?? "";
-  const tagAtHead = tags.split("\n").filter(Boolean).sort((a, b) => b.localeCompare(a, "en", { numeric: true }))[0];
-  const status = git(cwd, ["status", "--porcelain"]);
-  return {
-    sha,
-    branch,
-    tagAtHead,
-    dirty: status !== void 0 && status.length > 0,
-    shallow: git(cwd, ["rev-parse", "--is-shallow-repository"]) === "true",
-    remoteUrl: git(cwd, ["config", "--get", "remote.origin.url"]) || void 0
-  };
+  const malformed = choice.ignored.filter((t) => /^v\d/.test(t));
+  if (malformed.length > 0) {
+    notes.push(`ignoring ${malformed.join(", ")} at HEAD: not a release tag vX.Y.Z[-pre][+build] (SemVer 2.0.0 with a leading v).`);
+  }
+  return notes;
 }
 function sourceUrlFromRemote(remote) {
   const scp = /^(?:ssh:\/\/)?git@([^:/]+)[:/](.+?)(?:\.git)?\/?$/.exec(remote);
@@ -241,24 +334,39 @@ function readContext(options = {}) {
   const gh = fromGitHub(env);
   const inCi = env.GITHUB_ACTIONS === "true";
   const explicitSha = o.sha ?? gh.sha;
-  const explicitRef = (o.refName ?? gh.refName) !== void 0 || (o.refType ?? gh.refType) !== void 0;
-  const facts = explicitSha && explicitRef && (inCi || o.dirty !== void 0) ? void 0 : readGit(cwd);
-  let refType;
-  let refName;
   const givenType = o.refType ?? gh.refType;
   const givenName = o.refName ?? gh.refName;
+  const missing = [
+    ...explicitSha ? [] : ["--sha SHA"],
+    ...givenType !== void 0 || givenName !== void 0 ? [] : ["--ref-name BRANCH"],
+    ...inCi || o.dirty !== void 0 ? [] : ["--dirty false"]
+  ];
+  const read = missing.length === 0 ? void 0 : readGit(cwd);
+  if (typeof read === "string") {
+    const instead = `pass what git would tell: ${missing.join(" ")} (for a release: --ref-type tag --ref-name vX.Y.Z; for files that differ from the commit: --dirty true).`;
+    throw new GitContextError({
+      "no-folder": `The folder ${cwd} does not exist: run in the repository, or give it with --cwd.`,
+      "git-not-found": `git is not installed (or not on PATH): install it, or ${instead}`,
+      "not-a-repository": `${cwd} is not a git repository: run inside the repository, or ${instead}`
+    }[read]);
+  }
+  const facts = read;
+  if (facts && !explicitSha && !facts.sha) {
+    throw new GitContextError("The repository has no commits yet: commit first (images are tagged by commit), or pass --sha SHA.");
+  }
+  let refType;
+  let refName;
+  const notes = [];
   if (givenType !== void 0 || givenName !== void 0) {
     refType = refTypeOf(givenType ?? "branch");
     refName = givenName ?? "";
   } else if (facts?.branch) {
     refType = "branch";
     refName = facts.branch;
-  } else if (facts?.tagAtHead) {
-    refType = "tag";
-    refName = facts.tagAtHead;
   } else {
-    refType = "detached";
-    refName = "";
+    notes.push(...tagNotes(facts?.tagsAtHead ?? []));
+    refType = facts?.tagAtHead ? "tag" : "detached";
+    refName = facts?.tagAtHead ?? "";
   }
   if (refType === "branch" && refName === "") {
     throw new TagPolicyError("A branch build needs the branch name: pass --ref-name.");
@@ -266,7 +374,7 @@ function readContext(options = {}) {
   const prRaw = o.pullRequest ?? gh.pullRequest;
   const pullRequest = prRaw === void 0 || prRaw === "" ? void 0 : /^\d+$/.test(prRaw) ? Number(prRaw) : NaN;
   if (Number.isNaN(pullRequest)) throw new TagPolicyError(`Invalid pull request number "${prRaw}": expected a positive integer.`);
-  const timestamp = o.timestamp ?? env.SOURCE_DATE_EPOCH;
+  const now = o.timestamp !== void 0 ? parseTimestamp(o.timestamp, "--timestamp") : env.SOURCE_DATE_EPOCH ? parseTimestamp(env.SOURCE_DATE_EPOCH, "SOURCE_DATE_EPOCH") : (options.clock ?? (() => /* @__PURE__ */ new Date()))();
   const context = {
     sha: (explicitSha ?? facts.sha).toLowerCase(),
     refType,
@@ -274,11 +382,11 @@ function readContext(options = {}) {
     event: o.event ?? gh.event ?? (pullRequest !== void 0 ? "pull_request" : "local"),
     pullRequest,
     environment: (o.environment ?? env.DEPLOY_ENVIRONMENT)?.trim() || void 0,
-    now: timestamp ? parseTimestamp(timestamp) : (options.clock ?? (() => /* @__PURE__ */ new Date()))(),
+    now,
     dirty: o.dirty ?? (inCi ? false : facts?.dirty ?? false)
   };
   const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : facts?.remoteUrl ? sourceUrlFromRemote(facts.remoteUrl) : void 0;
-  return { context, git: facts, source };
+  return { context, git: facts, source, notes };
 }
 
 // image-tags/cli.ts
@@ -298,16 +406,26 @@ Prints the tags of an image for the current build, from git and the CI environme
   --pr N                  pull request number (or TAG_PR)
   --environment ENV       staging or production (or DEPLOY_ENVIRONMENT)
   --default-branch NAME   branch that gets "latest" (or DEFAULT_BRANCH)
-  --timestamp T           build time: seconds since 1970 or ISO 8601 (or SOURCE_DATE_EPOCH)
+  --timestamp T           build time (or SOURCE_DATE_EPOCH): seconds since 1970, or ISO 8601
+                          with Z or an offset (2026-01-23T14:30:22Z, 2026-01-23T15:30+01:00),
+                          or a date alone (2026-01-23, midnight UTC)
   --dirty true|false      treat the work tree as dirty or clean (default: ask git; false in CI)
   --source URL            source repository URL for the labels
   --title TEXT            image title label (default: last part of the image name)
   --cwd DIR               repository folder (default: current folder)
   -h, --help              this help
+
+On a detached HEAD, the release tag vX.Y.Z[-pre][+build] of highest SemVer precedence at HEAD
+makes a release build; other tags at HEAD are ignored.
+
+Exit status: 0 tags printed, 2 bad input (flags, variables, git state: the message says what to
+pass), 1 anything else. Through a projen task (npx projen ...) every failure exits 1: projen's
+task runner does that. Run the script with node where the exact status matters.
 `;
 var UsageError = class extends Error {
 };
-function run(argv, env, policy, clock) {
+function run(argv, env, policy, clock, note = (text) => process.stderr.write(`image-tags: note: ${text}
+`)) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -348,7 +466,7 @@ ${USAGE}`);
   if (dirtyRaw !== void 0 && dirtyRaw !== "true" && dirtyRaw !== "false") throw new UsageError(`--dirty takes true or false, not "${dirtyRaw}".`);
   const registry = values.registry ?? (env.IMAGE_REGISTRY || void 0);
   const name = imageName(repository, registry);
-  const { context, source: detectedSource } = readContext({
+  const { context, source: detectedSource, notes } = readContext({
     cwd: values.cwd,
     env,
     clock,
@@ -363,6 +481,7 @@ ${USAGE}`);
       dirty: dirtyRaw === void 0 ? void 0 : dirtyRaw === "true"
     }
   });
+  notes.forEach(note);
   const result = computeTags(context, { ...policy, defaultBranch: values["default-branch"] ?? (env.DEFAULT_BRANCH || policy.defaultBranch) });
   const refs = result.tags.map((t) => `${name}:${t.tag}`);
   const labels = ociLabels({ result, source: values.source ?? detectedSource, title: values.title ?? repository.split("/").pop() });
@@ -417,15 +536,19 @@ ${delimiter}
 `;
   }).join("");
 }
+var INPUT_ERRORS = [UsageError, TagPolicyError, GitContextError, InvalidReferenceError];
+function exitStatus(err) {
+  return INPUT_ERRORS.some((type) => err instanceof type) ? 2 : 1;
+}
 function main(policy) {
   try {
     const argv = process.argv.slice(2);
     process.stdout.write(run(argv[0] === "--" ? argv.slice(1) : argv, process.env, policy));
   } catch (err) {
-    const e = err;
-    process.stderr.write(`image-tags: ${e.message}
+    const status = exitStatus(err);
+    process.stderr.write(`image-tags: ${status === 2 ? err.message : err.stack ?? String(err)}
 `);
-    process.exit(2);
+    process.exitCode = status;
   }
 }
 

@@ -78,7 +78,7 @@ export class DeployedScanWorkflow extends Component {
           run: [
             'ref="$REGISTRY/$IMAGE:$TAG"',
             'rc=0',
-            'digest=$(bash scripts/publish-image.sh digest "$ref") || rc=$?',
+            `digest=$(bash ${reusable.publishScript} digest "$ref") || rc=$?`,
             'if [ "$rc" -ne 0 ]; then echo "::error title=No deployed image::$ref cannot be read (exit $rc): nothing was scanned."; exit 1; fi',
             'echo "ref=${ref%:*}@$digest" >> "$GITHUB_OUTPUT"',
             'echo "Scanning $ref ($digest)" >> "$GITHUB_STEP_SUMMARY"',

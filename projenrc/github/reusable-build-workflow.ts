@@ -69,6 +69,8 @@ export class ReusableBuildWorkflow extends Component {
   public readonly callerPermissions: github.workflows.JobPermissions;
   /** The registry login (its variables are part of the repository's set-up). */
   public readonly login: RegistryLogin;
+  /** The script that tags and reads images in the registry, relative to the root. */
+  public readonly publishScript: string;
 
   constructor(project: Project, options: ReusableBuildWorkflowOptions) {
     super(project);
@@ -89,6 +91,7 @@ export class ReusableBuildWorkflow extends Component {
     this.trivyVersion = options.trivyVersion ?? pinnedToolVersion(project.outdir, 'TRIVY');
     if (!/^v\d+\.\d+\.\d+$/.test(this.trivyVersion)) throw new ConfigError(`ReusableBuildWorkflow: trivyVersion "${this.trivyVersion}" must be a release such as v0.74.0.`);
     this.login = registryLogin(options.registry, (a) => options.pins.uses(a));
+    this.publishScript = options.publishScript.path;
     this.callerPermissions = {
       contents: JobPermission.READ,
       actions: JobPermission.READ,

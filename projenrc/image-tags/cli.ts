@@ -4,9 +4,9 @@
  */
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { readContext } from './context';
-import { imageName } from './docker-reference';
-import { computeTags, movingTags, ociLabels, TagPolicyOptions } from './policy';
+import { GitContextError, readContext } from './context';
+import { imageName, InvalidReferenceError } from './docker-reference';
+import { computeTags, movingTags, ociLabels, TagPolicyError, TagPolicyOptions } from './policy';
 
 export const FORMATS = ['lines', 'tags', 'json', 'labels', 'github-output', 'sha'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -26,18 +26,33 @@ Prints the tags of an image for the current build, from git and the CI environme
   --pr N                  pull request number (or TAG_PR)
   --environment ENV       staging or production (or DEPLOY_ENVIRONMENT)
   --default-branch NAME   branch that gets "latest" (or DEFAULT_BRANCH)
-  --timestamp T           build time: seconds since 1970 or ISO 8601 (or SOURCE_DATE_EPOCH)
+  --timestamp T           build time (or SOURCE_DATE_EPOCH): seconds since 1970, or ISO 8601
+                          with Z or an offset (2026-01-23T14:30:22Z, 2026-01-23T15:30+01:00),
+                          or a date alone (2026-01-23, midnight UTC)
   --dirty true|false      treat the work tree as dirty or clean (default: ask git; false in CI)
   --source URL            source repository URL for the labels
   --title TEXT            image title label (default: last part of the image name)
   --cwd DIR               repository folder (default: current folder)
   -h, --help              this help
+
+On a detached HEAD, the release tag vX.Y.Z[-pre][+build] of highest SemVer precedence at HEAD
+makes a release build; other tags at HEAD are ignored.
+
+Exit status: 0 tags printed, 2 bad input (flags, variables, git state: the message says what to
+pass), 1 anything else. Through a projen task (npx projen ...) every failure exits 1: projen's
+task runner does that. Run the script with node where the exact status matters.
 `;
 
 export class UsageError extends Error {}
 
-/** Runs the command; returns the text to print. Throws UsageError or a policy error on bad input. */
-export function run(argv: string[], env: NodeJS.ProcessEnv, policy: TagPolicyOptions, clock?: () => Date): string {
+/**
+ * Runs the command; returns the text to print. Throws UsageError or a policy error on bad input.
+ * Notes (tags at HEAD that do not count, several release tags) go to `note`, never to the output.
+ */
+export function run(
+  argv: string[], env: NodeJS.ProcessEnv, policy: TagPolicyOptions, clock?: () => Date,
+  note: (text: string) => void = (text) => process.stderr.write(`image-tags: note: ${text}\n`),
+): string {
   let values;
   try {
     ({ values } = parseArgs({
@@ -76,7 +91,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv, policy: TagPolicyOpt
   const registry = values.registry ?? (env.IMAGE_REGISTRY || undefined);
   const name = imageName(repository, registry);
 
-  const { context, source: detectedSource } = readContext({
+  const { context, source: detectedSource, notes } = readContext({
     cwd: values.cwd,
     env,
     clock,
@@ -91,6 +106,7 @@ export function run(argv: string[], env: NodeJS.ProcessEnv, policy: TagPolicyOpt
       dirty: dirtyRaw === undefined ? undefined : dirtyRaw === 'true',
     },
   });
+  notes.forEach(note);
   const result = computeTags(context, { ...policy, defaultBranch: values['default-branch'] ?? (env.DEFAULT_BRANCH || policy.defaultBranch) });
   const refs = result.tags.map((t) => `${name}:${t.tag}`);
   const labels = ociLabels({ result, source: values.source ?? detectedSource, title: values.title ?? repository.split('/').pop() });
@@ -138,6 +154,14 @@ export function githubOutput(outputs: Record<string, string>): string {
   }).join('');
 }
 
+/** Errors of the input, each with a message that says what to pass: exit status 2. */
+const INPUT_ERRORS = [UsageError, TagPolicyError, GitContextError, InvalidReferenceError];
+
+/** The exit status of an error (see the help): 2 for bad input, 1 for anything else. */
+export function exitStatus(err: unknown): number {
+  return INPUT_ERRORS.some((type) => err instanceof type) ? 2 : 1;
+}
+
 /** Entry point used by the bundled script. */
 export function main(policy: TagPolicyOptions): void {
   try {
@@ -145,8 +169,8 @@ export function main(policy: TagPolicyOptions): void {
     const argv = process.argv.slice(2);
     process.stdout.write(run(argv[0] === '--' ? argv.slice(1) : argv, process.env, policy));
   } catch (err) {
-    const e = err as Error;
-    process.stderr.write(`image-tags: ${e.message}\n`);
-    process.exit(2);
+    const status = exitStatus(err);
+    process.stderr.write(`image-tags: ${status === 2 ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
+    process.exitCode = status;
   }
 }

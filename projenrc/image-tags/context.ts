@@ -3,7 +3,9 @@
  * (GitHub Actions variables), then git. The thin I/O layer around the pure policy.
  */
 import { execFileSync } from 'node:child_process';
-import { RefType, TagContext, TagPolicyError } from './policy';
+import { existsSync } from 'node:fs';
+import { compareReleaseVersions, parseReleaseTag, pickReleaseTag, RefType, TagContext, TagPolicyError } from './policy';
+import { parseTimestamp } from './timestamp';
 
 /** Values given explicitly (flags or variables); each wins over what git says. */
 export interface ContextOverrides {
@@ -13,7 +15,7 @@ export interface ContextOverrides {
   readonly event?: string;
   readonly pullRequest?: string;
   readonly environment?: string;
-  /** Seconds since the epoch (SOURCE_DATE_EPOCH) or an ISO 8601 date. */
+  /** Build time: seconds since 1970 or strict ISO 8601 (see TIMESTAMP_FORMS); wins over SOURCE_DATE_EPOCH. */
   readonly timestamp?: string;
   /** Whether the tree is dirty; computed from git when unset. */
   readonly dirty?: boolean;
@@ -36,56 +38,75 @@ export class GitContextError extends Error {
   }
 }
 
+class GitNotFoundError extends Error {}
+
+/** Runs git; undefined when it fails. Throws GitNotFoundError when git itself cannot be started. */
 function git(cwd: string, args: string[]): string | undefined {
   try {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new GitNotFoundError();
     return undefined;
   }
 }
 
-/** Parses SOURCE_DATE_EPOCH-style seconds or an ISO 8601 date. */
-export function parseTimestamp(value: string): Date {
-  const v = value.trim();
-  const d = /^\d+$/.test(v) ? new Date(Number(v) * 1000) : new Date(v);
-  if (Number.isNaN(d.getTime())) {
-    throw new TagPolicyError(`Invalid timestamp "${value}": expected seconds since 1970 (SOURCE_DATE_EPOCH) or an ISO 8601 date such as 2026-01-23T14:30:22Z.`);
-  }
-  return d;
-}
-
 /** Facts about the local repository. */
 export interface GitFacts {
-  readonly sha: string;
+  /** The commit at HEAD; undefined before the first commit. */
+  readonly sha?: string;
   readonly branch?: string;
-  /** Release tag pointing at HEAD, when HEAD is detached on one. */
+  /** The release tag HEAD is built as, when HEAD is detached on release tags (highest SemVer precedence). */
   readonly tagAtHead?: string;
+  /** Every tag pointing at HEAD, when HEAD is detached. */
+  readonly tagsAtHead: readonly string[];
   readonly dirty: boolean;
   readonly shallow: boolean;
   readonly remoteUrl?: string;
 }
 
-export function readGit(cwd: string): GitFacts {
-  if (git(cwd, ['rev-parse', '--git-dir']) === undefined) {
-    throw new GitContextError(`${cwd} is not a git repository: run from inside the repository, or pass --sha, --ref-type and --ref-name.`);
+/** Why there are no git facts to read. */
+export type GitProblem = 'no-folder' | 'git-not-found' | 'not-a-repository';
+
+/** Reads the facts of the repository at `cwd`, or says why there are none. */
+export function readGit(cwd: string): GitFacts | GitProblem {
+  if (!existsSync(cwd)) return 'no-folder';
+  try {
+    if (git(cwd, ['rev-parse', '--is-inside-work-tree']) !== 'true') return 'not-a-repository';
+    const sha = git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']) || undefined;
+    // On an unborn branch (no commit yet) symbolic-ref still names the branch.
+    const branch = git(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']) || undefined;
+    const tagsAtHead = branch || !sha ? [] : (git(cwd, ['tag', '--points-at', 'HEAD']) ?? '').split('\n').filter(Boolean);
+    const status = git(cwd, ['status', '--porcelain']);
+    return {
+      sha,
+      branch,
+      tagAtHead: pickReleaseTag(tagsAtHead).tag,
+      tagsAtHead,
+      dirty: status !== undefined && status.length > 0,
+      shallow: git(cwd, ['rev-parse', '--is-shallow-repository']) === 'true',
+      remoteUrl: git(cwd, ['config', '--get', 'remote.origin.url']) || undefined,
+    };
+  } catch (err) {
+    if (err instanceof GitNotFoundError) return 'git-not-found';
+    throw err;
   }
-  const sha = git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  if (!sha) {
-    throw new GitContextError('The repository has no commits yet: commit first (images are tagged by commit), or pass --sha.');
+}
+
+/** Notes on a detached build from the tags at HEAD: which release it is, and which tags do not count. */
+export function tagNotes(tags: readonly string[]): string[] {
+  const choice = pickReleaseTag(tags);
+  const notes: string[] = [];
+  if (choice.releases.length > 1) {
+    const [first, second] = choice.releases.map((t) => parseReleaseTag(t)!);
+    const why = compareReleaseVersions(first, second) === 0 ? 'equal SemVer precedence, so the first by name' : 'the highest SemVer precedence';
+    notes.push(`HEAD has the release tags ${choice.releases.join(', ')}: building ${choice.tag}, ${why}.`);
   }
-  const branch = git(cwd, ['symbolic-ref', '--quiet', '--short', 'HEAD']) || undefined;
-  const tags = branch ? '' : git(cwd, ['tag', '--points-at', 'HEAD', '--list', 'v*']) ?? '';
-  // Several release tags on one commit: the highest version wins.
-  const tagAtHead = tags.split('\n').filter(Boolean).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))[0];
-  const status = git(cwd, ['status', '--porcelain']);
-  return {
-    sha,
-    branch,
-    tagAtHead,
-    dirty: status !== undefined && status.length > 0,
-    shallow: git(cwd, ['rev-parse', '--is-shallow-repository']) === 'true',
-    remoteUrl: git(cwd, ['config', '--get', 'remote.origin.url']) || undefined,
-  };
+  // Only a tag that looks like a version is worth a word; deploy-2024 or latest-build are not.
+  const malformed = choice.ignored.filter((t) => /^v\d/.test(t));
+  if (malformed.length > 0) {
+    notes.push(`ignoring ${malformed.join(', ')} at HEAD: not a release tag vX.Y.Z[-pre][+build] (SemVer 2.0.0 with a leading v).`);
+  }
+  return notes;
 }
 
 /** Turns a git remote (ssh or https) into the https URL of the repository, without credentials. */
@@ -121,8 +142,8 @@ function fromGitHub(env: NodeJS.ProcessEnv): Partial<Record<keyof ContextOverrid
   };
 }
 
-/** Reads the context of the build: flags, then CI variables, then git. */
-export function readContext(options: ReadContextOptions = {}): { context: TagContext; git?: GitFacts; source?: string } {
+/** Reads the context of the build: flags, then CI variables, then git (only for what is not given). */
+export function readContext(options: ReadContextOptions = {}): { context: TagContext; git?: GitFacts; source?: string; notes: string[] } {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const o = options.overrides ?? {};
@@ -130,26 +151,42 @@ export function readContext(options: ReadContextOptions = {}): { context: TagCon
   const inCi = env.GITHUB_ACTIONS === 'true';
 
   const explicitSha = o.sha ?? gh.sha;
-  const explicitRef = (o.refName ?? gh.refName) !== undefined || (o.refType ?? gh.refType) !== undefined;
-  // git is read unless everything it would tell is given.
-  const facts = explicitSha && explicitRef && (inCi || o.dirty !== undefined) ? undefined : readGit(cwd);
+  const givenType = o.refType ?? gh.refType;
+  const givenName = o.refName ?? gh.refName;
+  // What git would tell, as the flags that tell it instead. With all of them given, git is not run.
+  const missing = [
+    ...(explicitSha ? [] : ['--sha SHA']),
+    ...(givenType !== undefined || givenName !== undefined ? [] : ['--ref-name BRANCH']),
+    ...(inCi || o.dirty !== undefined ? [] : ['--dirty false']),
+  ];
+  const read = missing.length === 0 ? undefined : readGit(cwd);
+  if (typeof read === 'string') {
+    const instead = `pass what git would tell: ${missing.join(' ')} (for a release: --ref-type tag --ref-name vX.Y.Z; for files that differ from the commit: --dirty true).`;
+    throw new GitContextError({
+      'no-folder': `The folder ${cwd} does not exist: run in the repository, or give it with --cwd.`,
+      'git-not-found': `git is not installed (or not on PATH): install it, or ${instead}`,
+      'not-a-repository': `${cwd} is not a git repository: run inside the repository, or ${instead}`,
+    }[read]);
+  }
+  const facts = read;
+  if (facts && !explicitSha && !facts.sha) {
+    throw new GitContextError('The repository has no commits yet: commit first (images are tagged by commit), or pass --sha SHA.');
+  }
 
   let refType: RefType;
   let refName: string;
-  const givenType = o.refType ?? gh.refType;
-  const givenName = o.refName ?? gh.refName;
+  const notes: string[] = [];
   if (givenType !== undefined || givenName !== undefined) {
     refType = refTypeOf(givenType ?? 'branch');
     refName = givenName ?? '';
   } else if (facts?.branch) {
     refType = 'branch';
     refName = facts.branch;
-  } else if (facts?.tagAtHead) {
-    refType = 'tag';
-    refName = facts.tagAtHead;
   } else {
-    refType = 'detached';
-    refName = '';
+    // Detached: a release when a release tag is at HEAD; other tags never fail the build.
+    notes.push(...tagNotes(facts?.tagsAtHead ?? []));
+    refType = facts?.tagAtHead ? 'tag' : 'detached';
+    refName = facts?.tagAtHead ?? '';
   }
   if (refType === 'branch' && refName === '') {
     throw new TagPolicyError('A branch build needs the branch name: pass --ref-name.');
@@ -159,20 +196,23 @@ export function readContext(options: ReadContextOptions = {}): { context: TagCon
   const pullRequest = prRaw === undefined || prRaw === '' ? undefined : /^\d+$/.test(prRaw) ? Number(prRaw) : NaN;
   if (Number.isNaN(pullRequest)) throw new TagPolicyError(`Invalid pull request number "${prRaw}": expected a positive integer.`);
 
-  const timestamp = o.timestamp ?? env.SOURCE_DATE_EPOCH;
+  // An empty SOURCE_DATE_EPOCH counts as unset (CI templates often leave it so); an empty --timestamp does not.
+  const now = o.timestamp !== undefined ? parseTimestamp(o.timestamp, '--timestamp')
+    : env.SOURCE_DATE_EPOCH ? parseTimestamp(env.SOURCE_DATE_EPOCH, 'SOURCE_DATE_EPOCH')
+      : (options.clock ?? (() => new Date()))();
   const context: TagContext = {
-    sha: (explicitSha ?? facts!.sha).toLowerCase(),
+    sha: (explicitSha ?? facts!.sha!).toLowerCase(),
     refType,
     refName,
     event: o.event ?? gh.event ?? (pullRequest !== undefined ? 'pull_request' : 'local'),
     pullRequest,
     environment: (o.environment ?? env.DEPLOY_ENVIRONMENT)?.trim() || undefined,
-    now: timestamp ? parseTimestamp(timestamp) : (options.clock ?? (() => new Date()))(),
+    now,
     dirty: o.dirty ?? (inCi ? false : facts?.dirty ?? false),
   };
 
   const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY
     ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`
     : facts?.remoteUrl ? sourceUrlFromRemote(facts.remoteUrl) : undefined;
-  return { context, git: facts, source };
+  return { context, git: facts, source, notes };
 }

@@ -93,8 +93,83 @@ export function parseReleaseTag(tag: string): ReleaseVersion | undefined {
   const m = SEMVER.exec(tag);
   if (!m) return undefined;
   const [major, minor, patch] = [m[1], m[2], m[3]].map(Number);
-  const core = `${major}.${minor}.${patch}`;
+  // From the digits as written: a number past 2^53 would lose precision (or print as 1e+21).
+  const core = `${m[1]}.${m[2]}.${m[3]}`;
   return { major, minor, patch, prerelease: m[4], build: m[5], version: m[4] ? `${core}-${m[4]}` : core };
+}
+
+const NUMERIC_IDENTIFIER = /^\d+$/;
+
+function sign(n: number): number {
+  return n < 0 ? -1 : n > 0 ? 1 : 0;
+}
+
+/** Compares digit strings without leading zeros (SemVer forbids them) at any length, without Number. */
+function compareNumeric(a: string, b: string): number {
+  return a.length !== b.length ? sign(a.length - b.length) : a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** SemVer 11.4.1-3: numeric identifiers numerically, alphanumeric ones in ASCII order, numeric below alphanumeric. */
+function compareIdentifiers(a: string, b: string): number {
+  const numA = NUMERIC_IDENTIFIER.test(a);
+  const numB = NUMERIC_IDENTIFIER.test(b);
+  if (numA && numB) return compareNumeric(a, b);
+  if (numA !== numB) return numA ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * SemVer 2.0.0 precedence (https://semver.org/#spec-item-11): -1, 0 or 1 as `a` is lower than,
+ * equal to or higher than `b`. Major, minor and patch compare numerically; a release is higher
+ * than any of its pre-releases; pre-release identifiers compare one by one (numeric ones
+ * numerically and below alphanumeric ones, which compare in ASCII order), and a shorter set is
+ * lower when all before it are equal. Build metadata is ignored: `v1.2.3+a` equals `v1.2.3+b`.
+ */
+export function compareReleaseVersions(a: ReleaseVersion, b: ReleaseVersion): number {
+  const coreA = a.version.split('-', 1)[0].split('.');
+  const coreB = b.version.split('-', 1)[0].split('.');
+  for (let i = 0; i < 3; i++) {
+    const c = compareNumeric(coreA[i], coreB[i]);
+    if (c !== 0) return c;
+  }
+  if (a.prerelease === undefined || b.prerelease === undefined) {
+    return a.prerelease === b.prerelease ? 0 : a.prerelease === undefined ? 1 : -1;
+  }
+  const preA = a.prerelease.split('.');
+  const preB = b.prerelease.split('.');
+  for (let i = 0; i < Math.min(preA.length, preB.length); i++) {
+    const c = compareIdentifiers(preA[i], preB[i]);
+    if (c !== 0) return c;
+  }
+  return sign(preA.length - preB.length);
+}
+
+/** The release tag a commit carrying several tags is built as. */
+export interface ReleaseTagChoice {
+  /** The release tag of highest SemVer precedence, if any tag is one. */
+  readonly tag?: string;
+  /** Every release tag, highest precedence first. */
+  readonly releases: readonly string[];
+  /** Tags that are not release tags `vX.Y.Z[-pre][+build]` (`deploy-2024`, `latest-build`, `v1.2`), by name. */
+  readonly ignored: readonly string[];
+}
+
+/**
+ * Picks the release of a commit from the tags on it: only strict release tags count, and the
+ * highest SemVer precedence wins (`v1.2.3` over `v1.2.3-rc.1`, `v1.10.0` over `v1.9.0`). Tags of
+ * equal precedence (differing in build metadata only) are ordered by name, so neither the pick
+ * nor the lists depend on the order git lists the tags in.
+ */
+export function pickReleaseTag(tags: readonly string[]): ReleaseTagChoice {
+  const releases: { tag: string; version: ReleaseVersion }[] = [];
+  const ignored: string[] = [];
+  for (const tag of tags) {
+    const version = parseReleaseTag(tag);
+    if (version) releases.push({ tag, version });
+    else ignored.push(tag);
+  }
+  releases.sort((x, y) => compareReleaseVersions(y.version, x.version) || (x.tag < y.tag ? -1 : x.tag > y.tag ? 1 : 0));
+  return { tag: releases[0]?.tag, releases: releases.map((r) => r.tag), ignored: ignored.sort() };
 }
 
 /**

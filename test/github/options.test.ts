@@ -20,6 +20,7 @@ import { ConfigError } from '../../projenrc/validate';
 import { REPO_ROOT, tempOutdir } from '../fixtures';
 
 interface Overrides {
+  readonly tags?: ConstructorParameters<typeof ImageTagScript>[1];
   readonly reusable?: Partial<ReusableBuildWorkflowOptions>;
   readonly ci?: Partial<ImageCiWorkflowOptions>;
   readonly scan?: Partial<DeployedScanWorkflowOptions>;
@@ -33,7 +34,7 @@ function system(o: Overrides = {}, outdir = tempOutdir()) {
   writeFileSync(path.join(outdir, 'github-actions.lock.json'), readFileSync(path.join(REPO_ROOT, 'github-actions.lock.json')));
   const project = new github.GitHubProject({ name: 'p', outdir });
   const pins = new ActionPins(project);
-  const tags = new ImageTagScript(project);
+  const tags = new ImageTagScript(project, o.tags);
   const trivyIgnore = new TrivyIgnore(project);
   const publishScript = new PublishScript(project, { path: o.publishPath });
   const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0', ...o.reusable });
@@ -73,6 +74,33 @@ describe('each bad option is a clear error where it is declared', () => {
   ] as [Overrides, string][])('%j', (o, message) => {
     expect(() => system(o)).toThrow(ConfigError);
     expect(() => system(o)).toThrow(message);
+  });
+});
+
+describe('one source per setting: change it once, every generated file follows', () => {
+  const mentions = (files: Record<string, unknown>, text: string) => Object.entries(files)
+    .filter(([f, c]) => !f.startsWith('.projen/') && String(typeof c === 'string' ? c : JSON.stringify(c)).includes(text)).map(([f]) => f).sort();
+
+  test('the tag script and publish script paths', () => {
+    const files = Testing.synth(system({ tags: { path: 'tools/tags.mjs' }, publishPath: 'tools/publish.sh' }));
+    expect(mentions(files, 'scripts/image-tags.mjs')).toEqual([]);
+    expect(mentions(files, 'scripts/publish-image.sh')).toEqual([]);
+    expect(mentions(files, 'node tools/tags.mjs')).toEqual(['.github/workflows/reusable-build.yml', 'tools/tags.mjs']);
+    // Every workflow that runs it (and projen's lists of generated files).
+    expect(mentions(files, 'tools/publish.sh')).toEqual(['.gitattributes', '.github/workflows/images.yml', '.github/workflows/reusable-build.yml', '.github/workflows/scan-deployed.yml', '.gitignore']);
+    // A change to either script changes every image: it is among the paths that trigger a build.
+    expect(String(files['.github/workflows/images.yml'])).toContain('decide api api tools/tags.mjs tools/publish.sh .github/workflows/images.yml .github/workflows/reusable-build.yml');
+  });
+
+  test('the default and staging branches', () => {
+    const files = Testing.synth(system({ tags: { defaultBranch: 'trunk', stagingBranch: 'preprod' }, ci: {} }));
+    const images = String(files['.github/workflows/images.yml']);
+    expect(images).toContain('branches:\n      - trunk\n      - preprod\n');
+    expect(images).toContain('STAGING_BRANCH: preprod');
+    expect(mentions(files, 'staging')).toEqual(expect.not.arrayContaining(['tools/tags.mjs']));
+    expect(String(files['scripts/image-tags.mjs'])).toContain('main({ "defaultBranch": "trunk", "stagingBranch": "preprod"');
+    // latest follows .projenrc.ts, not the repository's default-branch setting.
+    expect(mentions(files, 'default_branch')).toEqual([]);
   });
 });
 

@@ -58,7 +58,8 @@ test('scan reports: a real Trivy JSON report becomes SARIF and a table in the su
   const work = path.join(repo.dir, 'scan-work');
   mkdirSync(path.join(work, 'leak'), { recursive: true });
   writeFileSync(path.join(work, 'leak', 'id_rsa'), `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEowIBAAKCAQEA'.repeat(4)}\n-----END RSA PRIVATE KEY-----\n`);
-  const trivy = spawnSync('trivy', ['fs', '--quiet', '--scanners', 'secret', '--format', 'json', '--output', path.join(work, 'trivy-secret.json'), path.join(work, 'leak')], { encoding: 'utf8' });
+  const report = path.join(work, 'trivy-secret.json');
+  const trivy = spawnSync('trivy', ['fs', '--quiet', '--scanners', 'secret', '--format', 'json', '--output', report, path.join(work, 'leak')], { encoding: 'utf8' });
   expect(trivy.status).toBe(0);
   const r = runStep(named(reusable.jobs.scan, 'Scan reports: SARIF for code scanning, tables for the job summary'), base, { cwd: work, jobEnv });
   expect(r.status).toBe(0);

@@ -2,12 +2,21 @@
  * The generated scripts/image-tags.mjs run against real temporary git repositories, the way
  * `npx projen build:docker` and the workflows run it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanEnv, runScript, tagsOf, TempRepo } from './git-fixtures';
 
 const STAMP = '20260123-143022';
+const ADVISED_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+
+/** The flags an error message advises, taken literally, with its placeholders filled in. */
+function advised(stderr: string, pattern: RegExp): string[] {
+  const flags = pattern.exec(stderr.trim())?.[1];
+  if (!flags) throw new Error(`no advice in: ${stderr}`);
+  const values: Record<string, string> = { SHA: ADVISED_SHA, BRANCH: 'main' };
+  return flags.split(' ').map((word) => values[word] ?? word);
+}
 let repos: TempRepo[] = [];
 function repo(init = true): TempRepo {
   const r = new TempRepo(init);
@@ -84,6 +93,40 @@ describe('release tags', () => {
     expect(tagsOf(r.dir).some((t) => t.startsWith('production-'))).toBe(false);
   });
 
+  describe('a detached HEAD with several tags: only release tags count, the highest SemVer precedence wins', () => {
+    test.each([
+      [['v1.2.3-rc.1', 'v1.2.3'], ['production-v1.2.3', `v1.2.3-${STAMP}`], 'HEAD has the release tags v1.2.3, v1.2.3-rc.1: building v1.2.3, the highest SemVer precedence.'],
+      [['v1.2.3', 'v1.2.3-rc.1'], ['production-v1.2.3', `v1.2.3-${STAMP}`], 'building v1.2.3'],
+      [['v1.9.0', 'v1.10.0'], ['production-v1.10.0', `v1.10.0-${STAMP}`], 'building v1.10.0'],
+      [['v2.0.0-rc.2', 'v2.0.0-rc.10'], ['v2.0.0-rc.10', `v2.0.0-rc.10-${STAMP}`], 'building v2.0.0-rc.10'],
+      [['v1.2.3+b', 'v1.2.3+a'], ['production-v1.2.3', `v1.2.3-a-${STAMP}`], 'building v1.2.3+a, equal SemVer precedence, so the first by name.'],
+      [['deploy-2024', 'v1.2.3'], ['production-v1.2.3', `v1.2.3-${STAMP}`], ''],
+      [['latest-build'], [`detached-${STAMP}`], ''],
+      [['vnext', 'release-1'], [`detached-${STAMP}`], ''],
+      [['v1.2'], [`detached-${STAMP}`], 'image-tags: note: ignoring v1.2 at HEAD: not a release tag vX.Y.Z[-pre][+build] (SemVer 2.0.0 with a leading v).\n'],
+      [['v1.2', 'v01.2.3', 'v1.2.3-rc.1'], ['v1.2.3-rc.1', `v1.2.3-rc.1-${STAMP}`], 'ignoring v01.2.3, v1.2 at HEAD'],
+    ])('tags %j: %j', (tagNames, expected, note) => {
+      const r = repo();
+      const sha = r.commit();
+      tagNames.forEach((t, i) => (i % 2 ? r.git('tag', '-a', t, '-m', t) : r.git('tag', t)));
+      r.git('checkout', '-q', '--detach', 'HEAD');
+      const res = runScript(r.dir, ['--image', 'qualisys/api', '--format', 'tags']);
+      expect(res.status).toBe(0);
+      expect(res.stdout.trim().split('\n')).toEqual([...expected, sha.slice(0, 7)]);
+      if (note) expect(res.stderr).toContain(note);
+      else expect(res.stderr).toBe('');
+    });
+  });
+
+  test('an explicit --ref-name is never replaced by a tag at HEAD', () => {
+    const r = repo();
+    r.commit();
+    r.git('tag', 'v1.2.3');
+    r.git('checkout', '-q', '--detach', 'HEAD');
+    expect(tagsOf(r.dir, ['--ref-type', 'detached'])[0]).toBe(`detached-${STAMP}`);
+    expect(tagsOf(r.dir, ['--ref-type', 'tag', '--ref-name', 'v1.2.4-rc.1'])[0]).toBe('v1.2.4-rc.1');
+  });
+
   test('an invalid version tag is a clear error with exit code 2', () => {
     const r = repo();
     r.commit();
@@ -123,24 +166,60 @@ describe('unusual repositories', () => {
     expect(tagsOf(clone.dir)).toEqual([`main-${STAMP}`, sha.slice(0, 7), 'latest']);
   });
 
-  test('a repository with no commits is a clear error', () => {
+  test('a repository with no commits: the advice (--sha SHA) works when followed', () => {
     const r = repo();
-    const res = runScript(r.dir, ['--image', 'qualisys/api']);
+    const res = runScript(r.dir, ['--image', 'qualisys/api', '--format', 'tags']);
     expect(res.status).toBe(2);
-    expect(res.stderr).toContain('The repository has no commits yet: commit first');
+    expect(res.stderr).toBe('image-tags: The repository has no commits yet: commit first (images are tagged by commit), or pass --sha SHA.\n');
+    const followed = runScript(r.dir, ['--image', 'qualisys/api', '--format', 'tags', ...advised(res.stderr, /or pass (.*)\.$/)]);
+    expect(followed).toMatchObject({ status: 0, stderr: '' });
+    // git still tells the rest: the branch about to be born, and whether the tree is dirty.
+    expect(followed.stdout.trim().split('\n')).toEqual([`main-${STAMP}`, ADVISED_SHA.slice(0, 7), 'latest']);
+    r.write('new.txt', 'x');
+    expect(runScript(r.dir, ['--image', 'qualisys/api', '--format', 'tags', '--sha', ADVISED_SHA]).stdout).toContain(`${ADVISED_SHA.slice(0, 7)}-dirty`);
   });
 
-  test('outside a git repository is a clear error, unless everything is given', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'not-a-repo-'));
-    try {
-      const res = runScript(dir, ['--image', 'qualisys/api']);
+  describe('outside a git repository, the advice works when followed, and git is then not run at all', () => {
+    let dir: string;
+    let bin: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'not-a-repo-'));
+      bin = mkdtempSync(join(tmpdir(), 'git-spy-'));
+      // A git that answers as outside a repository and records every call.
+      writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$@" >> "${bin}/calls"\necho "fatal: not a git repository" >&2\nexit 128\n`, { mode: 0o755 });
+    });
+    afterEach(() => [dir, bin].forEach((d) => rmSync(d, { recursive: true, force: true })));
+    const calls = () => (existsSync(join(bin, 'calls')) ? readFileSync(join(bin, 'calls'), 'utf8').trim().split('\n') : []);
+
+    test.each([
+      [[], '--sha SHA --ref-name BRANCH --dirty false', [`main-${STAMP}`, ADVISED_SHA.slice(0, 7), 'latest']],
+      [['--sha', ADVISED_SHA], '--ref-name BRANCH --dirty false', [`main-${STAMP}`, ADVISED_SHA.slice(0, 7), 'latest']],
+      [['--sha', ADVISED_SHA, '--ref-type', 'tag', '--ref-name', 'v1.2.3'], '--dirty false', ['production-v1.2.3', `v1.2.3-${STAMP}`, ADVISED_SHA.slice(0, 7)]],
+      [['--ref-name', 'main', '--dirty', 'true'], '--sha SHA', [`main-dirty-${STAMP}`, `${ADVISED_SHA.slice(0, 7)}-dirty`]],
+    ])('given %j, the advice is %s', (given, advice, expected) => {
+      const env = cleanEnv({ PATH: bin });
+      const res = runScript(dir, ['--image', 'qualisys/api', '--format', 'tags', ...given], env);
       expect(res.status).toBe(2);
-      expect(res.stderr).toMatch(/is not a git repository: run from inside the repository, or pass --sha/);
-      const given = runScript(dir, ['--image', 'qualisys/api', '--format', 'tags', '--sha', 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', '--ref-name', 'main', '--dirty', 'false']);
-      expect(given.stdout.trim().split('\n')).toEqual([`main-${STAMP}`, 'a1b2c3d', 'latest']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(res.stderr).toBe(`image-tags: ${dir} is not a git repository: run inside the repository, or pass what git would tell: ${advice} (for a release: --ref-type tag --ref-name vX.Y.Z; for files that differ from the commit: --dirty true).\n`);
+      expect(calls().length).toBeGreaterThan(0);
+      rmSync(join(bin, 'calls'));
+      const followed = runScript(dir, ['--image', 'qualisys/api', '--format', 'tags', ...given, ...advised(res.stderr, /would tell: (.*?) \(/)], env);
+      expect(followed).toMatchObject({ status: 0, stderr: '' });
+      expect(followed.stdout.trim().split('\n')).toEqual(expected);
+      expect(calls()).toEqual([]);
+    });
+
+    test('without git installed, the same advice', () => {
+      const res = runScript(dir, ['--image', 'qualisys/api'], cleanEnv({ PATH: join(bin, 'nothing-here') }));
+      expect(res.status).toBe(2);
+      expect(res.stderr).toContain('image-tags: git is not installed (or not on PATH): install it, or pass what git would tell: --sha SHA --ref-name BRANCH --dirty false (');
+    });
+
+    test('a --cwd that does not exist is named', () => {
+      const res = runScript(dir, ['--image', 'qualisys/api', '--cwd', join(dir, 'missing')]);
+      expect(res.status).toBe(2);
+      expect(res.stderr).toBe(`image-tags: The folder ${join(dir, 'missing')} does not exist: run in the repository, or give it with --cwd.\n`);
+    });
   });
 });
 
@@ -221,7 +300,13 @@ describe('outputs and bad input', () => {
     [['--image', 'qualisys//api'], 'Invalid image name "qualisys//api"'],
     [['--image', 'qualisys/api', '--registry', 'https://ghcr.io'], 'Invalid registry "https://ghcr.io"'],
     [['--image', 'qualisys/api', '--format', 'yaml'], 'Unknown --format "yaml"'],
-    [['--image', 'qualisys/api', '--timestamp', 'yesterday'], 'Invalid timestamp "yesterday"'],
+    [['--image', 'qualisys/api', '--timestamp', 'yesterday'], 'Invalid timestamp "yesterday" (--timestamp): neither seconds nor ISO 8601. Expected seconds since 1970'],
+    [['--image', 'qualisys/api', '--timestamp', 'March 7'], 'Invalid timestamp "March 7"'],
+    [['--image', 'qualisys/api', '--timestamp', '1 2 3'], 'Invalid timestamp "1 2 3"'],
+    [['--image', 'qualisys/api', '--timestamp', '2026-02-30'], 'Invalid timestamp "2026-02-30" (--timestamp): February 2026 has no day 30.'],
+    [['--image', 'qualisys/api', '--timestamp', '2026-11-31T10:00:00Z'], 'November 2026 has no day 31'],
+    [['--image', 'qualisys/api', '--timestamp', '2026-01-23T14:30:22'], 'a time needs its zone'],
+    [['--image', 'qualisys/api', '--timestamp', ''], 'Invalid timestamp "" (--timestamp)'],
     [['--image', 'qualisys/api', '--pr', 'abc'], 'Invalid pull request number "abc"'],
     [['--image', 'qualisys/api', '--bogus'], "Unknown option '--bogus'"],
     [[], '--image is required'],
@@ -232,5 +317,24 @@ describe('outputs and bad input', () => {
     expect(res.status).toBe(2);
     expect(res.stderr).toContain(message);
     expect(res.stdout).toBe('');
+  });
+
+  test('SOURCE_DATE_EPOCH is held to the same forms, and named in the error', () => {
+    const r = repo();
+    r.commit();
+    const res = runScript(r.dir, ['--image', 'qualisys/api'], cleanEnv({ SOURCE_DATE_EPOCH: 'March 7' }));
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('Invalid timestamp "March 7" (SOURCE_DATE_EPOCH): neither seconds nor ISO 8601.');
+    expect(tagsOf(r.dir, [], cleanEnv({ SOURCE_DATE_EPOCH: '2026-01-23T15:30:22+01:00' }))[0]).toBe(`main-${STAMP}`);
+    expect(tagsOf(r.dir, ['--timestamp', '2026-01-23'], cleanEnv({ SOURCE_DATE_EPOCH: 'ignored when --timestamp is given' }))[0]).toBe('main-20260123-000000');
+    expect(tagsOf(r.dir, [], cleanEnv({ SOURCE_DATE_EPOCH: '' }))[0]).toMatch(/^main-\d{8}-\d{6}$/); // empty is unset: the clock
+  });
+
+  test('exit status: 2 for bad input, 1 for anything else (here: $GITHUB_OUTPUT is a folder)', () => {
+    const r = repo();
+    r.commit();
+    const res = runScript(r.dir, ['--image', 'qualisys/api', '--format', 'github-output'], cleanEnv({ GITHUB_OUTPUT: r.dir }));
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/^image-tags: Error: EISDIR/);
   });
 });
