@@ -71,7 +71,10 @@ test('scan reports: a real Trivy JSON report becomes SARIF and a table in the su
 
 test('the pushed image must be the scanned image', () => {
   const step = named(reusable.jobs.publish, 'The pushed image is the scanned image');
-  const run = (scanned: string, pushed: string) => runStep(step, { ...base, steps: { build: { outputs: { imageid: scanned } }, push: { outputs: { imageid: pushed } } } }, { cwd: repo.dir });
+  const run = (scanned: string, pushed: string) => {
+    const steps = { build: { outputs: { imageid: scanned } }, push: { outputs: { imageid: pushed } } };
+    return runStep(step, { ...base, steps }, { cwd: repo.dir });
+  };
   const id = `sha256:${'a'.repeat(64)}`;
   expect(run(id, id).status).toBe(0);
   const other = run(id, `sha256:${'b'.repeat(64)}`);
