@@ -111,6 +111,28 @@ describe('the daily scan reads the deployed image by digest', () => {
   });
 });
 
+describe('projen\'s build workflow: a generated file that differs fails the pull request', () => {
+  const build = loadWorkflow('build.yml').jobs.build;
+  const find = build.steps.find((s: { id?: string }) => s.id === 'self_mutation');
+
+  test('no change: no mutation reported', () => {
+    const clean = gitRepo();
+    const r = runStep(find, base, { cwd: clean.dir });
+    expect(r.status).toBe(0);
+    expect(r.outputs.self_mutation_happened).toBeUndefined();
+  });
+
+  test('a changed generated file: the mutation is reported and kept as a patch', () => {
+    const dirty = gitRepo();
+    writeFileSync(path.join(dirty.dir, 'base-images.lock.json'), '{"edited": true}');
+    const r = runStep(find, base, { cwd: dirty.dir });
+    expect(r.outputs.self_mutation_happened).toBe('true');
+    expect(existsSync(path.join(dirty.dir, 'repo.patch'))).toBe(true);
+    const fail = build.steps.find((s: { name?: string }) => s.name === 'Fail build on mutation');
+    expect(runStep(fail, base, { cwd: dirty.dir }).status).toBe(1);
+  });
+});
+
 test('no run: script of the image workflows is left out of the tests', () => {
   for (const [file, executed] of Object.entries(EXECUTED)) {
     const wf = loadWorkflow(file);
