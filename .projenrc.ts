@@ -3,7 +3,7 @@ import { TypeScriptRunner } from 'projen/lib/typescript';
 import { pinnedDependency } from './projenrc/dependency-pins';
 import { DockerBenchmark } from './projenrc/docker/docker-benchmark';
 import { DockerImages } from './projenrc/docker/docker-images';
-import { ImageKind } from './projenrc/docker/recipes';
+import { ImageKind } from './projenrc/docker/kinds';
 import { nextjsWithDockerReference } from './projenrc/docker/reference-recipes';
 import { BuildGuide } from './projenrc/docs/build-guide';
 import { Contributing } from './projenrc/docs/contributing';
@@ -93,7 +93,11 @@ const api = new NodeServiceProject({
   description: 'QUALISYS api: test runs over HTTP (Fastify)',
   deps: ['fastify@^5.12.8', 'close-with-grace@^2.2.0'],
 });
-api.addTask('start', { description: 'Start the compiled server', exec: 'node lib/server.js' });
+// A service, not a library: package.json names the server it runs (projen's default, lib/index.js, does not exist).
+api.package.addField('main', 'lib/server.js');
+api.package.addField('types', 'lib/server.d.ts');
+// --stop-with-launcher: a SIGTERM to `npx projen start` stops the server too (npm's shell does not pass it on).
+api.addTask('start', { description: 'Start the compiled server', exec: 'node lib/server.js --stop-with-launcher' });
 // The process-level tests start the compiled server.
 api.testTask.prependSpawn(api.compileTask);
 
@@ -112,8 +116,14 @@ const web = new NodeServiceProject({
   compilerOptions: NEXTJS_COMPILER_OPTIONS,
 });
 configureNextJsTsconfig(web);
+// Not a library: no main (start.cjs starts the server).
+web.package.file.addDeletionOverride('main');
+web.package.file.addDeletionOverride('types');
 web.compileTask.reset('next build', { env: { NEXT_TELEMETRY_DISABLED: '1' } });
-web.addTask('start', { description: 'Start the standalone server (as the image does)', exec: 'node start.cjs .next/standalone/server.js' });
+// The standalone server serves public/ and .next/static/ from beside itself: put them there, as the image does.
+web.compileTask.exec('node -e "for (const d of [\'public\', \'.next/static\']) require(\'fs\').cpSync(d, \'.next/standalone/\' + d, { recursive: true })"');
+// --stop-with-launcher: a SIGTERM to `npx projen start` stops the server too (npm's shell does not pass it on).
+web.addTask('start', { description: 'Start the standalone server (as the image does)', exec: 'node start.cjs .next/standalone/server.js --stop-with-launcher' });
 web.useNodeTestRunner();
 
 // ---------------------------------------------------------------------------------------------
@@ -131,6 +141,9 @@ const runner = new NodeServiceProject({
   compilerOptions: { noEmit: true, lib: ['es2022', 'dom'] },
 });
 runner.compileTask.reset('tsc --noEmit');
+// Not a library: no main.
+runner.package.file.addDeletionOverride('main');
+runner.package.file.addDeletionOverride('types');
 // Type-check the suite and its config too, not only src/.
 runner.tsconfig?.file.addDeletionOverride('compilerOptions.rootDir');
 runner.tsconfig?.file.addOverride('include', ['src/**/*.ts', 'tests/**/*.ts', 'playwright.config.ts']);
@@ -144,7 +157,7 @@ runner.useNodeTestRunner();
 // ---------------------------------------------------------------------------------------------
 // Container images: official bases pinned by digest (base-images.lock.json), one image a service.
 // ---------------------------------------------------------------------------------------------
-const images = new DockerImages(project, { namespace: 'qualisys' })
+const images = new DockerImages(project, { namespace: 'qualisys', tagScript: imageTags })
   .addBaseImage('node', { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' })
   .addBaseImage('playwright', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE', versionOf: '@playwright/test' });
 
@@ -213,7 +226,15 @@ const pinWorkflows = new PinWorkflows(project, { pins });
 // Docs rendered from the same configuration: build guide, CONTRIBUTING, remediation.
 // ---------------------------------------------------------------------------------------------
 const facts = {
-  images, tags: imageTags, reusable, ci, deployedScan, pinWorkflows, dependabot, trivyIgnore, benchmark,
+  images,
+  tags: imageTags,
+  reusable,
+  ci,
+  deployedScan,
+  pinWorkflows,
+  dependabot,
+  trivyIgnore,
+  benchmark,
   buildWorkflowFile: project.github?.tryFindWorkflow('build')?.file?.path,
 };
 new BuildGuide(project, facts);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Project, Task } from 'projen';
+import { ConfigError } from './validate';
 
 /**
  * Appends to a root task a step that runs `task` of a subproject, in the subproject's folder.
@@ -9,7 +10,7 @@ import { Project, Task } from 'projen';
  */
 export function runSubprojectTask(rootTask: Task, subproject: Project, task: string): void {
   if (!subproject.tasks.tryFind(task)) {
-    throw new Error(`Subproject "${subproject.name}" has no task "${task}". Add it to the subproject in .projenrc.ts, or wire another task.`);
+    throw new ConfigError(`Subproject "${subproject.name}" has no task "${task}". Add it to the subproject in .projenrc.ts, or wire another task.`);
   }
   const cwd = path.relative(subproject.root.outdir, subproject.outdir);
   rootTask.exec(`projen ${task}`, { cwd, name: `${subproject.name}: ${task}` });

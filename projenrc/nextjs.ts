@@ -1,5 +1,6 @@
 import { typescript } from 'projen';
 import { TypeScriptJsxMode, TypeScriptModuleResolution } from 'projen/lib/javascript';
+import { ConfigError } from './validate';
 
 /** The compiler options `next build` requires (it rewrites tsconfig.json when one differs). */
 export const NEXTJS_COMPILER_OPTIONS = {
@@ -24,7 +25,7 @@ export const NEXTJS_GITIGNORE = ['/.next/', '/next-env.d.ts', '/out/'];
  */
 export function configureNextJsTsconfig(project: typescript.TypeScriptProject): void {
   const file = project.tsconfig?.file;
-  if (!file) throw new Error(`${project.name}: a Next.js project needs projen's tsconfig (do not disable it).`);
+  if (!file) throw new ConfigError(`${project.name}: a Next.js project needs projen's tsconfig (do not disable it).`);
   for (const option of ['rootDir', 'outDir', 'declaration', 'inlineSourceMap', 'inlineSources', 'experimentalDecorators', 'stripInternal']) {
     file.addDeletionOverride(`compilerOptions.${option}`);
   }

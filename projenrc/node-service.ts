@@ -1,5 +1,6 @@
 import { javascript, Project, typescript } from 'projen';
 import { recordTarballUrls } from './npm-lockfile';
+import { repoPath } from './validate';
 
 /** Toolchain shared by the root project and every service, so all of them move together. */
 export const TOOLCHAIN = {
@@ -15,7 +16,7 @@ export const TOOLCHAIN = {
 export interface NodeServiceProjectOptions {
   /** The root project the service belongs to. */
   readonly parent: Project;
-  /** Folder of the service, relative to the root. It is also the service's Docker build context. */
+  /** Folder of the service, relative to the root (inside the repository). It is also the service's Docker build context. */
   readonly outdir: string;
   /** npm package name, e.g. `@qualisys/api`. */
   readonly name: string;
@@ -42,7 +43,8 @@ export class NodeServiceProject extends typescript.TypeScriptProject {
   constructor(options: NodeServiceProjectOptions) {
     super({
       parent: options.parent,
-      outdir: options.outdir,
+      // The service's files are written there: never outside the repository.
+      outdir: repoPath('NodeServiceProject', 'outdir', options.outdir),
       name: options.name,
       description: options.description,
       defaultReleaseBranch: 'main',

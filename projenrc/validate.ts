@@ -103,3 +103,31 @@ export function branchName(component: string, option: string, value: string): st
   check(ok, component, option, value, 'a branch name of letters, digits, ".", "_", "/" and "-" (no "..", no trailing "/" or ".")');
   return value;
 }
+
+/**
+ * A path inside a service's folder (its Docker build context), such as `lib/server.js`: the same
+ * alphabet as {@link repoPath}, relative to the folder.
+ */
+export function contextPath(component: string, option: string, value: string, service?: string): string {
+  let inside = true;
+  try {
+    repoPath(component, option, value, service);
+  } catch {
+    inside = false;
+  }
+  check(inside, component, option, value, 'a relative path inside the service folder (its build context), such as lib/server.js: segments of letters, digits, ".", "_" and "-", no ".." and no leading "/"', service);
+  return value;
+}
+
+/** One line of text (a description, a comment): no newline or other control character, at most 300 characters. */
+export function oneLine(component: string, option: string, value: string, service?: string): string {
+  check(typeof value === 'string' && value.length <= 300 && !/[\u0000-\u001f\u007f\u2028\u2029]/.test(value), component, option, value, 'one line of text of at most 300 characters, with no newline or other control character', service);
+  return value;
+}
+
+/** An options object with no key but those listed (a misspelt option is an error, not ignored). */
+export function knownKeys(component: string, option: string, value: object, keys: readonly string[], service?: string): void {
+  for (const [key, v] of Object.entries(value ?? {})) {
+    check(v === undefined || keys.includes(key), component, `${option}.${key}`, v, `not an option; ${option} takes ${keys.join(', ')}`, service);
+  }
+}

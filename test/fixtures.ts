@@ -1,16 +1,17 @@
 import { spawnSync, SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Project, Testing } from 'projen';
 import { DockerImages } from '../projenrc/docker/docker-images';
-import { ImageKind } from '../projenrc/docker/recipes';
+import { ImageKind } from '../projenrc/docker/kinds';
 
 export const NODE_DIGEST = `sha256:${'a'.repeat(64)}`;
 
 /** A root project with three service subprojects in a fresh temporary folder, as in .projenrc.ts. */
-export function monorepo(options: { playwrightVersion?: string; lock?: Record<string, unknown> } = {}) {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'qualisys-test-'));
+export function monorepo(options: { playwrightVersion?: string; lock?: Record<string, unknown>; outdir?: string } = {}) {
+  const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'qualisys-test-'));
   writeFileSync(path.join(outdir, 'base-images.lock.json'), JSON.stringify(options.lock ?? { 'node:24-alpine': { digest: NODE_DIGEST } }));
   const root = new Project({ name: 'root', outdir });
   const api = new Project({ name: 'api', parent: root, outdir: 'api' });
@@ -41,6 +42,20 @@ export function synth(project: Project): Record<string, any> {
   return Testing.synth(project);
 }
 
+/** A hash of every file under `dir` (paths and contents): equal hashes, an unchanged tree. */
+export function treeHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(`${path.relative(dir, p)}\0${statSync(p).mode}\0`).update(readFileSync(p)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
+}
+
 /** A fresh temporary folder for a test project (never the working directory, even under /tmp). */
 export function tempOutdir(): string {
   return mkdtempSync(path.join(tmpdir(), 'projen-test-'));
@@ -49,7 +64,7 @@ export function tempOutdir(): string {
 /** The repository's root. */
 export const REPO_ROOT = path.join(__dirname, '..');
 
-/** Runs one of the TypeScript tools a task runs (e.g. `projenrc/docker/build-images.ts`) through tsx, from the root. */
+/** Runs one of the TypeScript tools a task runs (e.g. `projenrc/tools/build-images.ts`) through tsx, from the root. */
 export function runTsTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   return spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, tool), ...args], {
     cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env },

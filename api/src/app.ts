@@ -28,7 +28,8 @@ function errorBody(statusCode: number, error: string, message: string): ErrorBod
 export function buildApp(options: AppOptions): FastifyInstance {
   const store = options.store ?? inMemoryTestRunStore();
   const delay = options.responseDelayMs ?? 0;
-  const app = Fastify({ logger: options.logger ?? false, return503OnClosing: true });
+  // The server (lib/server.ts) drains connections itself before it closes the app: see connections.ts.
+  const app = Fastify({ logger: options.logger ?? false });
   const startedAt = Date.now();
 
   app.setErrorHandler((err: { statusCode?: number; validation?: unknown; message: string }, request, reply) => {
@@ -42,14 +43,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.setNotFoundHandler((request, reply) => {
     return reply.code(404).send(errorBody(404, 'Not Found', `Route ${request.method} ${request.url} not found`));
-  });
-
-  // While shutting down, answer in-flight requests with `Connection: close` so keep-alive
-  // sockets do not hold the process open after their last response (idle ones are closed by Fastify).
-  let closing = false;
-  app.addHook('preClose', async () => { closing = true; });
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
   });
 
   if (delay > 0) {

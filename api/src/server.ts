@@ -1,9 +1,14 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { ConnectionTracker } from './connections';
+import { watchLaunchers } from './launchers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version: packageVersion } = require('../package.json') as { version: string };
+
+/** How long a kept-alive connection must have been idle before a shutdown closes it. */
+const IDLE_GRACE_MS = 500;
 
 async function main(): Promise<void> {
   let config;
@@ -22,14 +27,32 @@ async function main(): Promise<void> {
     responseDelayMs: config.responseDelayMs,
     logger: { level: config.logLevel },
   });
+  const connections = new ConnectionTracker(app.server);
+  const timeoutMs = config.shutdownTimeoutMs;
 
-  // On SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish, then exit 0.
-  // If that takes longer than the timeout, exit 1 so the orchestrator knows it was not clean.
-  closeWithGrace({ delay: config.shutdownTimeoutMs, logger: app.log }, async ({ signal, err }) => {
+  // On SIGTERM/SIGINT: stop accepting connections, answer every request already received (each
+  // response from then on with `Connection: close`), close kept-alive connections once they have
+  // answered or been idle for IDLE_GRACE_MS, then exit 0. If requests are still running when the
+  // timeout passes, exit 1 and say how many.
+  const shutdown = closeWithGrace({
+    delay: timeoutMs,
+    logger: app.log,
+    onTimeout: () => app.log.error({ inFlight: connections.inFlight },
+      `shutdown timed out after ${timeoutMs} ms with ${connections.inFlight} request(s) still running; exiting with 1`),
+  }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
-    await app.close();
+    await connections.drain({ idleGraceMs: IDLE_GRACE_MS });
+    await app.close(); // onClose hooks; the server has already stopped
+    app.log.info('stopped');
   });
+
+  if (process.argv.includes('--stop-with-launcher')) {
+    watchLaunchers(() => {
+      app.log.info('the process that started the server has exited');
+      void shutdown.close();
+    });
+  }
 
   await app.listen({ port: config.port, host: config.host });
 }

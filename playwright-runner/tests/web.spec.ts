@@ -23,10 +23,10 @@ test.describe('web', () => {
     expect((await res.json()).status).toBe('ok');
   });
 
-  test('with api down the page shows "API unavailable" instead of failing', async ({ page }) => {
+  test('with api down the page shows "API unavailable", with a 503 that monitors see', async ({ page }) => {
     test.skip(!unavailableBaseUrl, 'UNAVAILABLE_BASE_URL (a web instance whose API_URL points nowhere) is not set');
     const res = await page.goto(`${unavailableBaseUrl}/`);
-    expect(res?.status()).toBe(200);
+    expect(res?.status()).toBe(503);
     await expect(page.getByTestId('api-unavailable')).toBeVisible();
     await expect(page.getByText('API unavailable')).toBeVisible();
   });

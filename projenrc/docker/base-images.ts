@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Component, Project } from 'projen';
+import { BaseImagePin, DEFAULT_BASE_IMAGES_LOCK } from '../lib/lock-files';
+import { check, ConfigError, envName, repoPath } from '../validate';
+import { baseRepository, imageTag, kebabName } from './names';
 
 /** A base image a Dockerfile may start from. */
 export interface BaseImageSpec {
@@ -27,24 +30,14 @@ export function followedPackage(spec: Pick<BaseImageSpec, 'tag' | 'versionOf'>):
   return spec.tag.includes('{version}') ? spec.versionOf ?? '@playwright/test' : undefined;
 }
 
-/** The name of the literal base stage of an image declared under `name`: `node` -> `node-base`. */
+/** The name of the literal base stage of an image declared under `name` (kebab-case): `node` -> `node-base`. */
 export function baseStageName(name: string): string {
-  return `${name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z]+/, '')}-base`;
-}
-
-/** One entry of the lock file. */
-export interface BaseImagePin {
-  /** `sha256:...` of the multi-platform index, or null while unresolved. */
-  readonly digest: string | null;
-  /** When the digest was resolved, or when the registry published it when that is known (ISO 8601). */
-  readonly resolvedAt?: string;
-  /** Where the digest came from, e.g. `registry` (update-base-images) or `dependabot (api/Dockerfile)`. */
-  readonly source?: string;
+  return `${name}-base`;
 }
 
 /** Options of {@link BaseImages}. */
 export interface BaseImagesOptions {
-  /** The lock file with the resolved digests, relative to the project. @default 'base-images.lock.json' */
+  /** The lock file with the resolved digests, relative to the project. @default DEFAULT_BASE_IMAGES_LOCK ('base-images.lock.json') */
   readonly lockFile?: string;
 }
 
@@ -54,39 +47,56 @@ export function imageKey(spec: Pick<BaseImageSpec, 'repository' | 'tag'>): strin
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const NPM_PACKAGE = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
 
 /**
  * The base images of every Dockerfile, in one place: declared here (repository and tracked tag),
  * pinned by digest in a committed lock file that `npx projen update-base-images` refreshes.
  * Dockerfiles take each base as a build argument whose default is a literal stage of the pinned
- * reference (which Dependabot updates), so a build elsewhere (a mirror, a local stand-in)
- * overrides it without editing anything.
+ * reference (which Dependabot updates), so a build elsewhere (through a mirror, or on a local
+ * copy of the image) overrides it without editing anything.
  */
 export class BaseImages extends Component {
   public readonly lockFile: string;
   private readonly specs = new Map<string, BaseImageSpec>();
   private lock?: Record<string, BaseImagePin>;
+  /** Images already reported as unpinned: one warning each per synth. */
+  private readonly warned = new Set<string>();
 
   constructor(project: Project, options: BaseImagesOptions = {}) {
     super(project);
-    this.lockFile = options.lockFile ?? 'base-images.lock.json';
+    this.lockFile = repoPath('BaseImages', 'lockFile', options.lockFile ?? DEFAULT_BASE_IMAGES_LOCK);
   }
 
-  /** Declares a base image under a short name (e.g. `node`). */
+  /**
+   * Declares a base image under a short name (e.g. `node`). Every field is checked here: they
+   * reach the Dockerfiles' `ARG` and `FROM` lines, the tags and Dependabot's configuration.
+   */
   public declare(name: string, spec: BaseImageSpec): BaseImageSpec {
+    const C = 'DockerImages.addBaseImage';
+    kebabName(C, 'name', name);
+    const where = `of base image ${name}`;
+    baseRepository(C, `repository ${where}`, spec.repository);
+    imageTag(C, `tag ${where}`, spec.tag, true);
+    envName(C, `buildArg ${where}`, spec.buildArg);
+    if (spec.versionOf !== undefined) {
+      check(typeof spec.versionOf === 'string' && NPM_PACKAGE.test(spec.versionOf), C, `versionOf ${where}`, spec.versionOf, 'an npm package name such as @playwright/test', undefined);
+      check(spec.tag.includes('{version}'), C, `versionOf ${where}`, spec.versionOf, 'only with a tag that has {version} in it, such as v{version}-noble', undefined);
+    }
     const existing = this.specs.get(name);
     if (existing && imageKey(existing) !== imageKey(spec)) {
-      throw new Error(`Base image "${name}" is declared twice, as ${imageKey(existing)} and ${imageKey(spec)}.`);
+      throw new ConfigError(`${C}: base image ${name} is declared twice, as ${imageKey(existing)} and ${imageKey(spec)}.`);
     }
-    if (!/^[A-Z][A-Z0-9_]*$/.test(spec.buildArg)) throw new Error(`Base image "${name}": build argument "${spec.buildArg}" must be UPPER_SNAKE_CASE.`);
-    if (spec.versionOf && !spec.tag.includes('{version}')) throw new Error(`Base image "${name}": versionOf "${spec.versionOf}" needs a tag with {version} in it, e.g. v{version}-noble.`);
+    const sameArg = [...this.specs].find(([n, s]) => n !== name && s.buildArg === spec.buildArg);
+    if (sameArg) throw new ConfigError(`${C}: base images ${sameArg[0]} and ${name} both use build argument ${spec.buildArg}; give each its own.`);
     this.specs.set(name, spec);
     return spec;
   }
 
-  public get(name: string): BaseImageSpec {
+  /** The base image declared under `name`; for a service that names an undeclared one, an error naming it. */
+  public get(name: string, service?: string): BaseImageSpec {
     const spec = this.specs.get(name);
-    if (!spec) throw new Error(`Unknown base image "${name}": declare it first (known: ${[...this.specs.keys()].join(', ') || 'none'}).`);
+    if (!spec) throw new ConfigError(`DockerImages: base ${JSON.stringify(name)}${service ? ` of ${service}` : ''} is not declared: declare it with images.addBaseImage('${name}', ...) first (declared: ${[...this.specs.keys()].join(', ') || 'none'}).`);
     return spec;
   }
 
@@ -105,7 +115,7 @@ export class BaseImages extends Component {
         try {
           this.lock = JSON.parse(readFileSync(file, 'utf8')) as Record<string, BaseImagePin>;
         } catch (err) {
-          throw new Error(`Unable to parse ${this.lockFile}: ${(err as Error).message}. Fix or delete the file and run \`npx projen update-base-images\`.`);
+          throw new ConfigError(`Unable to parse ${this.lockFile}: ${(err as Error).message}. Fix or delete the file and run \`npx projen update-base-images\`.`);
         }
       }
     }
@@ -117,7 +127,7 @@ export class BaseImages extends Component {
     const pin = this.pins[imageKey(spec)];
     if (!pin?.digest) return undefined;
     if (!DIGEST.test(pin.digest)) {
-      throw new Error(`${this.lockFile}: "${imageKey(spec)}" has an invalid digest "${pin.digest}". Run \`npx projen update-base-images\`.`);
+      throw new ConfigError(`${this.lockFile}: "${imageKey(spec)}" has an invalid digest ${JSON.stringify(pin.digest)}. Run \`npx projen update-base-images\`.`);
     }
     return pin.digest;
   }
@@ -126,6 +136,8 @@ export class BaseImages extends Component {
   public reference(spec: BaseImageSpec): string {
     const digest = this.digestOf(spec);
     if (!digest) {
+      if (this.warned.has(imageKey(spec))) return imageKey(spec);
+      this.warned.add(imageKey(spec));
       this.project.logger.warn(`${imageKey(spec)} is not pinned by digest in ${this.lockFile}: run \`npx projen update-base-images\` where the registry is reachable.`);
       return imageKey(spec);
     }
@@ -135,17 +147,21 @@ export class BaseImages extends Component {
 
 /**
  * The exact version of a package as installed in a project: from package-lock.json, else from an
- * exact version in package.json. Throws when neither pins it.
+ * exact version in package.json; undefined when neither pins it.
  */
-export function installedVersion(projectDir: string, pkg: string): string {
-  const lockPath = path.join(projectDir, 'package-lock.json');
-  if (existsSync(lockPath)) {
-    const lock = JSON.parse(readFileSync(lockPath, 'utf8')) as { packages?: Record<string, { version?: string }> };
-    const version = lock.packages?.[`node_modules/${pkg}`]?.version;
-    if (version) return version;
-  }
-  const pj = JSON.parse(readFileSync(path.join(projectDir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-  const spec = pj.dependencies?.[pkg] ?? pj.devDependencies?.[pkg];
-  if (spec && /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(spec)) return spec;
-  throw new Error(`${pkg} is not installed in ${projectDir}: add it as a dependency (an exact version) and run \`npx projen\`.`);
+export function installedVersion(projectDir: string, pkg: string): string | undefined {
+  const read = (file: string): Record<string, any> | undefined => {
+    const p = path.join(projectDir, file);
+    if (!existsSync(p)) return undefined;
+    try {
+      return JSON.parse(readFileSync(p, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`Unable to parse ${p}: ${(err as Error).message}. Fix the file and run \`npx projen\` again.`);
+    }
+  };
+  const version = read('package-lock.json')?.packages?.[`node_modules/${pkg}`]?.version;
+  if (typeof version === 'string') return version;
+  const pj = read('package.json');
+  const spec = pj?.dependencies?.[pkg] ?? pj?.devDependencies?.[pkg];
+  return typeof spec === 'string' && /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(spec) ? spec : undefined;
 }

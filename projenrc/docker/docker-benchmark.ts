@@ -1,20 +1,12 @@
 import * as path from 'node:path';
 import { Component, JsonFile, Project } from 'projen';
+import { BENCH_MANIFEST, BenchmarkManifest, BenchmarkTargets } from '../lib/bench-manifest';
+import { check, ConfigError, integer, oneLine, repoPath } from '../validate';
 import { DockerImages } from './docker-images';
 import { Dockerfile } from './dockerfile';
 import { DockerIgnore } from './dockerignore';
 import { naiveReference, ReferenceRecipe } from './reference-recipes';
 import { ServiceImage } from './service-image';
-
-/** Figures the report marks as met or missed. They are never enforced: the benchmark is a report. */
-export interface BenchmarkTargets {
-  /** Longest acceptable cold build of our image, per service, in seconds, e.g. `{ api: 60 }`. @default {} */
-  readonly coldBuildSeconds?: Record<string, number>;
-  /** Longest acceptable rebuild after a source-only change, as a fraction of our cold build, e.g. 0.15. @default no target */
-  readonly sourceRebuildFraction?: number;
-  /** Per service, a reference whose layers above the base ours must not exceed, e.g. `{ web: 'nextjs-example' }`. @default {} */
-  readonly aboveBaseAtMostOf?: Record<string, string>;
-}
 
 /** Options of {@link DockerBenchmark}. */
 export interface DockerBenchmarkOptions {
@@ -28,40 +20,21 @@ export interface DockerBenchmarkOptions {
    * @default 'is-number@7.0.0'
    */
   readonly dependencyChange?: string;
-  /** A naive single-stage reference for every service. @default true */
+  /** A naive single-stage reference for every service whose kind has one. @default true */
   readonly naiveReferences?: boolean;
-  /** Folder of the generated reference Dockerfiles. @default 'bench' */
+  /** Folder of the generated reference Dockerfiles, relative to the root. @default 'bench' */
   readonly referencesDir?: string;
   /** Figures the report marks as met or missed. @default {} */
   readonly targets?: BenchmarkTargets;
 }
 
-/** The manifest read by the benchmark tool. */
-export const BENCH_MANIFEST = '.projen/docker-bench.json';
-
-/** One reference build, as the benchmark tool reads it. */
-export interface ReferenceManifestEntry {
-  readonly name: string;
-  readonly description: string;
-  /** Relative to the root. */
-  readonly dockerfile: string;
-  /** Its .dockerignore, relative to the root; absent when the reference has none. */
-  readonly dockerignore?: string;
-}
-
-/** What `.projen/docker-bench.json` holds. */
-export interface BenchmarkManifest {
-  readonly runs: number;
-  readonly dependencyChange: string;
-  readonly targets: BenchmarkTargets;
-  readonly services: { readonly service: string; readonly references: ReferenceManifestEntry[] }[];
-}
-
+/** The benchmark tool the task runs, relative to the root. */
+const BENCH_TOOL = 'projenrc/docker/bench-docker.ts';
 const REFERENCE_NAME = /^[a-z][a-z0-9-]*$/;
 const EXACT_PACKAGE = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 interface Reference {
-  readonly image: ServiceImage;
+  readonly image: ServiceImage<any>;
   readonly recipe: ReferenceRecipe;
   readonly dockerfile: Dockerfile;
   readonly dockerignore?: DockerIgnore;
@@ -88,19 +61,17 @@ export class DockerBenchmark extends Component {
   constructor(project: Project, options: DockerBenchmarkOptions) {
     super(project);
     this.images = options.images;
-    this.runs = options.runs ?? 3;
-    if (!Number.isInteger(this.runs) || this.runs < 1) throw new Error(`DockerBenchmark: runs must be a whole number of 1 or more (got ${options.runs}).`);
+    const C = 'DockerBenchmark';
+    this.runs = integer(C, 'runs', options.runs ?? 3, 1, 100);
     this.dependencyChange = options.dependencyChange ?? 'is-number@7.0.0';
-    if (!EXACT_PACKAGE.test(this.dependencyChange)) {
-      throw new Error(`DockerBenchmark: dependencyChange "${this.dependencyChange}" must be a package at an exact version, such as is-number@7.0.0, so that every run makes the same change.`);
-    }
-    this.referencesDir = options.referencesDir ?? 'bench';
+    check(typeof this.dependencyChange === 'string' && EXACT_PACKAGE.test(this.dependencyChange), C, 'dependencyChange', this.dependencyChange, 'a package at an exact version, such as is-number@7.0.0, so that every run makes the same change');
+    this.referencesDir = repoPath(C, 'referencesDir', options.referencesDir ?? 'bench');
     this.targets = options.targets ?? {};
     if (this.images.services.length === 0) {
-      throw new Error('DockerBenchmark: the images have no service yet; create the benchmark after images.addService(...).');
+      throw new ConfigError('DockerBenchmark: the images have no service yet; create the benchmark after images.addService(...).');
     }
     if (options.naiveReferences ?? true) {
-      for (const image of this.images.services) this.addReference(image.service, naiveReference(image.options.kind));
+      for (const image of this.images.services) if (image.kind.renderNaive) this.addReference(image.service, naiveReference(image.kind));
     }
     new JsonFile(project, BENCH_MANIFEST, {
       obj: { runs: this.runs, dependencyChange: this.dependencyChange, targets: this.targets, services: () => this.manifest().services },
@@ -108,26 +79,31 @@ export class DockerBenchmark extends Component {
     });
     project.addTask('bench:docker', {
       description: `Benchmark our images against reference Dockerfiles: cold build, rebuilds, context and image sizes (median of ${this.runs} runs; empties the build cache)`,
-      exec: 'tsx projenrc/docker/bench-docker.ts',
+      exec: `tsx ${BENCH_TOOL}`,
       receiveArgs: true,
     });
   }
 
   /** Adds a reference build of one service (by its folder name, e.g. `web`). */
   public addReference(service: string, recipe: ReferenceRecipe): this {
+    const C = 'DockerBenchmark.addReference';
     const image = this.images.services.find((i) => i.service === service);
-    if (!image) throw new Error(`DockerBenchmark.addReference: no image for service "${service}"; services: ${this.images.services.map((i) => i.service).join(', ')}.`);
+    if (!image) throw new ConfigError(`${C}: no image for service "${service}"; services: ${this.images.services.map((i) => i.service).join(', ')}.`);
     if (!REFERENCE_NAME.test(recipe.name) || recipe.name === 'ours') {
-      throw new Error(`DockerBenchmark.addReference: reference name "${recipe.name}" must be lowercase letters, digits and "-", and not "ours".`);
+      throw new ConfigError(`${C}: reference name "${recipe.name}" must be lowercase letters, digits and "-", and not "ours".`);
+    }
+    oneLine(C, `description of reference ${recipe.name}`, recipe.description, service);
+    if (recipe.kind && recipe.kind !== image.kind) {
+      throw new ConfigError(`${C}: reference ${recipe.name} is written for ${recipe.kind.name} images; ${service} is a ${image.kind.name}.`);
     }
     if (this.references.some((r) => r.image === image && r.recipe.name === recipe.name)) {
-      throw new Error(`DockerBenchmark.addReference: ${service} already has a reference named "${recipe.name}".`);
+      throw new ConfigError(`${C}: ${service} already has a reference named "${recipe.name}".`);
     }
     const base = path.posix.join(this.referencesDir, service, `${recipe.name}.Dockerfile`);
-    const context = path.relative(this.project.outdir, image.serviceProject.outdir);
+    const context = image.context;
     const ignoreText = !recipe.dockerignore ? `${context}/.dockerignore`
       : `${base}.dockerignore as its .dockerignore${recipe.dockerignore.length ? '' : ' (it leaves nothing out)'}`;
-    const usage = `A reference for \`npx projen bench:docker\` (projenrc/docker/docker-benchmark.ts), never shipped: ${recipe.description}.`;
+    const usage = `A reference for \`npx projen bench:docker\`, generated by ${recipe.source}, never shipped: ${recipe.description}.`;
     this.references.push({
       image,
       recipe,
@@ -148,8 +124,12 @@ export class DockerBenchmark extends Component {
   public preSynthesize(): void {
     if (this.rendered) return;
     this.rendered = true;
+    // A root component: this runs before projen deletes or writes any file.
     this.validateTargets();
-    for (const r of this.references) r.recipe.render(r.dockerfile.model, r.image.recipe);
+    for (const r of this.references) {
+      r.recipe.render(r.dockerfile.model, r.image.renderContext());
+      r.dockerfile.validate();
+    }
   }
 
   public manifest(): BenchmarkManifest {
@@ -173,17 +153,17 @@ export class DockerBenchmark extends Component {
     const services = this.images.services.map((i) => i.service);
     const where = 'DockerBenchmark targets';
     for (const [service, seconds] of Object.entries(this.targets.coldBuildSeconds ?? {})) {
-      if (!services.includes(service)) throw new Error(`${where}: coldBuildSeconds names "${service}", which has no image; services: ${services.join(', ')}.`);
-      if (!(seconds > 0)) throw new Error(`${where}: coldBuildSeconds.${service} must be a number of seconds above 0 (got ${seconds}).`);
+      if (!services.includes(service)) throw new ConfigError(`${where}: coldBuildSeconds names "${service}", which has no image; services: ${services.join(', ')}.`);
+      if (!(seconds > 0)) throw new ConfigError(`${where}: coldBuildSeconds.${service} must be a number of seconds above 0 (got ${seconds}).`);
     }
     const fraction = this.targets.sourceRebuildFraction;
     if (fraction !== undefined && !(fraction > 0 && fraction < 1)) {
-      throw new Error(`${where}: sourceRebuildFraction must be between 0 and 1, e.g. 0.15 for 15% (got ${fraction}).`);
+      throw new ConfigError(`${where}: sourceRebuildFraction must be between 0 and 1, e.g. 0.15 for 15% (got ${fraction}).`);
     }
     for (const [service, reference] of Object.entries(this.targets.aboveBaseAtMostOf ?? {})) {
       const names = this.references.filter((r) => r.image.service === service).map((r) => r.recipe.name);
       if (!names.includes(reference)) {
-        throw new Error(`${where}: aboveBaseAtMostOf.${service} names reference "${reference}", which ${service} does not have (${names.join(', ') || 'none'}); add it with addReference().`);
+        throw new ConfigError(`${where}: aboveBaseAtMostOf.${service} names reference "${reference}", which ${service} does not have (${names.join(', ') || 'none'}); add it with addReference().`);
       }
     }
   }

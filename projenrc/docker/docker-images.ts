@@ -1,8 +1,15 @@
 import * as path from 'node:path';
-import { Component, DependencyType, JsonFile, Project, TaskShell } from 'projen';
+import { Component, DependencyType, JsonFile, Project } from 'projen';
+import { IMAGES_MANIFEST, ImageManifestEntry, ImagesManifest } from '../lib/images-manifest';
+import { ConfigError, repoPath } from '../validate';
 import { BaseImages, BaseImageSpec, BaseImagesOptions, followedPackage } from './base-images';
-import { ImageKind } from './recipes';
-import { ImageManifestEntry, ServiceImage, ServiceImageOptions } from './service-image';
+import { BUILT_IN_KINDS } from './kinds';
+import { ImageKindDefinition } from './kinds/kind';
+import { ImageKindRegistry } from './kinds/registry';
+import { imageRepository, kebabName } from './names';
+import { ImageOptions, ServiceImage } from './service-image';
+
+export { IMAGES_MANIFEST } from '../lib/images-manifest';
 
 /** Options of {@link DockerImages}. */
 export interface DockerImagesOptions {
@@ -10,6 +17,12 @@ export interface DockerImagesOptions {
   readonly namespace: string;
   /** Where the base-image pins live. @default {} */
   readonly baseImages?: BaseImagesOptions;
+  /**
+   * The image tag script that `npx projen build:docker` runs to tag every image (an
+   * `ImageTagScript`); its path is recorded in `.projen/docker-images.json` for the tool.
+   * @default none: `build:docker` says to give one
+   */
+  readonly tagScript?: { readonly path: string };
 }
 
 /** A base image in use, as an updater such as Dependabot must treat it. */
@@ -30,39 +43,44 @@ const MANIFEST_DEPENDENCY_TYPES: readonly DependencyType[] = [
   DependencyType.BUILD, DependencyType.TEST, DependencyType.DEVENV,
 ];
 
-/** The manifest read by the build tooling (`build:docker`, the benchmark, the image tests). */
-export const IMAGES_MANIFEST = '.projen/docker-images.json';
+/** The command-line tools the tasks run, relative to the root. */
+const TOOLS = { buildImages: 'projenrc/tools/build-images.ts', updateBaseImages: 'projenrc/tools/update-base-images.ts' };
 
 /**
  * Every container image of a monorepo: the base images they start from, one ServiceImage per
- * service (`addService`, one call each), and the tasks that build them (`npx projen build:docker`)
- * and refresh the base-image pins (`npx projen update-base-images`).
+ * service (`addService`, one call each, by kind), the manifest the tools read
+ * (`.projen/docker-images.json`), and the tasks that build them (`npx projen build:docker`) and
+ * refresh the base-image pins (`npx projen update-base-images`).
+ *
+ * Every option is checked where it is given; what can only be known at synth (the lock file, the
+ * installed version a base image follows, the rendered Dockerfiles) is checked in
+ * `preSynthesize()`, before projen deletes or writes any file.
  */
 export class DockerImages extends Component {
   public readonly baseImages: BaseImages;
   public readonly namespace: string;
-  private readonly images: ServiceImage[] = [];
+  /** The kinds `addService()` accepts: the built-in ones and any given to `registerKind()`. */
+  public readonly kinds: ImageKindRegistry;
+  private readonly tagScript?: string;
+  private readonly images: ServiceImage<any>[] = [];
 
   constructor(project: Project, options: DockerImagesOptions) {
     super(project);
-    if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(options.namespace)) {
-      throw new Error(`DockerImages: namespace "${options.namespace}" must be lowercase letters and digits, separated by ".", "_" or "-".`);
-    }
-    this.namespace = options.namespace;
+    if (project.root !== project) throw new ConfigError('DockerImages: add it to the root project, which builds every service image.');
+    this.namespace = imageRepository('DockerImages', 'namespace', options.namespace);
+    this.tagScript = options.tagScript ? repoPath('DockerImages', 'tagScript', options.tagScript.path) : undefined;
     this.baseImages = new BaseImages(project, options.baseImages);
-    new JsonFile(project, IMAGES_MANIFEST, {
-      obj: { images: () => this.images.map((i) => i.manifestEntry(project.outdir)), baseImages: () => this.baseImageManifest() },
-      marker: true,
-    });
+    this.kinds = new ImageKindRegistry(BUILT_IN_KINDS);
+    new JsonFile(project, IMAGES_MANIFEST, { obj: () => this.manifestFile(), marker: true });
 
     const build = project.addTask('build:docker', {
       description: 'Synthesize, then build the service images with BuildKit (all, or the services named: npx projen build:docker -- api web)',
     });
     build.spawn(project.defaultTask!);
-    build.exec('tsx projenrc/docker/build-images.ts', { receiveArgs: true });
+    build.exec(`tsx ${TOOLS.buildImages}`, { receiveArgs: true });
     project.addTask('update-base-images', {
       description: 'Resolve the digests of the base images (needs registry access) and re-synthesize',
-      steps: [{ exec: 'tsx projenrc/docker/update-base-images.ts', receiveArgs: true }, { exec: 'tsx .projenrc.ts' }],
+      steps: [{ exec: `tsx ${TOOLS.updateBaseImages}`, receiveArgs: true }, { exec: 'tsx .projenrc.ts' }],
     });
   }
 
@@ -72,54 +90,48 @@ export class DockerImages extends Component {
     return this;
   }
 
-  /** Adds the image of one service: its Dockerfile and .dockerignore, in the service's folder. */
-  public addService(service: Project, options: ServiceImageOptions): ServiceImage {
-    if (service.root !== this.project) throw new Error(`DockerImages.addService: ${service.name} is not a subproject of ${this.project.name}.`);
-    const name = path.basename(service.outdir);
-    const imageName = options.imageName ?? `${this.namespace}/${name}`;
-    const clash = this.images.find((i) => i.imageName === imageName || i.service === name);
-    if (clash) throw new Error(`DockerImages.addService: ${name} (${imageName}) clashes with ${clash.service} (${clash.imageName}); image and folder names must be unique.`);
-    const image = new ServiceImage(service, this.baseImages, this.namespace, options);
-    this.images.push(image);
-    if (options.kind === ImageKind.PLAYWRIGHT_RUNNER) this.addRunnerTask(image);
-    return image;
+  /** Makes a kind of image available to `addService()` (the built-in kinds are there already). */
+  public registerKind(kind: ImageKindDefinition<any, any>): this {
+    this.kinds.register(kind);
+    return this;
   }
 
   /**
-   * `npx projen docker:run:<service>`: runs a test-runner image with its recommended flags against
-   * the targets in the environment (BASE_URL, API_URL, ...), reports in `<service>/results`.
+   * Adds the image of one service: its Dockerfile and .dockerignore, in the service's folder.
+   * `options.kind` decides which options apply: `{ kind: ImageKind.NODE_SERVICE, port, healthPath, sizeBudget }`.
    */
-  private addRunnerTask(image: ServiceImage): void {
-    const context = path.relative(this.project.outdir, image.serviceProject.outdir);
-    const envs = [...(image.options.runner?.targets ?? []).map((t) => t.urlEnv), 'UNAVAILABLE_BASE_URL', 'PW_PROJECT', 'PW_WORKERS', 'PW_TIMEOUT_MS', 'PW_RETRIES', 'WAIT_TIMEOUT'];
-    this.project.addTask(`docker:run:${image.service}`, {
-      // ${VAR:-default} needs a POSIX shell; projen's own shell does not expand it.
-      shell: TaskShell.sh(),
-      description: `Run the ${image.imageName} image against BASE_URL/API_URL with its recommended flags (${(image.options.runner?.runFlags ?? []).join(' ')})`,
-      steps: [
-        { exec: `mkdir -p ${context}/results && chmod a+rwx ${context}/results` },
-        {
-          exec: [
-            'docker run --rm', ...(image.options.runner?.runFlags ?? []), '--network "${DOCKER_NETWORK:-host}"',
-            ...[...new Set(envs)].map((e) => `-e ${e}`), `-v "$(pwd)/${context}/results:/results"`, `"\${IMAGE:-${image.imageName}:dev}"`,
-          ].join(' '),
-          receiveArgs: true,
-        },
-      ],
-    });
+  public addService<O extends object, R>(service: Project, options: ImageOptions<O, R>): ServiceImage<R> {
+    if (service.root !== this.project || service === this.project) {
+      throw new ConfigError(`DockerImages.addService: ${service.name} is not a subproject of ${this.project.name}; each image is built from a service's own folder.`);
+    }
+    const context = path.relative(this.project.outdir, service.outdir).split(path.sep).join('/');
+    const name = kebabName('DockerImages', 'service folder', path.basename(service.outdir));
+    repoPath('DockerImages', 'service folder', context, name);
+    const imageName = imageRepository('DockerImages', 'imageName', options.imageName ?? `${this.namespace}/${name}`, name);
+    const clash = this.images.find((i) => i.imageName === imageName || i.service === name);
+    if (clash) throw new ConfigError(`DockerImages.addService: ${name} (${imageName}) clashes with ${clash.service} (${clash.imageName}); image and folder names must be unique.`);
+    const kind = this.kinds.resolve(options.kind, name);
+    const image = new ServiceImage<R>(service, { service: name, context, imageName, kind, options, baseImages: this.baseImages });
+    this.images.push(image);
+    return image;
+  }
+
+  /** Renders and checks every image before projen deletes or writes a file. */
+  public preSynthesize(): void {
+    for (const image of this.images) image.render();
   }
 
   /** The build contexts (service folders), relative to the root. */
   public get contexts(): string[] {
-    return this.manifest().map((entry) => entry.context);
+    return this.images.map((i) => i.context);
   }
 
-  public get services(): readonly ServiceImage[] {
+  public get services(): readonly ServiceImage<any>[] {
     return this.images;
   }
 
   public manifest(): ImageManifestEntry[] {
-    return this.images.map((i) => i.manifestEntry(this.project.outdir));
+    return this.images.map((i) => i.manifestEntry());
   }
 
   /**
@@ -138,7 +150,7 @@ export class DockerImages extends Component {
       const dependencies = Object.fromEntries(image.serviceProject.deps.all
         .filter((d) => MANIFEST_DEPENDENCY_TYPES.includes(d.type))
         .map((d) => [d.name, d.version ?? '*']));
-      entry.directories.push({ directory: `/${path.relative(this.project.outdir, image.serviceProject.outdir)}`, dependencies });
+      entry.directories.push({ directory: `/${image.context}`, dependencies });
     }
     return [...usage.values()].map((u) => ({
       repository: u.repository,
@@ -146,8 +158,13 @@ export class DockerImages extends Component {
     }));
   }
 
-  private baseImageManifest() {
+  private manifestFile(): ImagesManifest {
     const lockFile = path.posix.normalize(this.baseImages.lockFile);
-    return Object.fromEntries([...this.baseImages.all].map(([name, spec]) => [name, { ...spec, lockFile }]));
+    return {
+      ...(this.tagScript ? { tagScript: this.tagScript } : {}),
+      lockFile,
+      images: this.manifest(),
+      baseImages: Object.fromEntries([...this.baseImages.all].map(([name, spec]) => [name, { ...spec, lockFile }])),
+    };
   }
 }

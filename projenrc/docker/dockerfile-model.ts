@@ -309,7 +309,7 @@ export class DockerfileModel {
   public render(): string {
     this.validate();
     const blocks: string[] = [];
-    if (this.options.header?.length) blocks.push(this.options.header.map((l) => `# ${l}`.trimEnd()).join('\n'));
+    if (this.options.header?.length) blocks.push(renderInstruction({ kind: 'comment', text: this.options.header.join('\n') }));
     // Every argument used in a FROM line comes before the first FROM (else it is a stage's own
     // argument); each base's literal stage follows, right after its argument when there is one.
     const preamble = [

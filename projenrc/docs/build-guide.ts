@@ -1,5 +1,5 @@
 import { Component, Project } from 'projen';
-import { MarkdownFile, table } from './markdown-file';
+import { MarkdownFile } from './markdown-file';
 import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
 import type { DockerBenchmark } from '../docker/docker-benchmark';
 import type { DockerImages } from '../docker/docker-images';
@@ -11,6 +11,7 @@ import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
 import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
 import { MOVING_RULES } from '../image-tags/policy';
+import { table } from '../lib/markdown';
 import { repoPath } from '../validate';
 
 /** The configuration the docs describe: the same objects that render the Dockerfiles and workflows. */
@@ -195,7 +196,7 @@ function render(f: DocsFacts): string[] {
     'npm ci && npx projen test:all       # every test, images included',
     '```',
     '',
-    'Without a Docker engine of its own or a reachable registry, `. tools/docker-env.sh` first starts a local engine and points the builds at local stand-ins of the base images, where this workplace\'s `../shared/ci` tools exist (the README\'s first command does it).',
+    'On a machine with no Docker engine running, or no access to the base images\' registries, `. tools/docker-env.sh` first starts a local engine and points the builds at local copies of the bases through their build arguments (the README\'s first command does it); where Docker already works it changes nothing.',
     '',
     'Build some services only, or without the layer cache:',
     '',
@@ -210,7 +211,7 @@ function render(f: DocsFacts): string[] {
     'The environment adjusts a build without editing anything:',
     '',
     table(['variable', 'effect', 'default'], [
-      ...baseArgs.map(([arg, ref]) => [`\`${arg}\``, 'base image of the images built on it (a mirror, or a local stand-in)', `\`${ref}\``]),
+      ...baseArgs.map(([arg, ref]) => [`\`${arg}\``, 'base image of the images built on it (a mirror, or a local copy)', `\`${ref}\``]),
       ['`DOCKER_NETWORK`', 'network of the build steps (`docker build --network`)', 'the engine\'s default'],
       ['`DOCKER_BUILD_ARGS`', 'extra `docker build` arguments, split on spaces (e.g. `--pull`)', 'none'],
       ['`IMAGE_REGISTRY`', 'prefix the tags with a registry host', 'none'],
@@ -228,7 +229,7 @@ function render(f: DocsFacts): string[] {
     '',
     '### Base images',
     '',
-    `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). Each Dockerfile names its base twice: \`ARG ${baseArgs[0]?.[0] ?? 'NODE_IMAGE'}=<name>-base\` and a literal, digest-pinned \`FROM <image>:<tag>@sha256:… AS <name>-base\`. Dependabot reads and updates the literal line, a \`--build-arg\` replaces it for a mirror or a local stand-in, and BuildKit never pulls a stage the build does not use. The Playwright image always has the tag of the \`@playwright/test\` version pinned in \`dependency-pins.json\`: Dependabot bumps the package, never the image's tag, and the dependabot-sync workflow records the new version there, regenerates, and pins the new image's digest.${f.dependabot ? ` Every Dependabot entry waits ${f.dependabot.cooldownDays} days after a release (cooldown).` : ''}`,
+    `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). Each Dockerfile names its base twice: \`ARG ${baseArgs[0]?.[0] ?? 'NODE_IMAGE'}=<name>-base\` and a literal, digest-pinned \`FROM <image>:<tag>@sha256:… AS <name>-base\`. Dependabot reads and updates the literal line, a \`--build-arg\` replaces it for a mirror or a local copy, and BuildKit never pulls a stage the build does not use. The Playwright image always has the tag of the \`@playwright/test\` version pinned in \`dependency-pins.json\`: Dependabot bumps the package, never the image's tag, and the dependabot-sync workflow records the new version there, regenerates, and pins the new image's digest.${f.dependabot ? ` Every Dependabot entry waits ${f.dependabot.cooldownDays} days after a release (cooldown).` : ''}`,
     '',
     '### What every image follows',
     '',
@@ -265,19 +266,19 @@ function render(f: DocsFacts): string[] {
       '',
       '```bash',
       `docker run --rm ${(runner.runFlags ?? []).join(' ')} --network host \\`,
-      '  -e BASE_URL=http://127.0.0.1:3001 -e API_URL=http://127.0.0.1:3000 \\',
+      `  ${(runner.runner?.targets ?? []).map((t) => `-e ${t.urlEnv}=http://127.0.0.1:<${t.name} port>`).join(' ')} \\`,
       `  -v "$PWD/results:/results" ${runner.image}:dev`,
       '',
-      `# or, with the same flags: BASE_URL=... API_URL=... npx projen docker:run:${runner.service}`,
+      `# or, with the same flags: ${(runner.runner?.targets ?? []).map((t) => `${t.urlEnv}=...`).join(' ')} npx projen docker:run:${runner.service}`,
       '```',
       '',
       table(['variable', 'meaning', 'default'], [
-        ['`BASE_URL`, `API_URL`', 'web and api under test (the runner waits for their health endpoints)', 'required'],
+        ...(runner.runner?.targets ?? []).map((t) => [`\`${t.urlEnv}\``, `${t.name} under test (the runner waits for \`${t.healthPath}\`)`, 'required']),
         ['`UNAVAILABLE_BASE_URL`', 'a web whose api is down, for the "API unavailable" test', 'unset (test skipped)'],
-        ['`PW_PROJECT`', 'browser: chromium, firefox or webkit', 'chromium'],
-        ['`PW_WORKERS`', 'parallel workers', '2'],
+        ['`PW_PROJECT`', 'browser: chromium, firefox or webkit', runner.runner?.defaultProject ?? 'chromium'],
+        ['`PW_WORKERS`', 'parallel workers', String(runner.runner?.defaultWorkers ?? 2)],
         ['`PW_TIMEOUT_MS`, `PW_RETRIES`', 'per-test timeout and retries', '30000, 1 in the image'],
-        ['`WAIT_TIMEOUT`', 'seconds to wait for the targets', '60'],
+        ['`WAIT_TIMEOUT`', 'seconds to wait for the targets', String(runner.runner?.waitTimeoutSeconds ?? 60)],
         ['`RESULTS_DIR`', 'junit.xml and html report (a volume)', '/results'],
       ]),
       '',

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { Component, Project } from 'projen';
-import { ImageKind } from '../docker/recipes';
 import { GENERATED_MARKER } from '../marker';
 import type { DocsFacts } from './build-guide';
-import { MarkdownFile, table } from './markdown-file';
+import { MarkdownFile } from './markdown-file';
+import { table } from '../lib/markdown';
 
 /** Every file projen writes in a project and its subprojects, relative to the root. */
 export function generatedFiles(root: Project): string[] {
@@ -69,7 +69,7 @@ function render(project: Project, f: DocsFacts): string[] {
     `images.addService(worker, { kind: ImageKind.NODE_SERVICE, port: ${server?.port ?? 3000}, healthPath: '/health', sizeBudget: '200MB' });`,
     '```',
     '',
-    `\`npx projen\` then writes \`worker/Dockerfile\` and \`worker/.dockerignore\`, adds the image to \`npx projen build:docker\`, to the [build guide](docs/docker-build-guide.md), to Dependabot and to \`images.yml\` (a job calling \`reusable-build.yml\`, run when \`worker/**\` changes). Kinds: ${Object.values(ImageKind).map((k) => `\`${k}\``).join(', ')}; options are documented in \`projenrc/docker/service-image.ts\` (\`extraIgnores\`, \`extraAllow\`, \`env\`, \`uid\`, ...).`,
+    `\`npx projen\` then writes \`worker/Dockerfile\` and \`worker/.dockerignore\`, adds the image to \`npx projen build:docker\`, to the [build guide](docs/docker-build-guide.md), to Dependabot and to \`images.yml\` (a job calling \`reusable-build.yml\`, run when \`worker/**\` changes). Kinds: ${f.images.kinds.all.map((k) => `\`${k.name}\` (options in \`${k.source}\`)`).join(', ')}. An option a kind does not take is an error that lists the ones it does. A new kind is one module under \`projenrc/docker/kinds/\` and one line in its \`index.ts\` (or \`images.registerKind()\` in \`.projenrc.ts\`).`,
     '',
     '## What a pull request must pass',
     '',

@@ -1,6 +1,7 @@
 import { Component, Project } from 'projen';
 import type { DocsFacts } from './build-guide';
-import { MarkdownFile, table } from './markdown-file';
+import { MarkdownFile } from './markdown-file';
+import { table } from '../lib/markdown';
 
 /** `docs/vulnerability-remediation.md`: what to do when Trivy fails a build. */
 export class RemediationGuide extends Component {

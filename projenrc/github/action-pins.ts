@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Component, github, Project } from 'projen';
+import { DEFAULT_ACTIONS_LOCK } from '../lib/lock-files';
 import { repoPath } from '../validate';
 
 /** One pinned action: the release it is and the commit it points at. */
@@ -37,7 +38,7 @@ export class ActionPins extends Component {
 
   constructor(project: Project, options: ActionPinsOptions = {}) {
     super(project);
-    this.lockFile = repoPath('ActionPins', 'lockFile', options.lockFile ?? 'github-actions.lock.json');
+    this.lockFile = repoPath('ActionPins', 'lockFile', options.lockFile ?? DEFAULT_ACTIONS_LOCK);
     const file = path.join(project.outdir, this.lockFile);
     if (!existsSync(file)) throw new Error(`${this.lockFile} is missing: it holds the pinned action versions; restore it from git.`);
     let pins: Record<string, ActionPin>;

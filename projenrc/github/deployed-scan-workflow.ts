@@ -1,7 +1,7 @@
 import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
 import { CODE_SCANNING_PROBE, ReusableBuildWorkflow } from './reusable-build-workflow';
-import type { ImageManifestEntry } from '../docker/service-image';
+import type { ImageManifestEntry } from '../lib/images-manifest';
 import { check, cron, identifier, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;

@@ -2,8 +2,8 @@ import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
 import { changedServicesScript } from './changed-services';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
-import type { ImageManifestEntry } from '../docker/service-image';
 import type { TagPolicyOptions } from '../image-tags/policy';
+import type { ImageManifestEntry } from '../lib/images-manifest';
 import { branchName, identifier, repoPath, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;

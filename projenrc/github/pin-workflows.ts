@@ -166,7 +166,7 @@ export class PinWorkflows extends Component {
 
     project.addTask('sync-pins', {
       description: 'Copy pins changed in generated files (by Dependabot) back to github-actions.lock.json, base-images.lock.json and dependency-pins.json',
-      exec: 'tsx projenrc/github/sync-pins.ts',
+      exec: 'tsx projenrc/tools/sync-pins.ts',
     });
     const sync = new github.GithubWorkflow(gh, 'dependabot-sync', {
       // One run a pull request at a time: a newer push replaces a pending one.

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadBenchManifest, resolveDependencyChange, sourceFileToChange } from '../../projenrc/docker/bench-docker';
+import { LOAD_PATHS, loadBenchManifest, resolveDependencyChange, sourceFileToChange, variantOrder } from '../../projenrc/docker/bench-docker';
 import { runTsTool, tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
 const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/docker/bench-docker.ts', args, env);
@@ -17,6 +17,16 @@ describe('bench:docker', () => {
       sourceRebuildFraction: 0.15,
       aboveBaseAtMostOf: { web: 'nextjs-example' },
     });
+  });
+
+  test('the variants take turns: as given in odd runs, reversed in even ones (neither always goes first)', () => {
+    expect([1, 2, 3].map((run) => variantOrder(['ours', 'naive', 'nextjs-example'], run))).toEqual([
+      ['ours', 'naive', 'nextjs-example'], ['nextjs-example', 'naive', 'ours'], ['ours', 'naive', 'nextjs-example'],
+    ]);
+  });
+
+  test('the servers are loaded where they serve test runs: api\'s list, web\'s page', () => {
+    expect(LOAD_PATHS).toEqual({ api: '/api/test-runs', web: '/' });
   });
 
   test('the source-only change edits a TypeScript file the image copies: src/ first, else tests/', () => {

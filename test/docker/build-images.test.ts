@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildArgs, contextBytesFromLog, copyContext, loadManifest, renderTable, selectServices } from '../../projenrc/docker/build-images';
-import { parseDockerSize } from '../../projenrc/docker/docker-cli';
+import { parseDockerSize } from '../../projenrc/lib/sizes';
+import { buildArgs, contextBytesFromLog, copyContext, loadManifest, renderTable, selectServices, tagScriptOf } from '../../projenrc/tools/build-images';
 import { runTsTool, tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
-const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/docker/build-images.ts', args, env);
+const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/tools/build-images.ts', args, env);
 
 describe('build:docker', () => {
   const manifest = loadManifest(ROOT);
@@ -14,6 +14,11 @@ describe('build:docker', () => {
     expect(selectServices(manifest, []).map((e) => e.service)).toEqual(['api', 'web', 'playwright-runner']);
     expect(selectServices(manifest, ['web']).map((e) => e.service)).toEqual(['web']);
     expect(() => selectServices(manifest, ['wbe'])).toThrow('Unknown service wbe: choose from api, web, playwright-runner.');
+  });
+
+  test('tags with the tag script the manifest names, the one DockerImages was given', () => {
+    expect(tagScriptOf(manifest)).toBe('scripts/image-tags.mjs');
+    expect(() => tagScriptOf({ ...manifest, tagScript: undefined })).toThrow('.projen/docker-images.json names no image tag script: give DockerImages its tagScript in .projenrc.ts');
   });
 
   test('passes base-image overrides, the network and extra arguments from the environment', () => {

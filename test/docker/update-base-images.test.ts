@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseReference, updateBaseImages } from '../../projenrc/docker/update-base-images';
+import { parseReference, updateBaseImages } from '../../projenrc/tools/update-base-images';
 
 const DIGEST_NODE = `sha256:${'1'.repeat(64)}`;
 const DIGEST_PW = `sha256:${'2'.repeat(64)}`;

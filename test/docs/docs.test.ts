@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import * as path from 'node:path';
 import { Testing, typescript } from 'projen';
 import { DockerImages } from '../../projenrc/docker/docker-images';
-import { ImageKind } from '../../projenrc/docker/recipes';
+import { ImageKind } from '../../projenrc/docker/kinds';
 import { BuildGuide } from '../../projenrc/docs/build-guide';
 import { Contributing } from '../../projenrc/docs/contributing';
 import { ActionPins } from '../../projenrc/github/action-pins';

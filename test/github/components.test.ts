@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Project, Testing, typescript } from 'projen';
 import { ActionPins } from '../../projenrc/github/action-pins';
-import { syncPins } from '../../projenrc/github/sync-pins';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
+import { syncPins } from '../../projenrc/tools/sync-pins';
 import { runTsTool, tempOutdir } from '../fixtures';
 
 const SHA = 'a'.repeat(40);
@@ -193,10 +193,10 @@ describe('sync-pins', () => {
   test('the command exits 1 with an error annotation for each problem on GitHub', () => {
     const root = repo();
     edit(root, 'playwright-runner/Dockerfile', `v1.65.1-noble@${D('5')}`, `v1.66.0-noble@${D('6')}`);
-    const r = runTsTool('projenrc/github/sync-pins.ts', ['--root', root], { GITHUB_ACTIONS: 'true' });
+    const r = runTsTool('projenrc/tools/sync-pins.ts', ['--root', root], { GITHUB_ACTIONS: 'true' });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('::error title=sync-pins::playwright-runner/Dockerfile: mcr.microsoft.com/playwright moved from v1.65.1-noble to v1.66.0-noble');
-    const ok = runTsTool('projenrc/github/sync-pins.ts', ['--root', repo()]);
+    const ok = runTsTool('projenrc/tools/sync-pins.ts', ['--root', repo()]);
     expect(ok.stdout).toBe('sync-pins: generated files and pins agree.\n');
     expect(ok.status).toBe(0);
   });

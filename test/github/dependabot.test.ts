@@ -14,10 +14,10 @@ import { javascript, Project } from 'projen';
 import { parse } from 'yaml';
 import { pinnedDependency } from '../../projenrc/dependency-pins';
 import { DockerImages } from '../../projenrc/docker/docker-images';
-import { ImageKind } from '../../projenrc/docker/recipes';
-import { updateBaseImages } from '../../projenrc/docker/update-base-images';
+import { ImageKind } from '../../projenrc/docker/kinds';
 import { DependabotConfig, dockerDependencyName, updatesOutsideRange } from '../../projenrc/github/dependabot-config';
-import { syncPins } from '../../projenrc/github/sync-pins';
+import { syncPins } from '../../projenrc/tools/sync-pins';
+import { updateBaseImages } from '../../projenrc/tools/update-base-images';
 import { REPO_ROOT, tempOutdir } from '../fixtures';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;

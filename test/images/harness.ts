@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { copyContext } from '../../projenrc/docker/build-images';
-import { docker, dockerOk } from '../../projenrc/docker/docker-cli';
-import type { ImageManifestEntry } from '../../projenrc/docker/service-image';
+import type { ImageManifestEntry } from '../../projenrc/lib/images-manifest';
+import { copyContext } from '../../projenrc/tools/build-images';
+import { docker, dockerAsync, dockerOk } from '../../projenrc/tools/docker-cli';
 import { REPO_ROOT } from '../fixtures';
 
 export const ROOT = REPO_ROOT;
@@ -94,6 +94,17 @@ export function stopTimed(id: string): { exitCode: number; ms: number } {
   const t0 = Date.now();
   dockerOk(['stop', '--time', '10', id]);
   return { ms: Date.now() - t0, exitCode: Number(inspect(id, '{{.State.ExitCode}}')) };
+}
+
+/**
+ * `docker stop` without blocking the event loop (load clients in this process keep running): the
+ * container's exit code once it is gone. The 30 s grace exceeds the services' own shutdown timeout,
+ * so Docker never has to SIGKILL them.
+ */
+export async function stopAsync(id: string): Promise<number> {
+  const r = await dockerAsync(['stop', '--time', '30', id]);
+  if (r.status !== 0) throw new Error(`docker stop ${id.slice(0, 12)} failed (${r.status}): ${r.stderr.trim()}`);
+  return Number(inspect(id, '{{.State.ExitCode}}'));
 }
 
 /** The image's filesystem, exported from a created container and unpacked into a temporary folder. */

@@ -1,8 +1,8 @@
 /**
  * The three images, built for real from contexts with planted secrets, then run: non-root users,
- * Docker's own HEALTHCHECK, endpoints, `docker stop`, read-only root filesystems, nothing planted
- * inside (by path and by a secret scanner), sizes within budget, and the playwright-runner image
- * testing the other two. Needs a Docker engine (tools/setup-test-env.sh starts one where it can).
+ * Docker's own HEALTHCHECK, endpoints, `docker stop` (also under load: a rollout), read-only root
+ * filesystems, nothing planted inside (by path and by a secret scanner), sizes within budget, and
+ * the playwright-runner image testing the other two. Needs a Docker engine (tools/setup-test-env.sh starts one where it can).
  */
 import { once } from 'node:events';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   exportFilesystem, freePort, inspect, PLANTED, PLANTED_MARKERS, plantedContext,
-  removeContainers, ROOT, runContainer, secretlint, stopTimed, trivySecrets, waitHealthy,
+  removeContainers, ROOT, runContainer, secretlint, stopAsync, stopTimed, trivySecrets, waitHealthy,
 } from './harness';
-import { buildImage, BuildResult, loadManifest, selectServices } from '../../projenrc/docker/build-images';
-import { assertEngine, dockerAsync, dockerOk } from '../../projenrc/docker/docker-cli';
+import { buildImage, BuildResult, loadManifest, selectServices } from '../../projenrc/tools/build-images';
+import { assertEngine, dockerAsync, dockerOk } from '../../projenrc/tools/docker-cli';
+import { describeRollout, rollout } from '../rollout';
 
 jest.setTimeout(20 * 60_000);
 
@@ -122,6 +123,20 @@ test('the web image leaves sharp out: its next.config sets images.unoptimized (t
   expect(ls.split('\n')).not.toContain('@img');
 });
 
+/** A stand-in for the api on 127.0.0.1 (the containers share the host's network): two test runs. */
+async function fakeApi(): Promise<{ url: string; close: () => void }> {
+  const runs = [1, 2].map((i) => ({
+    id: `tr-900${i}`, name: `Image test run ${i}`, suite: 'images', status: 'passed', startedAt: null, finishedAt: null, durationMs: 1000 * i, totals: { passed: i, failed: 0, skipped: 0 },
+  }));
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ count: runs.length, items: runs }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => { server.closeAllConnections(); server.close(); } };
+}
+
 const servers: [string, string, (base: string) => Promise<void>][] = [
   ['api', '/health', async (base) => {
     const health = await (await fetch(`${base}/health`)).json();
@@ -135,20 +150,43 @@ const servers: [string, string, (base: string) => Promise<void>][] = [
   }],
   ['web', '/api/health', async (base) => {
     expect((await fetch(`${base}/api/health`)).status).toBe(200);
-    const html = await (await fetch(`${base}/`)).text();
+    // No api behind it: the page says so, with a 503.
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(503);
+    const html = await page.text();
     expect(html).toContain('QUALISYS test runs');
+    expect(html).toContain('API unavailable');
   }],
 ];
 
+/** What the rollout load asks for: a list of test runs from the api, the rendered page from web. */
+const LOAD_PATH: Record<string, string> = { api: '/api/test-runs', web: '/' };
+
 describe.each(servers)('%s container', (service, _health, probe) => {
-  async function start(args: string[] = []) {
+  async function start(args: string[] = [], apiUrl?: string) {
     const port = await freePort();
     const env: Record<string, string> = { PORT: String(port) };
-    if (service === 'web') env.API_URL = `http://127.0.0.1:${await freePort()}`; // no api: the page must still render
+    if (service === 'web') env.API_URL = apiUrl ?? `http://127.0.0.1:${await freePort()}`; // no api: the page must still render
     const id = runContainer(ref(service), { env, args });
     await waitHealthy(id);
     return { id, base: `http://127.0.0.1:${port}` };
   }
+
+  test('rollout: 32 keep-alive connections that never retry, docker stop in the middle: none lost, exit 0, gone well under the timeout', async () => {
+    const api = await fakeApi();
+    try {
+      const { id, base } = await start([], api.url);
+      const r = await rollout({ url: `${base}${LOAD_PATH[service]}`, connections: 32, signalAfterMs: 2000, stop: () => stopAsync(id) });
+      console.log(`${service} image rollout: ${describeRollout(r)}`);
+      expect({ unanswered: r.unanswered, notSent: r.notSent, exitCode: r.exitCode }).toEqual({ unanswered: 0, notSent: 0, exitCode: 0 });
+      expect(r.answered).toBeGreaterThan(0);
+      expect(r.statuses).toEqual({ 200: r.answered });
+      expect(r.refused).toBeGreaterThan(0); // the load went on after the container had stopped listening
+      expect(r.exitMs).toBeLessThan(4000); // SHUTDOWN_TIMEOUT_MS is 8000
+    } finally {
+      api.close();
+    }
+  });
 
   test('becomes healthy, serves its endpoints, and stops on docker stop with exit code 0 in under 2 s', async () => {
     const { id, base } = await start();

@@ -13,8 +13,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BaseImagePin } from './base-images';
-import { loadManifest, ROOT } from './build-images';
+import { ROOT } from './build-images';
+import { splitRegistry } from '../lib/image-reference';
+import { baseImagesLockFile, readImagesManifest } from '../lib/images-manifest';
+import type { BaseImagePin } from '../lib/lock-files';
 
 const ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -28,13 +30,10 @@ export function parseReference(ref: string): { registry: string; repository: str
   const noDigest = ref.split('@')[0];
   const colon = noDigest.lastIndexOf(':');
   if (colon < 0 || noDigest.lastIndexOf('/') > colon) throw new Error(`${ref} has no tag: base images are tracked by tag and pinned by digest.`);
-  const name = noDigest.slice(0, colon);
   const tag = noDigest.slice(colon + 1);
-  const first = name.split('/')[0];
-  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const registry = hasRegistry ? first : 'registry-1.docker.io';
-  let repository = hasRegistry ? name.slice(first.length + 1) : name;
-  if (!hasRegistry && !repository.includes('/')) repository = `library/${repository}`;
+  const { registry, path: repository } = splitRegistry(noDigest.slice(0, colon));
+  // Docker Hub: official images live under library/.
+  if (!registry) return { registry: 'registry-1.docker.io', repository: repository.includes('/') ? repository : `library/${repository}`, tag };
   return { registry, repository, tag };
 }
 
@@ -80,10 +79,11 @@ export interface UpdateBaseImagesOptions {
 
 export async function updateBaseImages(options: UpdateBaseImagesOptions = {}): Promise<{ changed: string[]; lock: Record<string, BaseImagePin> }> {
   const root = options.root ?? ROOT;
-  const lockPath = path.join(root, 'base-images.lock.json');
+  const manifest = readImagesManifest(root);
+  const lockPath = path.join(root, baseImagesLockFile(manifest));
   let lock: Record<string, BaseImagePin> = {};
   try { lock = JSON.parse(readFileSync(lockPath, 'utf8')); } catch { /* a new lock file */ }
-  const refs = [...new Set(loadManifest(root).images.map((i) => i.baseImage.split('@')[0]))].sort();
+  const refs = [...new Set(manifest.images.map((i) => i.baseImage.split('@')[0]))].sort();
   const changed: string[] = [];
   const next: Record<string, BaseImagePin> = {};
   for (const ref of refs) {

@@ -12,26 +12,21 @@
  *   IMAGE_REGISTRY                     prefix the tags with a registry host
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { assertEngine, DockerUnavailableError, dockerStreaming, formatBytes, imageSize, parseDockerSize } from './docker-cli';
-import { IMAGES_MANIFEST } from './docker-images';
-import type { ImageManifestEntry } from './service-image';
+import { assertEngine, DockerUnavailableError, dockerStreaming, imageSize } from './docker-cli';
+import { ImageManifestEntry, ImagesManifest, readImagesManifest } from '../lib/images-manifest';
+import { formatBytes, parseDockerSize } from '../lib/sizes';
 
+/** The repository root: projenrc/tools/ is two levels down. */
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-export interface DockerManifest {
-  readonly images: ImageManifestEntry[];
-}
+/** The images manifest, `.projen/docker-images.json`, as `DockerImages` wrote it. */
+export type DockerManifest = ImagesManifest;
 
 export function loadManifest(root = ROOT): DockerManifest {
-  const file = path.join(root, IMAGES_MANIFEST);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as DockerManifest;
-  } catch (err) {
-    throw new Error(`Unable to read ${path.relative(root, file)} (${(err as Error).message}): run \`npx projen\` first.`);
-  }
+  return readImagesManifest(root);
 }
 
 /** The entries named, in manifest order; all of them when none is named. */
@@ -75,8 +70,14 @@ export function copyContext(entry: ImageManifestEntry, root = ROOT): string {
 /** Tags and labels of one image from the image tag script (the same logic as CI). */
 export interface ImageTags { refs: string[]; version: string; labels: Record<string, string> }
 
-export function tagsFor(image: string, env: NodeJS.ProcessEnv = process.env, root = ROOT): ImageTags {
-  const args = [path.join(root, 'scripts', 'image-tags.mjs'), '--image', image, '--format', 'json', '--cwd', root];
+/** The image tag script the manifest names (DockerImages' `tagScript`), relative to the root. */
+export function tagScriptOf(manifest: DockerManifest): string {
+  if (!manifest.tagScript) throw new Error('.projen/docker-images.json names no image tag script: give DockerImages its tagScript in .projenrc.ts and run `npx projen`.');
+  return manifest.tagScript;
+}
+
+export function tagsFor(image: string, tagScript: string, env: NodeJS.ProcessEnv = process.env, root = ROOT): ImageTags {
+  const args = [path.join(root, tagScript), '--image', image, '--format', 'json', '--cwd', root];
   if (env.IMAGE_REGISTRY) args.push('--registry', env.IMAGE_REGISTRY);
   const json = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env })) as ImageTags;
   return { refs: json.refs, version: json.version, labels: json.labels };
@@ -124,7 +125,7 @@ export interface BuildResult {
   readonly sizeBytes?: number;
   /** Size of the base image the build used, when it is present locally. */
   readonly baseBytes?: number;
-  /** The base was overridden (e.g. a local stand-in): the budget is checked on the layers added. */
+  /** The base was overridden (a mirror, or a local copy of the image): the budget is checked on the layers added. */
   readonly baseOverridden: boolean;
   readonly budgetBytes: number;
   readonly withinBudget: boolean;
@@ -205,14 +206,16 @@ async function main(argv: string[]): Promise<number> {
     else names.push(a);
   }
 
-  const entries = selectServices(loadManifest(), names);
+  const manifest = loadManifest();
+  const entries = selectServices(manifest, names);
+  const tagScript = tagScriptOf(manifest);
   const engine = assertEngine();
   // One clock for the whole run: every image gets the same timestamp tag.
   const env = { ...process.env, SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH || String(Math.floor(Date.now() / 1000)) };
   console.log(`build:docker: Docker ${engine}, BuildKit; building ${entries.map((e) => e.service).join(', ')}`);
   const results: BuildResult[] = [];
   for (const entry of entries) {
-    const tags = tagsFor(entry.image, env);
+    const tags = tagsFor(entry.image, tagScript, env);
     const refs = [...tags.refs, `${entry.image}:dev`];
     console.log(`\n=== ${entry.service}: ${refs.join(' ')}`);
     results.push(await buildImage(entry, { refs, labels: tags.labels, version: tags.version, noCache }));

@@ -8,7 +8,7 @@ export class DockerUnavailableError extends Error {
       `  docker said: ${detail.trim().split('\n').slice(-1)[0] || 'nothing'}`,
       'Start one and try again:',
       '  - Docker Desktop: start the app; Linux: `sudo systemctl start docker`;',
-      '  - on machines with this workplace\'s shared CI tools: eval "$(../shared/ci/dockerd.sh start)".',
+      '  - or point DOCKER_HOST at an engine that runs (e.g. DOCKER_HOST=ssh://user@host).',
       'BuildKit is required (Docker 20.10 or later; set DOCKER_BUILDKIT=1 on older clients).',
     ].join('\n'));
     this.name = 'DockerUnavailableError';
@@ -99,20 +99,4 @@ export function dockerStreaming(args: string[], options: StreamingOptions = {}):
 export function imageSize(ref: string): number | undefined {
   const r = docker(['image', 'inspect', '--format', '{{.Size}}', ref]);
   return r.status === 0 ? Number(r.stdout.trim()) : undefined;
-}
-
-const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
-
-/** Parses a size in decimal units as Docker and BuildKit print it (`183.34kB`, `2B`, `1.2 GB`); undefined if it is none. */
-export function parseDockerSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)\s*$/i.exec(text);
-  return m ? Number(m[1]) * UNITS[m[2].toUpperCase()] : undefined;
-}
-
-/** Formats bytes in decimal units, as `docker images` does. */
-export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined) return '?';
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${(bytes / 1e3).toFixed(0)} kB`;
 }

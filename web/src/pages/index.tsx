@@ -1,10 +1,21 @@
-import { fetchTestRuns, formatDuration } from '../lib/api';
+import type { GetServerSideProps } from 'next';
+import { fetchTestRuns, formatDuration, TestRunsResult } from '../lib/api';
 
-// Rendered on every request: the data comes from api, whose address is read at run time.
-export const dynamic = 'force-dynamic';
-
-export default async function Home() {
+// The home page is rendered on every request by the Pages Router, because the status code must
+// tell the truth: when the test runs cannot be shown, the answer is a 503 with the "API
+// unavailable" state in its body, so that monitors and load balancers see the outage. (The App
+// Router can set no status but 404, 403, 401, redirects and 500.)
+export const getServerSideProps: GetServerSideProps<{ result: TestRunsResult }> = async ({ res }) => {
   const result = await fetchTestRuns();
+  res.setHeader('cache-control', 'no-store');
+  if (!result.ok) {
+    res.statusCode = 503;
+    res.setHeader('retry-after', '10');
+  }
+  return { props: { result } };
+};
+
+export default function Home({ result }: { result: TestRunsResult }) {
   return (
     <main>
       <h1>QUALISYS test runs</h1>

@@ -1,0 +1,150 @@
+/**
+ * What the Node.js kinds share: the runtime options (user, uid, environment, health-check
+ * interval) and the server options (port, health path) with their checks, and the stages built
+ * the same way in each (`npm ci` under a shared cache mount, a runtime stage without package
+ * managers, a health check by Node's own `fetch`).
+ */
+import { check, ConfigError, envName, httpPath, integer, knownKeys } from '../../validate';
+import type { DockerfileModel, RunMount, Stage } from '../dockerfile-model';
+import type { ImageContext } from './kind';
+import { addBase, addLabelsAndVersion, fromBase } from './stages';
+
+const COMPONENT = 'DockerImages';
+
+/** Runtime options of every Node.js kind. */
+export interface NodeRuntimeOptions {
+  /** Runtime user, present in the base image. @default `node`, or `pwuser` for a Playwright runner */
+  readonly user?: string;
+  /** Numeric `uid:gid` of that user in the base image (lets Kubernetes' runAsNonRoot check it). @default `1000:1000` for node, `1001:1001` for pwuser; required for any other user */
+  readonly uid?: string;
+  /** Extra runtime environment variables: UPPER_SNAKE_CASE names, printable values without `"`, `\` or `$`. @default {} */
+  readonly env?: Record<string, string>;
+  /** HEALTHCHECK interval, a Docker duration such as `10s` or `1m30s`. @default '10s' */
+  readonly healthInterval?: string;
+}
+
+export const NODE_RUNTIME_OPTIONS = ['user', 'uid', 'env', 'healthInterval'] as const;
+
+/** The runtime options, checked and with their defaults. */
+export interface NodeRuntime {
+  readonly user: string;
+  readonly uid: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly healthInterval: string;
+}
+
+/** uid:gid of the users of the official Node.js and Playwright images. */
+const KNOWN_UIDS: Record<string, string> = { node: '1000:1000', pwuser: '1001:1001' };
+
+export function resolveNodeRuntime(o: NodeRuntimeOptions, service: string, defaultUser: string): NodeRuntime {
+  const user = o.user ?? defaultUser;
+  check(typeof user === 'string' && /^[a-z_][a-z0-9_-]{0,31}$/.test(user), COMPONENT, 'user', user, 'a user name of the base image: lowercase letters, digits, "_" and "-", starting with a letter or "_"', service);
+  const uid = o.uid ?? KNOWN_UIDS[user];
+  if (uid === undefined) missing('uid', service, `the numeric uid:gid of user ${user} in the base image, such as 1000:1000 (only those of ${Object.keys(KNOWN_UIDS).join(' and ')} are known)`);
+  const m = typeof uid === 'string' ? /^(\d{1,10}):(\d{1,10})$/.exec(uid) : null;
+  check(!!m && Number(m[1]) !== 0, COMPONENT, 'uid', uid, 'the numeric uid:gid of a non-root user, such as 1000:1000', service);
+  const env = o.env ?? {};
+  check(typeof env === 'object' && env !== null && !Array.isArray(env), COMPONENT, 'env', env, 'an object of variable names to values', service);
+  for (const [name, value] of Object.entries(env)) {
+    envName(COMPONENT, 'env', name, service);
+    check(typeof value === 'string' && value.length <= 1000 && /^[\x20-\x7e]*$/.test(value) && !/["\\$]/.test(value), COMPONENT, `env.${name}`, value, 'printable ASCII of at most 1000 characters without ", \\ or $ (Docker would expand $ in ENV)', service);
+  }
+  const healthInterval = o.healthInterval ?? '10s';
+  check(typeof healthInterval === 'string' && /^(?:[1-9]\d{0,5}(?:ms|s|m|h))+$/.test(healthInterval), COMPONENT, 'healthInterval', healthInterval, 'a Docker duration such as 10s, 500ms or 1m30s', service);
+  return { user, uid: uid!, env, healthInterval };
+}
+
+/** What a server kind needs to be reached and checked. */
+export interface ServerOptions {
+  /** Port the server listens on (1-65535). */
+  readonly port: number;
+  /** Path of the health endpoint, such as `/health`: letters, digits and `. _ ~ - /`. */
+  readonly healthPath: string;
+}
+
+export const SERVER_OPTIONS = ['port', 'healthPath'] as const;
+
+export function resolveServer(o: ServerOptions, service: string, kind: string): ServerOptions {
+  if (o.port === undefined) missing('port', service, `a ${kind} image needs the port its server listens on (1-65535)`);
+  if (o.healthPath === undefined) missing('healthPath', service, `a ${kind} image needs the path of its health endpoint, such as /health`);
+  return { port: integer(COMPONENT, 'port', o.port, 1, 65535, service), healthPath: httpPath(COMPONENT, 'healthPath', o.healthPath, service) };
+}
+
+/** Throws for a required option that was not given. */
+export function missing(option: string, service: string, what: string): never {
+  throw new ConfigError(`${COMPONENT}: ${option} of ${service} is missing: ${what}.`);
+}
+
+/** Checks that an options object (such as `runner`) has no key but those listed. */
+export function onlyKeys(option: string, value: object, keys: readonly string[], service: string): void {
+  knownKeys(COMPONENT, option, value, keys, service);
+}
+
+/** npm's cache (cacache) is safe for concurrent writers: parallel stages share it without waiting. */
+export const NPM_CACHE: RunMount = { type: 'cache', id: 'npm', target: '/root/.npm', sharing: 'shared' };
+const NPM_CI = 'npm ci --no-audit --no-fund';
+
+/** The official Node.js image, as the comment above its base stage says. */
+export const NODE_BASE_COMMENT = 'Official Node.js image, pinned by digest (Dependabot updates this line); the build argument overrides it.';
+
+/** A Node one-liner that exits 0 when a URL answers 2xx: no curl or wget needed. `urlExpression` is JavaScript built from checked values. */
+export function nodeHttpCheck(urlExpression: string): string[] {
+  return ['node', '-e', `fetch(${urlExpression}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`];
+}
+
+/**
+ * Test folders that dependencies publish: no use at run time, and their fixtures look like secrets
+ * to scanners. A package whose own name is `test` or `tests` (e.g. `@playwright/test`) is kept.
+ */
+export const PRUNE_DEPENDENCY_TESTS = [
+  'find node_modules -depth -type d \\( -name test -o -name tests -o -name __tests__ \\)',
+  "! -path '*node_modules/test' ! -path '*node_modules/tests' ! -path '*node_modules/@*/test' ! -path '*node_modules/@*/tests'",
+  '-exec rm -rf {} +',
+].join(' ');
+
+/** A stage that installs dependencies from the lockfile: all of them, production only, or production without test folders. */
+export function depsStage(model: DockerfileModel, ctx: ImageContext<unknown>, name: string, comment: string, install: 'all' | 'production' | 'production-pruned'): Stage {
+  const commands = install === 'all' ? [NPM_CI] : [`${NPM_CI} --omit=dev --ignore-scripts`];
+  if (install === 'production-pruned') commands.push(PRUNE_DEPENDENCY_TESTS);
+  return model.addStage(name, { from: fromBase(ctx), comment })
+    .workdir('/app')
+    .copy(['package.json', 'package-lock.json'], './')
+    .run(commands, [NPM_CACHE]);
+}
+
+/** The package managers of the Node.js base: not needed to run, and a frequent source of CVEs. */
+const REMOVE_PACKAGE_MANAGERS = 'rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /opt/yarn-*';
+
+/** The runtime stage of a Node.js server: no package managers, production env, root-owned files. */
+export function serverRuntimeStage(
+  model: DockerfileModel, ctx: ImageContext<ServerOptions & NodeRuntime>, name: string, comment: string, env: Record<string, string>,
+): Stage {
+  return model.addStage(name, { from: fromBase(ctx), comment })
+    .run(REMOVE_PACKAGE_MANAGERS)
+    .workdir('/app')
+    .env({ NODE_ENV: 'production', ...env, PORT: String(ctx.options.port), ...ctx.options.env });
+}
+
+/** Ends a server's runtime stage: non-root user, port, health check, labels, exec-form command. */
+export function finishServer(stage: Stage, ctx: ImageContext<ServerOptions & NodeRuntime>, cmdComment: string, cmd: string[]): void {
+  const o = ctx.options;
+  // port is a whole number and healthPath has no quote (both checked): the JavaScript is well formed.
+  const url = `'http://127.0.0.1:'+(process.env.PORT||${o.port})+'${o.healthPath}'`;
+  stage
+    .user(o.uid)
+    .expose(o.port)
+    .healthcheck({ command: nodeHttpCheck(url), interval: o.healthInterval });
+  addLabelsAndVersion(stage, ctx);
+  stage.comment(cmdComment).cmd(cmd);
+}
+
+/**
+ * The one stage of the benchmark's naive reference: the same base, the whole folder copied,
+ * `npm install` with no cache mount, run as root; the kind adds its build and command.
+ */
+export function naiveStage(model: DockerfileModel, ctx: ImageContext<unknown>, env?: Record<string, string>): Stage {
+  addBase(model, ctx, 'The same base image as ours.');
+  const app = model.addStage('app', { from: fromBase(ctx), comment: 'Everything in one stage.' }).workdir('/app');
+  if (env) app.env(env);
+  return app.copy('.', '.').run('npm install');
+}

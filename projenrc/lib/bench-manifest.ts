@@ -1,0 +1,35 @@
+/**
+ * `.projen/docker-bench.json`: what `DockerBenchmark` declares, for the benchmark tool
+ * (`bench-docker.ts`) and its report. No projen import.
+ */
+
+/** Where `DockerBenchmark` writes the manifest, relative to the root. */
+export const BENCH_MANIFEST = '.projen/docker-bench.json';
+
+/** Figures the report marks as met or missed. They are never enforced: the benchmark is a report. */
+export interface BenchmarkTargets {
+  /** Longest acceptable cold build of our image, per service, in seconds, e.g. `{ api: 60 }`. @default {} */
+  readonly coldBuildSeconds?: Record<string, number>;
+  /** Longest acceptable rebuild after a source-only change, as a fraction of our cold build, e.g. 0.15. @default no target */
+  readonly sourceRebuildFraction?: number;
+  /** Per service, a reference whose layers above the base ours must not exceed, e.g. `{ web: 'nextjs-example' }`. @default {} */
+  readonly aboveBaseAtMostOf?: Record<string, string>;
+}
+
+/** One reference build, as the benchmark tool reads it. */
+export interface ReferenceManifestEntry {
+  readonly name: string;
+  readonly description: string;
+  /** Relative to the root. */
+  readonly dockerfile: string;
+  /** Its .dockerignore, relative to the root; absent when the reference has none. */
+  readonly dockerignore?: string;
+}
+
+/** What `.projen/docker-bench.json` holds. */
+export interface BenchmarkManifest {
+  readonly runs: number;
+  readonly dependencyChange: string;
+  readonly targets: BenchmarkTargets;
+  readonly services: { readonly service: string; readonly references: ReferenceManifestEntry[] }[];
+}
