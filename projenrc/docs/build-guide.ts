@@ -7,6 +7,7 @@ import type { DependabotConfig } from '../github/dependabot-config';
 import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
 import type { ImageCiWorkflow } from '../github/image-ci-workflow';
 import type { PinWorkflows } from '../github/pin-workflows';
+import { SIGNER_ISSUER } from '../github/image-steps';
 import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
 import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
@@ -144,6 +145,18 @@ function ciSection(f: DocsFacts): string[] {
     `Deploys run in GitHub Environments: a push to \`${policy.stagingBranch}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step.`,
     '',
     'Every third-party action is pinned by full commit SHA, with its version in a comment, from `github-actions.lock.json`. Workflows grant nothing at the top level but `contents: read`; each job asks only for what it uses: the scan job reads, the publish job adds `id-token: write` for the registry, the SARIF job `security-events: write`.',
+    '',
+    '### Verify an image before you deploy it',
+    '',
+    `Every digest the publish job tags is signed by cosign without a key: the job's OIDC token gets a short-lived certificate whose identity is this repository's \`${r.workflowPath}\` at the ref that ran it, and the signature goes to the registry beside the image. The job verifies it right away, as a deploy should (cosign ${r.cosignVersion} or later; pin the digest, not a tag):`,
+    '',
+    '```bash',
+    `cosign verify <registry>/${f.images.manifest()[0]?.image ?? 'qualisys/api'}@sha256:<digest> \\`,
+    `  --certificate-identity "https://github.com/<owner>/<repository>/${r.workflowPath}@refs/heads/${policy.defaultBranch}" \\`,
+    `  --certificate-oidc-issuer ${SIGNER_ISSUER}`,
+    '```',
+    '',
+    `For a release, the identity ends in \`@refs/tags/vX.Y.Z\`; for a staging deploy, \`@refs/heads/${policy.stagingBranch}\`. A digest signed by anything else (another repository, a fork, another workflow, a laptop) fails. BuildKit's provenance (\`mode=max\`) and SBOM stay attached to the pushed image: \`docker buildx imagetools inspect <ref> --format '{{ json .SBOM }}'\` prints the SBOM.`,
     '',
     '### What a repository needs',
     '',

@@ -22,6 +22,10 @@ export interface ImageStepsConfig {
   readonly trivyIgnoreFile: string;
   /** The Trivy release CI installs: the one the local tests use. */
   readonly trivyVersion: string;
+  /** The cosign release CI installs: the one the local tests use. */
+  readonly cosignVersion: string;
+  /** The reusable workflow's path, e.g. `.github/workflows/reusable-build.yml`: the identity its signatures carry. */
+  readonly workflowPath: string;
   readonly trivyDbRepositories: string[];
   readonly trivyJavaDbRepositories: string[];
   /** Severities that fail the build. */
@@ -319,6 +323,42 @@ export function tagImage(c: ImageStepsConfig): Step {
     run: [
       '# shellcheck disable=SC2086 # TAGS is a list of tags, split on purpose',
       `bash ${c.publishScript} tag "$REF" $TAGS`,
+    ].join('\n'),
+  };
+}
+
+export function installCosign(c: ImageStepsConfig): Step {
+  return { name: 'cosign', uses: c.uses('sigstore/cosign-installer'), with: { 'cosign-release': c.cosignVersion } };
+}
+
+/**
+ * The certificate identity of a signature made by this workflow: its own path at the ref that
+ * ran it (for a reusable workflow, Fulcio certifies the called workflow, job_workflow_ref), and
+ * GitHub's OIDC issuer. Whoever deploys checks both (the build guide has the command).
+ */
+export const SIGNER_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** Keyless: the job's OIDC token gets a short-lived certificate; the signature goes to the registry, its record to Rekor. */
+export function sign(): Step {
+  return {
+    name: 'Sign the digest (keyless, this workflow\'s OIDC identity)',
+    env: { REF: '${{ steps.image.outputs.ref }}' },
+    run: 'cosign sign --yes "$REF"',
+  };
+}
+
+/** Verifies what was just signed, exactly as a deploy would: the identity and the issuer. */
+export function verifySignature(c: ImageStepsConfig): Step {
+  return {
+    name: 'Verify the signature (identity and issuer)',
+    env: {
+      REF: '${{ steps.image.outputs.ref }}',
+      IDENTITY: `\${{ github.server_url }}/\${{ github.repository }}/${c.workflowPath}@\${{ github.ref }}`,
+      ISSUER: SIGNER_ISSUER,
+    },
+    run: [
+      'cosign verify --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER" "$REF" > /dev/null',
+      'echo "Signed by $IDENTITY" >> "$GITHUB_STEP_SUMMARY"',
     ].join('\n'),
   };
 }

@@ -29,6 +29,8 @@ export interface ReusableBuildWorkflowOptions {
   readonly buildBudgetMinutes?: number;
   /** The Trivy release CI installs. @default the `TRIVY=` pin of tools/install-linters.sh, which the local tests use */
   readonly trivyVersion?: string;
+  /** The cosign release CI signs with. @default the `COSIGN=` pin of tools/install-linters.sh, which the local tests use */
+  readonly cosignVersion?: string;
   /** Trivy database repositories, tried in order (the default one rate-limits). @default public ECR, then GHCR */
   readonly trivyDbRepositories?: string[];
   /** Trivy Java database repositories. @default public ECR, then GHCR */
@@ -65,6 +67,10 @@ export class ReusableBuildWorkflow extends Component {
   public readonly trivyDbRepositories: string[];
   /** The Trivy release CI runs. */
   public readonly trivyVersion: string;
+  /** The cosign release CI signs with. */
+  public readonly cosignVersion: string;
+  /** The identity of the signatures: this workflow's path (at the ref of the run). */
+  public readonly workflowPath: string;
   /** What a caller must grant: the union of what the jobs ask for, each job only its own part. */
   public readonly callerPermissions: github.workflows.JobPermissions;
   /** The registry login (its variables are part of the repository's set-up). */
@@ -90,6 +96,9 @@ export class ReusableBuildWorkflow extends Component {
     this.trivyDbRepositories = options.trivyDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
     this.trivyVersion = options.trivyVersion ?? pinnedToolVersion(project.outdir, 'TRIVY');
     if (!/^v\d+\.\d+\.\d+$/.test(this.trivyVersion)) throw new ConfigError(`ReusableBuildWorkflow: trivyVersion "${this.trivyVersion}" must be a release such as v0.74.0.`);
+    this.cosignVersion = options.cosignVersion ?? pinnedToolVersion(project.outdir, 'COSIGN');
+    if (!/^v\d+\.\d+\.\d+$/.test(this.cosignVersion)) throw new ConfigError(`ReusableBuildWorkflow: cosignVersion "${this.cosignVersion}" must be a release such as v3.1.3.`);
+    this.workflowPath = `.github/workflows/${this.fileName}`;
     this.login = registryLogin(options.registry, (a) => options.pins.uses(a));
     this.publishScript = options.publishScript.path;
     this.callerPermissions = {
@@ -105,6 +114,8 @@ export class ReusableBuildWorkflow extends Component {
       publishScript: options.publishScript.path,
       trivyIgnoreFile: this.trivyIgnoreFile,
       trivyVersion: this.trivyVersion,
+      cosignVersion: this.cosignVersion,
+      workflowPath: this.workflowPath,
       trivyDbRepositories: this.trivyDbRepositories,
       trivyJavaDbRepositories: options.trivyJavaDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'],
       severities: this.severities,
@@ -195,6 +206,9 @@ function publishSteps(c: ImageStepsConfig, login: RegistryLogin): github.workflo
     step.imageToTag(),
     step.movingTagGuard(),
     step.tagImage(c),
+    step.installCosign(c),
+    step.sign(),
+    step.verifySignature(c),
     step.publishSummary(),
   ];
 }

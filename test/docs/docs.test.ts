@@ -35,7 +35,7 @@ function guideFor(apiPort: number, budget: string, registry: 'ecr' | 'ghcr' = 'e
   const trivyIgnore = new TrivyIgnore(root);
   const publishScript = new PublishScript(root);
   const reusable = new ReusableBuildWorkflow(root, {
-    pins, registry: { kind: registry, roleArnVariable: ciOptions.roleVariable }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0',
+    pins, registry: { kind: registry, roleArnVariable: ciOptions.roleVariable }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0', cosignVersion: 'v3.1.3',
   });
   const ci = new ImageCiWorkflow(root, {
     pins,

@@ -37,7 +37,7 @@ function system(o: Overrides = {}, outdir = tempOutdir()) {
   const tags = new ImageTagScript(project, o.tags);
   const trivyIgnore = new TrivyIgnore(project);
   const publishScript = new PublishScript(project, { path: o.publishPath });
-  const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0', ...o.reusable });
+  const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' }, tagScript: tags, publishScript, trivyIgnore, trivyVersion: 'v0.74.0', cosignVersion: 'v3.1.3', ...o.reusable });
   const sharedPaths = [tags.path, publishScript.path];
   new ImageCiWorkflow(project, { pins, reusable, images: () => IMAGES, tagPolicy: tags.policy, sharedPaths, ...o.ci });
   new DeployedScanWorkflow(project, { pins, reusable, images: () => IMAGES, ...o.scan });

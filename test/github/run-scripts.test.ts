@@ -8,7 +8,8 @@
  * scan-deployed.yml is executed; the last test here checks that no script is left out.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { githubContext, gitRepo, loadWorkflow, runStep, SimEvent } from './simulate';
 import { pushImage, startRegistry, TestRegistry } from '../registry';
@@ -32,6 +33,7 @@ const EXECUTED = {
     'Build clock', 'Tags and labels (the tag script, as local builds)', 'Image already built from these sources?', 'Build time',
     'Scan reports: SARIF for code scanning, tables for the job summary', 'The pushed image is the scanned image', 'The image to tag',
     'Moving tags only from the newest build of this service', 'Tag the image (by digest; immutable tags never move)', 'Summary', 'Is code scanning available here?',
+    'Sign the digest (keyless, this workflow\'s OIDC identity)', 'Verify the signature (identity and issuer)',
   ],
   'scan-deployed.yml': ['The deployed image (latest), by digest', 'Is code scanning available here?'],
 };
@@ -88,6 +90,36 @@ test('the publish summary says whether the image was promoted or built', () => {
   const run = (found: string) => runStep(step, { ...base, steps: { image: { outputs: { ref: 'r/acme/api@sha256:1' } }, guard: { outputs: { tags: 'abc1234 latest' } }, existing: { outputs: { found } } } }, { cwd: repo.dir, jobEnv });
   expect(run('true').summary).toBe('#### Published api\npromoted (not rebuilt): `r/acme/api@sha256:1`\n- abc1234\n- latest\n');
   expect(run('false').summary).toContain('built, scanned and pushed: `r/acme/api@sha256:1`');
+});
+
+describe('keyless signing: the digest is signed, then verified against this workflow\'s identity', () => {
+  // Keyless signing needs GitHub's OIDC token, Fulcio and Rekor: cosign is played by a script that
+  // records its arguments (the key-pair signing tests run the real cosign against a real registry).
+  const fake = (status: number) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fake-cosign-'));
+    writeFileSync(path.join(dir, 'cosign'), `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >> "${dir}/calls"\nexit ${status}\n`);
+    chmodSync(path.join(dir, 'cosign'), 0o755);
+    return dir;
+  };
+  const digestRef = `r.example/acme/api@sha256:${'c'.repeat(64)}`;
+  const ctx = { ...base, github: { ...base.github, server_url: 'https://github.com' }, steps: { image: { outputs: { ref: digestRef } } } };
+
+  test('the exact digest is signed, never a tag', () => {
+    const dir = fake(0);
+    const r = runStep(named(reusable.jobs.publish, 'Sign the digest (keyless, this workflow\'s OIDC identity)'), ctx, { cwd: repo.dir, extraPath: dir });
+    expect(r.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'calls'), 'utf8')).toBe(`sign --yes ${digestRef}\n`);
+  });
+
+  test('verification checks this repository\'s reusable workflow at the run\'s ref, and GitHub\'s issuer', () => {
+    const dir = fake(0);
+    const r = runStep(named(reusable.jobs.publish, 'Verify the signature (identity and issuer)'), ctx, { cwd: repo.dir, extraPath: dir });
+    expect(r.status).toBe(0);
+    expect(readFileSync(path.join(dir, 'calls'), 'utf8')).toBe(
+      `verify --certificate-identity https://github.com/acme/qualisys/.github/workflows/reusable-build.yml@refs/heads/main --certificate-oidc-issuer https://token.actions.githubusercontent.com ${digestRef}\n`);
+    expect(r.summary).toBe('Signed by https://github.com/acme/qualisys/.github/workflows/reusable-build.yml@refs/heads/main\n');
+    expect(runStep(named(reusable.jobs.publish, 'Verify the signature (identity and issuer)'), ctx, { cwd: repo.dir, extraPath: fake(1) }).status).toBe(1);
+  });
 });
 
 describe('the daily scan reads the deployed image by digest', () => {

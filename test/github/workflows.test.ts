@@ -157,6 +157,16 @@ describe('what the workflows do (per event: events.test.ts)', () => {
     expect(setup.with.version).toBe(version);
   });
 
+  test('CI signs with the cosign release the local signing tests use, after tagging, and verifies right after', () => {
+    const install = steps('publish').find((s) => s.uses?.startsWith('sigstore/cosign-installer@'))!;
+    expect(install.with).toEqual({ 'cosign-release': pinnedToolVersion(ROOT, 'COSIGN') });
+    const names = steps('publish').map((s) => s.name);
+    const at = (n: string) => names.findIndex((x) => x?.startsWith(n));
+    expect(at('Tag the image')).toBeLessThan(at('Sign the digest'));
+    expect(at('Sign the digest')).toBeLessThan(at('Verify the signature'));
+    expect(reusable.jobs.publish.permissions['id-token']).toBe('write');
+  });
+
   test('the daily scan reads each deployed image by digest and fails when it cannot', () => {
     const wf = load('scan-deployed.yml');
     expect(wf.on.schedule).toEqual([{ cron: '0 6 * * *' }]);
