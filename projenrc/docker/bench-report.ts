@@ -233,7 +233,7 @@ function cell(v: VariantResult, m: (typeof METRICS)[number]): string {
   const mid = v.median[m.key];
   if (mid === undefined) return '?';
   const s = v.spread[m.key];
-  if (!s) return m.format(mid);
+  if (s === undefined || s < 0.005) return m.format(mid); // one run, or runs that agree (sizes)
   return `${m.format(mid)} (best ${m.format(v.best[m.key]!)}, spread ${percent(s)})`;
 }
 
@@ -274,7 +274,7 @@ export function renderMarkdown(report: BenchReport): string {
     for (const r of refs) {
       const noisy = s.noise[r.name] ?? [];
       if (noisy.length) {
-        out.push(`- Too noisy to compare with ${r.name}: ${noisy.map((k) => METRICS.find((m) => m.key === k)!.label(load)).join(', ')}. ` +
+        out.push(`- Too noisy to compare with ${r.name}: ${noisy.map((k) => METRICS.find((m) => m.key === k)!.label(load)).join('; ')}. ` +
           'The runs disagree more than the variants differ: measure again on a quieter machine, or with more runs.');
       }
     }
