@@ -26,9 +26,20 @@ export interface ReferenceManifestEntry {
   readonly dockerignore?: string;
 }
 
+/** The load figure of the servers: requests per second and p99 latency at a fixed concurrency. */
+export interface BenchmarkLoad {
+  /** Keep-alive connections sending at once. @default 32 */
+  readonly connections?: number;
+  /** How long each measurement lasts, in seconds (after 1 s of warm-up). @default 5 */
+  readonly seconds?: number;
+  /** The path each server is loaded on, per service; a service without one gets no load figure. @default {} */
+  readonly paths?: Record<string, string>;
+}
+
 /** What `.projen/docker-bench.json` holds. */
 export interface BenchmarkManifest {
   readonly runs: number;
+  readonly load: Required<BenchmarkLoad>;
   readonly dependencyChange: string;
   readonly targets: BenchmarkTargets;
   readonly services: { readonly service: string; readonly references: ReferenceManifestEntry[] }[];

@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LOAD_PATHS, loadBenchManifest, resolveDependencyChange, sourceFileToChange, variantOrder } from '../../projenrc/docker/bench-docker';
+import { loadBenchManifest, resolveDependencyChange, sourceFileToChange, variantOrder } from '../../projenrc/tools/bench-docker';
 import { runTsTool, tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
-const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/docker/bench-docker.ts', args, env);
+const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/tools/bench-docker.ts', args, env);
 
 describe('bench:docker', () => {
   test('this repository benchmarks every service, web also against the Next.js example, with the targets of the issue', () => {
@@ -25,8 +25,8 @@ describe('bench:docker', () => {
     ]);
   });
 
-  test('the servers are loaded where they serve test runs: api\'s list, web\'s page', () => {
-    expect(LOAD_PATHS).toEqual({ api: '/api/test-runs', web: '/' });
+  test('the servers are loaded where .projenrc.ts says: api\'s list, web\'s page', () => {
+    expect(loadBenchManifest().load).toEqual({ connections: 32, seconds: 5, paths: { api: '/api/test-runs', web: '/' } });
   });
 
   test('the source-only change edits a TypeScript file the image copies: src/ first, else tests/', () => {

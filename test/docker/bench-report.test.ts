@@ -1,4 +1,4 @@
-import { best, BenchReport, BenchSample, evaluateTargets, median, ratioIsNoise, renderMarkdown, serviceResult, spread, summarize } from '../../projenrc/docker/bench-report';
+import { best, BenchReport, BenchSample, evaluateTargets, median, ratioIsNoise, renderMarkdown, serviceResult, spread, summarize } from '../../projenrc/lib/bench-report';
 
 const sample = (cold: number, source: number, dependency: number, extra: Partial<BenchSample> = {}): BenchSample => ({
   coldSeconds: cold, sourceRebuildSeconds: source, dependencyRebuildSeconds: dependency, ...extra,

@@ -27,13 +27,13 @@ import { createServer } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { BenchReport, BenchSample, evaluateTargets, renderMarkdown, serviceResult } from './bench-report';
-import { LoadFigures, measureLoad } from '../../test/rollout';
-import { BENCH_MANIFEST, BenchmarkManifest } from '../lib/bench-manifest';
+import { BenchReport, BenchSample, evaluateTargets, renderMarkdown, serviceResult } from '../lib/bench-report';
+import { LoadFigures, measureLoad } from '../lib/load';
+import { BENCH_MANIFEST, BenchmarkLoad, BenchmarkManifest } from '../lib/bench-manifest';
 import type { ImageManifestEntry } from '../lib/images-manifest';
 import { formatBytes } from '../lib/sizes';
-import { buildImage, copyContext, loadManifest, ROOT, selectServices } from '../tools/build-images';
-import { assertEngine, docker, DockerUnavailableError, dockerOk } from '../tools/docker-cli';
+import { buildImage, copyContext, loadManifest, ROOT, selectServices } from './build-images';
+import { assertEngine, docker, DockerUnavailableError, dockerOk } from './docker-cli';
 
 export function loadBenchManifest(root = ROOT): BenchmarkManifest {
   const file = path.join(root, BENCH_MANIFEST);
@@ -88,9 +88,6 @@ export function resolveDependencyChange(contextDir: string, spec: string): Depen
 }
 
 /** Keep-alive load on each server image, after its builds: what the load asks for, per service. */
-export const LOAD_PATHS: Readonly<Record<string, string>> = { api: '/api/test-runs', web: '/' };
-export const LOAD_CONNECTIONS = 32;
-export const LOAD_SECONDS = 5;
 
 /** A stand-in for the api on 127.0.0.1, for web's load: 20 test runs. */
 async function fakeApi(): Promise<{ url: string; close: () => void }> {
@@ -127,7 +124,7 @@ async function freePort(): Promise<number> {
  * Starts the image's server on the host network (loopback only), waits for its health path, and
  * measures requests per second and p99 latency under keep-alive load. Removes the container.
  */
-async function measureServerLoad(entry: ImageManifestEntry, ref: string, apiUrl: string): Promise<LoadFigures> {
+async function measureServerLoad(entry: ImageManifestEntry, ref: string, apiUrl: string, load: Required<BenchmarkLoad>): Promise<LoadFigures> {
   const port = await freePort();
   const env = { PORT: String(port), HOST: '127.0.0.1', HOSTNAME: '127.0.0.1', API_URL: apiUrl, LOG_LEVEL: 'warn' };
   const id = dockerOk(['run', '-d', '--network', 'host', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), ref]).trim();
@@ -143,7 +140,7 @@ async function measureServerLoad(entry: ImageManifestEntry, ref: string, apiUrl:
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    return await measureLoad(`${base}${LOAD_PATHS[entry.service]}`, { connections: LOAD_CONNECTIONS, durationMs: LOAD_SECONDS * 1000, warmupMs: 1000 });
+    return await measureLoad(`${base}${load.paths[entry.service]}`, { connections: load.connections, durationMs: load.seconds * 1000, warmupMs: 1000 });
   } finally {
     docker(['rm', '-f', id]);
   }
@@ -172,7 +169,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 async function measureRun(
   entry: ImageManifestEntry, variants: readonly Variant[], change: DependencyChange, prefix: string,
-  imageIds: Set<string>, failures: string[], apiUrl: string,
+  imageIds: Set<string>, failures: string[], apiUrl: string, loadSettings: Required<BenchmarkLoad>,
 ): Promise<Map<Variant, BenchSample>> {
   // A reference's own ignore file sits beside its Dockerfile (<name>.Dockerfile.dockerignore), where
   // BuildKit takes it instead of the context's .dockerignore: the context is the service's, unchanged.
@@ -229,12 +226,12 @@ async function measureRun(
         return seconds(slot.sample.dependencyRebuildSeconds);
       });
     }
-    if (LOAD_PATHS[entry.service] && entry.healthPath) {
+    if (loadSettings.paths[entry.service] && entry.healthPath) {
       for (const slot of slots) {
-        await step(slot, `load (${LOAD_CONNECTIONS} connections, ${LOAD_SECONDS} s)`, async () => {
+        await step(slot, `load (${loadSettings.connections} connections, ${loadSettings.seconds} s)`, async () => {
           let load: LoadFigures;
           try {
-            load = await measureServerLoad(entry, slot.ref, apiUrl);
+            load = await measureServerLoad(entry, slot.ref, apiUrl, loadSettings);
           } catch (err) {
             throw new Error(`${slot.label}: the load step failed: ${(err as Error).message}`);
           }
@@ -317,7 +314,7 @@ async function main(argv: string[]): Promise<number> {
     for (let run = 1; run <= runs; run++) {
       for (const plan of plans) {
         const order = variantOrder(plan.variants, run);
-        const measured = await measureRun(plan.entry, order, plan.change, `[run ${run}/${runs}]`, imageIds, failures, api.url);
+        const measured = await measureRun(plan.entry, order, plan.change, `[run ${run}/${runs}]`, imageIds, failures, api.url, bench.load);
         for (const [variant, sample] of measured) plan.samples.get(variant)!.push(sample);
       }
     }
@@ -331,7 +328,7 @@ async function main(argv: string[]): Promise<number> {
     p.entry.service,
     p.variants.map((v) => ({ name: v.name, description: v.description, samples: p.samples.get(v)! })),
   ));
-  const loaded = plans.filter((p) => LOAD_PATHS[p.entry.service] && p.entry.healthPath).map((p) => p.entry.service);
+  const loaded = plans.filter((p) => bench.load.paths[p.entry.service] && p.entry.healthPath).map((p) => p.entry.service);
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
     engine,
@@ -340,7 +337,7 @@ async function main(argv: string[]): Promise<number> {
     baseImages,
     dependencyChange: bench.dependencyChange,
     load: loaded.length
-      ? { connections: LOAD_CONNECTIONS, seconds: LOAD_SECONDS, paths: Object.fromEntries(loaded.map((s) => [s, LOAD_PATHS[s]])) }
+      ? { connections: bench.load.connections, seconds: bench.load.seconds, paths: Object.fromEntries(loaded.map((s) => [s, bench.load.paths[s]])) }
       : undefined,
     services,
     targets: evaluateTargets(services, bench.targets),
