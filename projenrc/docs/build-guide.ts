@@ -131,7 +131,8 @@ function ciSection(f: DocsFacts): string[] {
     '',
     `1. **Build**: \`docker/setup-buildx-action\` and \`docker/build-push-action\` with BuildKit and the GitHub Actions layer cache (\`type=gha\`, \`scope=<service>\`, \`mode=max\`, \`ignore-error=true\`: a full or failing cache never stops the build), tags and labels from \`${f.tags.path}\` (the same logic as local builds). The image is loaded into the runner's engine, never pushed. The job summary shows the build time and flags any build over ${r.buildBudgetMinutes} minutes.`,
     `2. **Scan**: Trivy ${r.trivyVersion} (the release the local tests run, pinned in \`tools/install-linters.sh\`) scans the loaded image for ${r.severities.join(' and ')} vulnerabilities and for secrets; either finding fails the job (\`exit-code: 1\`). Accepted findings live in \`${r.trivyIgnoreFile}\`, generated from \`.projenrc.ts\`, each with a statement and an expiry date. Trivy's database is cached between runs and fetched from ${r.trivyDbRepositories.map((x) => `\`${x}\``).join(', then ')}. Both reports appear as tables in the job summary.`,
-    '3. **SARIF**: a separate job with `security-events: write` uploads each report to code scanning (Security tab) under its own category, `trivy-vulnerabilities-<service>` and `trivy-secrets-<service>`, even when a scan failed. Pull requests from forks and from Dependabot get a read-only token, so their reports stay in the job summary.',
+    ...(f.images.sizeScript ? [`3. **Size**: \`${f.images.sizeScript.path}\` compares the image with the default branch's (\`<registry>/<image>:latest\`, pulled by tag): size, layers and bytes above the base, the difference, and a warning over ${f.images.sizeDeltaWarning}, in the job summary; \`npx projen build:docker\` shows the same columns locally, from the same code. A pull request from a fork or from Dependabot cannot read the registry: it shows the sizes alone and says why.`] : []),
+    '4. **SARIF**: a separate job with `security-events: write` uploads each report to code scanning (Security tab) under its own category, `trivy-vulnerabilities-<service>` and `trivy-secrets-<service>`, even when a scan failed. Pull requests from forks and from Dependabot get a read-only token, so their reports stay in the job summary.',
     '',
     '### Everything else: build once, promote, publish by digest',
     '',
@@ -163,6 +164,7 @@ function ciSection(f: DocsFacts): string[] {
     table(['what', 'where', 'without it'], [
       ...(r.registry.kind === 'ecr' ? [
         [`an IAM role that trusts GitHub's OIDC provider for this repository and may push to the ECR repositories, in variable \`${role}\`; its region in \`${region}\``, 'Settings → Secrets and variables → Actions → Variables', 'the publish jobs fail at "AWS credentials"; pull requests are unaffected'],
+        [`(optional) the role's trust policy also allows this repository's pull requests (subject \`repo:<owner>/<repository>:pull_request\`) to pull images`, 'AWS IAM', 'pull requests show image sizes without the default branch\'s for comparison, and say so'],
         [`one ECR repository per image (${repositories}), tag immutability \`IMMUTABLE_WITH_EXCLUSION\` with the exclusion filters ${moving.map((m) => `\`${m}\``).join(', ')}`, 'Amazon ECR', 'with plain `IMMUTABLE`, ECR refuses to move `latest` and `staging-*`; with `MUTABLE`, nothing protects the other tags but this workflow'],
       ] : [
         ['`packages: write` for the workflow token', 'granted by the workflow', '-'],

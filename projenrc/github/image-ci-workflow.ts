@@ -149,6 +149,7 @@ export class ImageCiWorkflow extends Component {
         dockerfile: i.dockerfile,
         image: i.image,
         paths: this.pathsOf(i).join(' '),
+        base: i.baseImage,
         publish: "${{ github.event_name != 'pull_request' }}",
         environment: '${{ needs.changes.outputs.environment }}',
       },

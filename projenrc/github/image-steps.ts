@@ -26,6 +26,8 @@ export interface ImageStepsConfig {
   readonly cosignVersion: string;
   /** The reusable workflow's path, e.g. `.github/workflows/reusable-build.yml`: the identity its signatures carry. */
   readonly workflowPath: string;
+  /** `node scripts/image-size.mjs`: the size comparison shared with local builds, if any. */
+  readonly sizeCommand?: string;
   readonly trivyDbRepositories: string[];
   readonly trivyJavaDbRepositories: string[];
   /** Severities that fail the build. */
@@ -323,6 +325,32 @@ export function tagImage(c: ImageStepsConfig): Step {
     run: [
       '# shellcheck disable=SC2086 # TAGS is a list of tags, split on purpose',
       `bash ${c.publishScript} tag "$REF" $TAGS`,
+    ].join('\n'),
+  };
+}
+
+/** Whether this run may read the registry: not from a fork's or Dependabot's pull request (no OIDC token, no secrets). */
+export const SAME_REPOSITORY_PR = "github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'";
+
+/**
+ * A pull request logs in to read the default branch's image for the size comparison; a failed
+ * login (a role that does not trust pull requests) costs the comparison only, never the build.
+ */
+export function readOnlyLogin(l: RegistryLogin): Step[] {
+  return l.steps.map((s) => ({ ...s, if: SAME_REPOSITORY_PR, continueOnError: true }));
+}
+
+/** The image's size and layers above its base against the default branch's image (`latest`), in the job summary. */
+export function sizeAgainstDefaultBranch(c: ImageStepsConfig, registryHost: string): Step {
+  return {
+    name: 'Image size against the default branch',
+    if: "!cancelled() && steps.build.outcome == 'success'",
+    env: { IMAGE: '${{ inputs.image }}', BASE: '${{ inputs.base }}', REGISTRY: registryHost },
+    run: [
+      'reference=()',
+      'if [ -n "$REGISTRY" ]; then reference=(--reference "$REGISTRY/$IMAGE:latest")',
+      'else echo "::notice title=No size reference::this run cannot read the registry (a pull request from a fork or Dependabot, or no login): sizes without the default branch\'s."; fi',
+      `${c.sizeCommand} --image "$LOCAL_REF" --base "$BASE" --service "$SERVICE" "\${reference[@]}" --format github`,
     ].join('\n'),
   };
 }

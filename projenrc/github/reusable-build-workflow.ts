@@ -31,6 +31,11 @@ export interface ReusableBuildWorkflowOptions {
   readonly trivyVersion?: string;
   /** The cosign release CI signs with. @default the `COSIGN=` pin of tools/install-linters.sh, which the local tests use */
   readonly cosignVersion?: string;
+  /**
+   * The image size script (DockerImages' `sizeScript`): pull requests compare each image with the
+   * default branch's in the job summary. @default no comparison
+   */
+  readonly sizeScript?: { readonly command: string; readonly path: string };
   /** Trivy database repositories, tried in order (the default one rate-limits). @default public ECR, then GHCR */
   readonly trivyDbRepositories?: string[];
   /** Trivy Java database repositories. @default public ECR, then GHCR */
@@ -116,6 +121,7 @@ export class ReusableBuildWorkflow extends Component {
       trivyVersion: this.trivyVersion,
       cosignVersion: this.cosignVersion,
       workflowPath: this.workflowPath,
+      sizeCommand: options.sizeScript?.command,
       trivyDbRepositories: this.trivyDbRepositories,
       trivyJavaDbRepositories: options.trivyJavaDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-java-db:1', 'ghcr.io/aquasecurity/trivy-java-db:1'],
       severities: this.severities,
@@ -132,9 +138,10 @@ export class ReusableBuildWorkflow extends Component {
       if: '${{ !inputs.publish }}',
       runsOn,
       timeoutMinutes: 30,
-      permissions: { contents: JobPermission.READ },
+      // The registry only to read the default branch's image for the size comparison.
+      permissions: c.sizeCommand ? this.login.permissions : { contents: JobPermission.READ },
       env,
-      steps: scanSteps(c),
+      steps: scanSteps(c, this.login),
     });
     wf.addJob('publish', {
       name: 'publish ${{ inputs.service }}',
@@ -161,6 +168,7 @@ const INPUTS: Record<string, github.workflows.WorkflowCallInput> = {
   dockerfile: { type: 'string', required: true, description: 'Dockerfile path' },
   image: { type: 'string', required: true, description: 'Image repository, e.g. qualisys/api' },
   paths: { type: 'string', required: true, description: 'Pathspecs whose changes change the image, space-separated' },
+  base: { type: 'string', required: false, description: 'The base image the Dockerfile builds on, for the size comparison' } as never,
   publish: { type: 'boolean', required: false, description: 'Push and tag after both scans passed (never on pull requests)', default: false } as never,
   environment: { type: 'string', required: false, description: 'GitHub Environment of a deploy (staging or production), or empty' } as never,
 };
@@ -170,7 +178,7 @@ const OUTPUTS = {
   tags: { description: 'Tags put on it (space-separated, without registry)', value: '${{ jobs.publish.outputs.tags }}' },
 };
 
-function scanSteps(c: ImageStepsConfig): github.workflows.JobStep[] {
+function scanSteps(c: ImageStepsConfig, login: RegistryLogin): github.workflows.JobStep[] {
   return [
     step.checkout(c, false),
     step.clock(),
@@ -179,6 +187,7 @@ function scanSteps(c: ImageStepsConfig): github.workflows.JobStep[] {
     step.setupBuildx(c, false),
     step.buildAndLoad(c, false),
     step.buildTime(c),
+    ...(c.sizeCommand ? [...step.readOnlyLogin(login), step.sizeAgainstDefaultBranch(c, login.host)] : []),
     step.scan(c, 'vuln', false),
     step.scan(c, 'secret', false),
     step.scanReports(),

@@ -95,10 +95,10 @@ describe('pull requests: build and scan what the pull request changes, publish n
     expect(run.summary).toContain('| playwright-runner | yes | changed in HEAD^1 HEAD |');
   });
 
-  test('the scan job runs with a read-only token and no environment; the code-scanning upload runs', () => {
+  test('the scan job reads the repository (and may read the registry for the size comparison), has no environment; the code-scanning upload runs', () => {
     const s = run.services['playwright-runner'];
     expect(s.jobs).toEqual(['scan', 'sarif']);
-    expect(reusable.jobs.scan.permissions).toEqual({ contents: 'read' });
+    expect(reusable.jobs.scan.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
     expect(s.environment).toBeUndefined();
     expect(s.with).toMatchObject({ publish: 'false', environment: '' });
   });

@@ -34,6 +34,7 @@ const EXECUTED = {
     'Scan reports: SARIF for code scanning, tables for the job summary', 'The pushed image is the scanned image', 'The image to tag',
     'Moving tags only from the newest build of this service', 'Tag the image (by digest; immutable tags never move)', 'Summary', 'Is code scanning available here?',
     'Sign the digest (keyless, this workflow\'s OIDC identity)', 'Verify the signature (identity and issuer)',
+    'Image size against the default branch',
   ],
   'scan-deployed.yml': ['The deployed image (latest), by digest', 'Is code scanning available here?'],
 };
@@ -119,6 +120,41 @@ describe('keyless signing: the digest is signed, then verified against this work
       `verify --certificate-identity https://github.com/acme/qualisys/.github/workflows/reusable-build.yml@refs/heads/main --certificate-oidc-issuer https://token.actions.githubusercontent.com ${digestRef}\n`);
     expect(r.summary).toBe('Signed by https://github.com/acme/qualisys/.github/workflows/reusable-build.yml@refs/heads/main\n');
     expect(runStep(named(reusable.jobs.publish, 'Verify the signature (identity and issuer)'), ctx, { cwd: repo.dir, extraPath: fake(1) }).status).toBe(1);
+  });
+});
+
+describe('pull requests: the image size against the default branch\'s image', () => {
+  // The step's own logic: which reference it asks for. The size script itself is tested against a
+  // real registry and engine (test/docker/image-size.test.ts, test/images/registry.test.ts).
+  const step = named(reusable.jobs.scan, 'Image size against the default branch');
+  const stubRepo = gitRepo();
+  writeFileSync(path.join(stubRepo.dir, 'scripts', 'image-size.mjs'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
+  const run = (registry: string) => runStep(step, {
+    ...base, inputs: { image: 'qualisys/api', base: 'node:24-alpine@sha256:abc' }, steps: { login: { outputs: { registry } } },
+  }, { cwd: stubRepo.dir, jobEnv: { SERVICE: 'api', LOCAL_REF: 'local/api:scan' } });
+
+  test('with a registry login: compared with <registry>/<image>:latest', () => {
+    const r = run('123.dkr.ecr.eu-west-1.amazonaws.com');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(['--image', 'local/api:scan', '--base', 'node:24-alpine@sha256:abc', '--service', 'api',
+      '--reference', '123.dkr.ecr.eu-west-1.amazonaws.com/qualisys/api:latest', '--format', 'github']);
+  });
+
+  test('without one (a fork, Dependabot, a role that does not trust pull requests): sizes only, and a notice that says why', () => {
+    const r = run('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toContain('::notice title=No size reference::');
+    expect(JSON.parse(lines[1])).toEqual(['--image', 'local/api:scan', '--base', 'node:24-alpine@sha256:abc', '--service', 'api', '--format', 'github']);
+  });
+
+  test('the login of a pull request never fails the build, and never runs for forks or Dependabot', () => {
+    const logins = (reusable.jobs.scan.steps as any[]).filter((s) => /aws-actions|docker\/login-action/.test(s.uses ?? ''));
+    expect(logins.length).toBeGreaterThan(0);
+    for (const s of logins) {
+      expect(s['continue-on-error']).toBe(true);
+      expect(s.if).toBe("github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'");
+    }
   });
 });
 
