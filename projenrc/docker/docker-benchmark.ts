@@ -86,7 +86,13 @@ export class DockerBenchmark extends Component {
       for (const image of this.images.services) if (image.kind.renderNaive) this.addReference(image.service, naiveReference(image.kind));
     }
     new JsonFile(project, BENCH_MANIFEST, {
-      obj: { runs: this.runs, load: this.load, dependencyChange: this.dependencyChange, targets: this.targets, services: () => this.manifest().services },
+      obj: {
+        runs: this.runs,
+        load: this.load,
+        dependencyChange: this.dependencyChange,
+        targets: this.targets,
+        services: () => this.manifest().services,
+      },
       marker: true,
     });
     project.addTask('bench:docker', {

@@ -1,8 +1,12 @@
 import * as path from 'node:path';
 import { Component, DependencyType, JsonFile, Project } from 'projen';
+import { BUILD_REPORT } from '../lib/build-report';
+import { parseSizeThreshold, THRESHOLD_FORMS } from '../lib/image-size';
 import { IMAGES_MANIFEST, ImageManifestEntry, ImagesManifest } from '../lib/images-manifest';
-import { ConfigError, repoPath } from '../validate';
+import { parseRegistry, REGISTRY_FORMS, ShippingFields } from '../lib/registry-push';
+import { check, ConfigError, repoPath } from '../validate';
 import { BaseImages, BaseImageSpec, BaseImagesOptions, followedPackage } from './base-images';
+import { ImageSizeScript } from './image-size-script';
 import { BUILT_IN_KINDS } from './kinds';
 import { ImageKindDefinition } from './kinds/kind';
 import { ImageKindRegistry } from './kinds/registry';
@@ -23,6 +27,32 @@ export interface DockerImagesOptions {
    * @default none: `build:docker` says to give one
    */
   readonly tagScript?: { readonly path: string };
+  /**
+   * Where `npx projen push:docker` pushes: `HOST[:PORT][/NAMESPACE]`, e.g. `127.0.0.1:5000` or
+   * `ghcr.io/acme` (images go to `<registry>/<namespace>/<service>`). `--registry` and
+   * IMAGE_REGISTRY override it; `build:docker` also looks there for the last default-branch build.
+   * @default none: push:docker needs --registry or IMAGE_REGISTRY
+   */
+  readonly registry?: string;
+  /**
+   * The growth of an image, against the same service's image from the default branch, that the
+   * size table flags (`build:docker`'s report, and the pull-request job summary through
+   * `scripts/image-size.mjs`): a size (`10MB`, decimal units) or a percentage of the reference (`5%`).
+   * @default '10%'
+   */
+  readonly sizeDeltaWarning?: string;
+}
+
+/** Tasks and files the push and size-change features add, for the workflows and docs. */
+export interface ShippingInfo {
+  /** The registry of .projenrc.ts, when set. */
+  readonly registry?: string;
+  /** The size-change threshold, e.g. `10MB`. */
+  readonly sizeDeltaWarning: string;
+  /** The build report push:docker reads, relative to the root. */
+  readonly buildReport: string;
+  /** The bundled size script: its path and the command that runs it. */
+  readonly sizeScript: { readonly path: string; readonly command: string };
 }
 
 /** A base image in use, as an updater such as Dependabot must treat it. */
@@ -44,7 +74,10 @@ const MANIFEST_DEPENDENCY_TYPES: readonly DependencyType[] = [
 ];
 
 /** The command-line tools the tasks run, relative to the root. */
-const TOOLS = { buildImages: 'projenrc/tools/build-images.ts', updateBaseImages: 'projenrc/tools/update-base-images.ts' };
+const TOOLS = { buildImages: 'projenrc/tools/build-images.ts', pushImages: 'projenrc/tools/push-images.ts', updateBaseImages: 'projenrc/tools/update-base-images.ts' };
+
+/** The size-change threshold when .projenrc.ts sets none. */
+export const DEFAULT_SIZE_DELTA_WARNING = '10%';
 
 /**
  * Every container image of a monorepo: the base images they start from, one ServiceImage per
@@ -61,6 +94,12 @@ export class DockerImages extends Component {
   public readonly namespace: string;
   /** The kinds `addService()` accepts: the built-in ones and any given to `registerKind()`. */
   public readonly kinds: ImageKindRegistry;
+  /** The registry push:docker pushes to by default (`HOST[/NAMESPACE]`), when set. */
+  public readonly registry?: string;
+  /** The growth the size table flags, e.g. `10MB` or `5%`. */
+  public readonly sizeDeltaWarning: string;
+  /** `scripts/image-size.mjs`: the size change of one image, for the pull-request job summary. */
+  public readonly sizeScript: ImageSizeScript;
   private readonly tagScript?: string;
   private readonly images: ServiceImage<any>[] = [];
 
@@ -69,6 +108,10 @@ export class DockerImages extends Component {
     if (project.root !== project) throw new ConfigError('DockerImages: add it to the root project, which builds every service image.');
     this.namespace = imageRepository('DockerImages', 'namespace', options.namespace);
     this.tagScript = options.tagScript ? repoPath('DockerImages', 'tagScript', options.tagScript.path) : undefined;
+    if (options.registry !== undefined) check(parseRegistry(options.registry) !== undefined, 'DockerImages', 'registry', options.registry, REGISTRY_FORMS);
+    this.registry = options.registry?.replace(/\/+$/, '');
+    this.sizeDeltaWarning = options.sizeDeltaWarning ?? DEFAULT_SIZE_DELTA_WARNING;
+    check(parseSizeThreshold(this.sizeDeltaWarning) !== undefined, 'DockerImages', 'sizeDeltaWarning', this.sizeDeltaWarning, THRESHOLD_FORMS);
     this.baseImages = new BaseImages(project, options.baseImages);
     this.kinds = new ImageKindRegistry(BUILT_IN_KINDS);
     new JsonFile(project, IMAGES_MANIFEST, { obj: () => this.manifestFile(), marker: true });
@@ -78,6 +121,15 @@ export class DockerImages extends Component {
     });
     build.spawn(project.defaultTask!);
     build.exec(`tsx ${TOOLS.buildImages}`, { receiveArgs: true });
+    project.addTask('push:docker', {
+      description: 'Push the images build:docker built (never rebuilt), every tag, to the registry; --sign-key FILE signs them and attaches their SBOM (npx projen push:docker -- --registry HOST --sign-key cosign.key)',
+      exec: `tsx ${TOOLS.pushImages}`,
+      receiveArgs: true,
+    });
+    this.sizeScript = new ImageSizeScript(project, { threshold: this.sizeDeltaWarning });
+    project.addGitIgnore(`/${BUILD_REPORT.split('/').slice(0, -1).join('/')}/`);
+    // The key pair of the build guide's `cosign generate-key-pair`: the private half never goes to git.
+    project.addGitIgnore('/cosign.key');
     project.addTask('update-base-images', {
       description: 'Resolve the digests of the base images (needs registry access) and re-synthesize',
       steps: [{ exec: `tsx ${TOOLS.updateBaseImages}`, receiveArgs: true }, { exec: 'tsx .projenrc.ts' }],
@@ -121,6 +173,16 @@ export class DockerImages extends Component {
     for (const image of this.images) image.render();
   }
 
+  /** What push:docker and the size script use, for the workflows and docs. */
+  public get shipping(): ShippingInfo {
+    return {
+      ...(this.registry ? { registry: this.registry } : {}),
+      sizeDeltaWarning: this.sizeDeltaWarning,
+      buildReport: BUILD_REPORT,
+      sizeScript: { path: this.sizeScript.path, command: this.sizeScript.command },
+    };
+  }
+
   /** The build contexts (service folders), relative to the root. */
   public get contexts(): string[] {
     return this.images.map((i) => i.context);
@@ -158,10 +220,13 @@ export class DockerImages extends Component {
     }));
   }
 
-  private manifestFile(): ImagesManifest {
+  private manifestFile(): ImagesManifest & ShippingFields {
     const lockFile = path.posix.normalize(this.baseImages.lockFile);
     return {
       ...(this.tagScript ? { tagScript: this.tagScript } : {}),
+      ...(this.registry ? { registry: this.registry } : {}),
+      sizeDeltaWarning: this.sizeDeltaWarning,
+      sizeScript: this.sizeScript.path,
       lockFile,
       images: this.manifest(),
       baseImages: Object.fromEntries([...this.baseImages.all].map(([name, spec]) => [name, { ...spec, lockFile }])),

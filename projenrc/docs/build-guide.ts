@@ -1,13 +1,14 @@
 import { Component, Project } from 'projen';
 import { MarkdownFile } from './markdown-file';
+import { pushAndSignFacts, pushAndSignSection, pushTroubleshootingRows } from './registry-section';
 import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
 import type { DockerBenchmark } from '../docker/docker-benchmark';
 import type { DockerImages } from '../docker/docker-images';
 import type { DependabotConfig } from '../github/dependabot-config';
 import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
 import type { ImageCiWorkflow } from '../github/image-ci-workflow';
-import type { PinWorkflows } from '../github/pin-workflows';
 import { SIGNER_ISSUER } from '../github/image-steps';
+import type { PinWorkflows } from '../github/pin-workflows';
 import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
 import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
@@ -147,7 +148,7 @@ function ciSection(f: DocsFacts): string[] {
     '',
     'Every third-party action is pinned by full commit SHA, with its version in a comment, from `github-actions.lock.json`. Workflows grant nothing at the top level but `contents: read`; each job asks only for what it uses: the scan job reads, the publish job adds `id-token: write` for the registry, the SARIF job `security-events: write`.',
     '',
-    '### Verify an image before you deploy it',
+    '### Signatures of published images: verify before you deploy',
     '',
     `Every digest the publish job tags is signed by cosign without a key: the job's OIDC token gets a short-lived certificate whose identity is this repository's \`${r.workflowPath}\` at the ref that ran it, and the signature goes to the registry beside the image. The job verifies it right away, as a deploy should (cosign ${r.cosignVersion} or later; pin the digest, not a tag):`,
     '',
@@ -164,7 +165,7 @@ function ciSection(f: DocsFacts): string[] {
     table(['what', 'where', 'without it'], [
       ...(r.registry.kind === 'ecr' ? [
         [`an IAM role that trusts GitHub's OIDC provider for this repository and may push to the ECR repositories, in variable \`${role}\`; its region in \`${region}\``, 'Settings → Secrets and variables → Actions → Variables', 'the publish jobs fail at "AWS credentials"; pull requests are unaffected'],
-        [`(optional) the role's trust policy also allows this repository's pull requests (subject \`repo:<owner>/<repository>:pull_request\`) to pull images`, 'AWS IAM', 'pull requests show image sizes without the default branch\'s for comparison, and say so'],
+        ['(optional) the role\'s trust policy also allows this repository\'s pull requests (subject `repo:<owner>/<repository>:pull_request`) to pull images', 'AWS IAM', 'pull requests show image sizes without the default branch\'s for comparison, and say so'],
         [`one ECR repository per image (${repositories}), tag immutability \`IMMUTABLE_WITH_EXCLUSION\` with the exclusion filters ${moving.map((m) => `\`${m}\``).join(', ')}`, 'Amazon ECR', 'with plain `IMMUTABLE`, ECR refuses to move `latest` and `staging-*`; with `MUTABLE`, nothing protects the other tags but this workflow'],
       ] : [
         ['`packages: write` for the workflow token', 'granted by the workflow', '-'],
@@ -256,6 +257,7 @@ function render(f: DocsFacts): string[] {
     '- No `# syntax=` line and no Dockerfile feature newer than Docker 20.10\'s BuildKit: they build on old engines and on GitHub alike.',
     '',
     ...(f.benchmark ? benchmarkSection(f.benchmark) : []),
+    ...pushAndSignSection(pushAndSignFacts(f.images, f.reusable.cosignVersion)),
     ...ciSection(f),
     '## Tagging strategy',
     '',
@@ -314,6 +316,7 @@ function render(f: DocsFacts): string[] {
       ['`EACCES` writing `/results`', 'the mounted folder is not writable by the runner\'s uid', '`chmod a+rwx results` (the run task does it)'],
       ['`.trivyignore.yaml: exception ... expired`', 'an accepted finding reached its expiry date', 'see [vulnerability remediation](vulnerability-remediation.md)'],
       ['`ERROR: generated files differ from what .projenrc.ts produces`', 'a generated file was edited by hand, or `npx projen` was not run', 'run `npx projen` and commit the result'],
+      ...pushTroubleshootingRows(pushAndSignFacts(f.images, f.reusable.cosignVersion)),
       ['Trivy fails with `TOOMANYREQUESTS`', 'the database registry rate-limits', `the workflow already tries ${f.reusable.trivyDbRepositories.length} mirrors in turn; re-run the job`],
     ]),
     '',

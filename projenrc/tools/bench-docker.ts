@@ -27,13 +27,13 @@ import { createServer } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { BenchReport, BenchSample, evaluateTargets, renderMarkdown, serviceResult } from '../lib/bench-report';
-import { LoadFigures, measureLoad } from '../lib/load';
-import { BENCH_MANIFEST, BenchmarkLoad, BenchmarkManifest } from '../lib/bench-manifest';
-import type { ImageManifestEntry } from '../lib/images-manifest';
-import { formatBytes } from '../lib/sizes';
 import { buildImage, copyContext, loadManifest, ROOT, selectServices } from './build-images';
 import { assertEngine, docker, DockerUnavailableError, dockerOk } from './docker-cli';
+import { BENCH_MANIFEST, BenchmarkLoad, BenchmarkManifest } from '../lib/bench-manifest';
+import { BenchReport, BenchSample, evaluateTargets, renderMarkdown, serviceResult } from '../lib/bench-report';
+import type { ImageManifestEntry } from '../lib/images-manifest';
+import { LoadFigures, measureLoad } from '../lib/load';
+import { formatBytes } from '../lib/sizes';
 
 export function loadBenchManifest(root = ROOT): BenchmarkManifest {
   const file = path.join(root, BENCH_MANIFEST);

@@ -1,9 +1,15 @@
 /**
- * `npx projen build:docker [-- [--no-cache] [--json FILE] [SERVICE...]]`
+ * `npx projen build:docker [-- [--no-cache] [--no-sbom] [--json FILE] [--report FILE] [SERVICE...]]`
  *
  * Builds the service images declared in .projenrc.ts (read from .projen/docker-images.json) with
  * BuildKit, tags them with the image tag script, and ends with a table of image, tags, size,
- * build time and budget. Exits 1 when a build fails or an image is over its budget.
+ * build time and budget, and a table of each image's size change against the last default-branch
+ * build found locally (`<image>:latest`, or `<registry>/<image>:latest`). Exits 1 when a build
+ * fails or an image is over its budget.
+ *
+ * It records what it built in build/docker/build.json (image ID and tags per service: what
+ * `push:docker` pushes, never rebuilding) and, where Trivy is installed, a CycloneDX SBOM per
+ * image beside it (build/docker/<service>.cdx.json), made offline.
  *
  * Environment:
  *   NODE_IMAGE, PLAYWRIGHT_IMAGE, ...  base-image overrides (the Dockerfiles' base build arguments)
@@ -12,11 +18,15 @@
  *   IMAGE_REGISTRY                     prefix the tags with a registry host
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { assertEngine, DockerUnavailableError, dockerStreaming, imageSize } from './docker-cli';
+import { assertEngine, DockerUnavailableError, dockerStreaming, imageFacts, imageId, imageSize } from './docker-cli';
+import { BUILD_REPORT, BuildReport, BuiltImage, mergeBuildReport, readBuildReport, sbomFileName, tagOf } from '../lib/build-report';
+import { ImageFacts, parseSizeThreshold, renderSizeMarkdown, SizeChange, sizeChange } from '../lib/image-size';
 import { ImageManifestEntry, ImagesManifest, readImagesManifest } from '../lib/images-manifest';
+import { parseRegistry, referenceCandidates, shippingFields } from '../lib/registry-push';
+import { sbomImageId } from '../lib/sbom';
 import { formatBytes, parseDockerSize } from '../lib/sizes';
 
 /** The repository root: projenrc/tools/ is two levels down. */
@@ -68,7 +78,7 @@ export function copyContext(entry: ImageManifestEntry, root = ROOT): string {
 }
 
 /** Tags and labels of one image from the image tag script (the same logic as CI). */
-export interface ImageTags { refs: string[]; version: string; labels: Record<string, string> }
+export interface ImageTags { refs: string[]; version: string; labels: Record<string, string>; moving?: string[] }
 
 /** The image tag script the manifest names (DockerImages' `tagScript`), relative to the root. */
 export function tagScriptOf(manifest: DockerManifest): string {
@@ -80,7 +90,7 @@ export function tagsFor(image: string, tagScript: string, env: NodeJS.ProcessEnv
   const args = [path.join(root, tagScript), '--image', image, '--format', 'json', '--cwd', root];
   if (env.IMAGE_REGISTRY) args.push('--registry', env.IMAGE_REGISTRY);
   const json = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', env })) as ImageTags;
-  return { refs: json.refs, version: json.version, labels: json.labels };
+  return { refs: json.refs, version: json.version, labels: json.labels, moving: json.moving ?? [] };
 }
 
 export interface BuildOptions {
@@ -121,6 +131,8 @@ export interface BuildResult {
   readonly image: string;
   readonly refs: string[];
   readonly ok: boolean;
+  /** Image ID of the image built (`sha256:…`), when it built. */
+  readonly id?: string;
   readonly seconds: number;
   readonly sizeBytes?: number;
   /** Size of the base image the build used, when it is present locally. */
@@ -161,6 +173,7 @@ export async function buildImage(entry: ImageManifestEntry, o: BuildOptions): Pr
   });
   const seconds = (Date.now() - started) / 1000;
   const sizeBytes = code === 0 ? imageSize(o.refs[0]) : undefined;
+  const id = code === 0 ? imageId(o.refs[0]) : undefined;
   const base = env[entry.baseArg] || entry.baseImage;
   const baseBytes = imageSize(base);
   const baseOverridden = Boolean(env[entry.baseArg]);
@@ -170,6 +183,7 @@ export async function buildImage(entry: ImageManifestEntry, o: BuildOptions): Pr
     image: entry.image,
     refs: o.refs,
     ok: code === 0,
+    id,
     seconds,
     sizeBytes,
     baseBytes,
@@ -193,40 +207,169 @@ export function renderTable(results: BuildResult[]): string {
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
+/** The base image a build of `entry` uses: the override from the environment, or the pinned default. */
+export function baseImageOf(entry: ImageManifestEntry, env: NodeJS.ProcessEnv = process.env): string {
+  return env[entry.baseArg] || entry.baseImage;
+}
+
+/** Trivy answers on this machine (it makes the SBOMs). */
+export function trivyAvailable(): boolean {
+  const r = spawnSync('trivy', ['--version'], { encoding: 'utf8' });
+  return !r.error && r.status === 0;
+}
+
+/**
+ * A CycloneDX SBOM of a local image, made offline by Trivy (no vulnerability database: an SBOM
+ * lists packages only), written to `file`; checks that it describes `expectedId`. Returns the seconds it took.
+ */
+export function generateSbom(ref: string, file: string, expectedId?: string): number {
+  const started = Date.now();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const r = spawnSync('trivy', ['image', '--image-src', 'docker', '--format', 'cyclonedx', '--output', file,
+    '--quiet', '--offline-scan', '--skip-db-update', '--skip-java-db-update', ref], {
+    encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TRIVY_NO_PROGRESS: 'true' },
+  });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('trivy is not installed: `bash tools/install-linters.sh --with-trivy` installs the pinned release.');
+  if (r.status !== 0) throw new Error(`trivy could not make the SBOM of ${ref} (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  const id = sbomImageId(JSON.parse(readFileSync(file, 'utf8')));
+  if (expectedId && id !== expectedId) throw new Error(`the SBOM trivy made for ${ref} describes image ${id}, not ${expectedId}: the tag moved during the build; build again.`);
+  return (Date.now() - started) / 1000;
+}
+
+/** The last default-branch build of an image found locally, or why there is none. */
+export function findReference(
+  image: string, registry: string | undefined, facts: (ref: string) => ImageFacts | undefined = imageFacts,
+): { facts?: ImageFacts; why?: string } {
+  const target = registry ? parseRegistry(registry) : undefined;
+  const candidates = referenceCandidates(image, target);
+  for (const ref of candidates) {
+    const f = facts(ref);
+    if (f) return { facts: f };
+  }
+  return { why: `no default-branch build found (no local ${candidates.join(' or ')}; a clean build of the default branch tags one)` };
+}
+
+/** The build report entry of one result. */
+export function reportEntry(
+  result: BuildResult, entry: ImageManifestEntry, tags: ImageTags,
+  extra: { baseImage: string; sbom?: string; sbomSeconds?: number; sizeChange?: SizeChange },
+): BuiltImage {
+  const pushable = tags.refs.map(tagOf).filter((t): t is string => !!t);
+  return {
+    service: result.service,
+    image: entry.image,
+    ok: result.ok,
+    ...(result.id ? { id: result.id } : {}),
+    refs: result.refs,
+    tags: pushable,
+    moving: (tags.moving ?? []).filter((t) => pushable.includes(t)),
+    baseImage: extra.baseImage,
+    ...(result.sizeBytes !== undefined ? { sizeBytes: result.sizeBytes } : {}),
+    seconds: result.seconds,
+    ...(extra.sbom ? { sbom: extra.sbom, sbomSeconds: extra.sbomSeconds } : {}),
+    ...(extra.sizeChange ? { sizeChange: extra.sizeChange } : {}),
+  };
+}
+
+/** Writes the report, keeping the entries of services not built this time. */
+export function writeBuildReport(file: string, fresh: BuildReport): BuildReport {
+  let previous: BuildReport | undefined;
+  try {
+    previous = existsSync(file) ? readBuildReport(file) : undefined;
+  } catch {
+    previous = undefined; // an unreadable old report is replaced
+  }
+  const merged = mergeBuildReport(previous, fresh);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
+  return merged;
+}
+
+const BUILD_USAGE = 'usage: npx projen build:docker -- [--no-cache] [--no-sbom] [--json FILE] [--report FILE] [SERVICE...]';
+
 async function main(argv: string[]): Promise<number> {
   let noCache = false;
+  let noSbom = false;
   let jsonFile: string | undefined;
+  let reportFile = path.join(ROOT, BUILD_REPORT);
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') continue; // projen passes the separator through
     if (a === '--no-cache') noCache = true;
+    else if (a === '--no-sbom') noSbom = true;
     else if (a === '--json' && argv[i + 1]) jsonFile = argv[++i];
-    else if (a.startsWith('-')) throw new Error(`Unknown option ${a}: usage: npx projen build:docker -- [--no-cache] [--json FILE] [SERVICE...]`);
+    else if (a === '--report' && argv[i + 1]) reportFile = path.resolve(argv[++i]);
+    else if (a.startsWith('-')) throw new Error(`Unknown option ${a}: ${BUILD_USAGE}`);
     else names.push(a);
   }
 
   const manifest = loadManifest();
   const entries = selectServices(manifest, names);
   const tagScript = tagScriptOf(manifest);
+  const shipping = shippingFields(manifest);
+  const registry = process.env.IMAGE_REGISTRY || shipping.registry;
+  const threshold = shipping.sizeDeltaWarning ? parseSizeThreshold(shipping.sizeDeltaWarning) : undefined;
   const engine = assertEngine();
+  const sbom = !noSbom && trivyAvailable();
   // One clock for the whole run: every image gets the same timestamp tag.
   const env = { ...process.env, SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH || String(Math.floor(Date.now() / 1000)) };
   console.log(`build:docker: Docker ${engine}, BuildKit; building ${entries.map((e) => e.service).join(', ')}`);
+  if (!noSbom && !sbom) console.log('build:docker: no SBOM this time: trivy is not installed (`bash tools/install-linters.sh --with-trivy` installs it); push:docker --sign-key needs one.');
   const results: BuildResult[] = [];
+  const reported: BuiltImage[] = [];
+  const changes: SizeChange[] = [];
+  const problems: string[] = [];
   for (const entry of entries) {
     const tags = tagsFor(entry.image, tagScript, env);
     const refs = [...tags.refs, `${entry.image}:dev`];
+    // The reference first: a clean build of the default branch moves `latest` onto the new image.
+    const reference = findReference(entry.image, registry);
     console.log(`\n=== ${entry.service}: ${refs.join(' ')}`);
-    results.push(await buildImage(entry, { refs, labels: tags.labels, version: tags.version, noCache }));
+    const result = await buildImage(entry, { refs, labels: tags.labels, version: tags.version, noCache });
+    results.push(result);
+    const baseImage = baseImageOf(entry);
+    let sbomFile: string | undefined;
+    let sbomSeconds: number | undefined;
+    let change: SizeChange | undefined;
+    if (result.ok && result.id) {
+      const facts = imageFacts(result.id);
+      if (facts) {
+        change = sizeChange({
+          service: entry.service,
+          image: { ...facts, ref: refs[0] },
+          base: imageFacts(baseImage),
+          reference: reference.facts,
+          noReference: reference.why,
+          threshold,
+        });
+        changes.push(change);
+      }
+      if (sbom) {
+        try {
+          sbomFile = sbomFileName(entry.service);
+          console.log(`[${entry.service}] SBOM (trivy, CycloneDX, offline) -> ${path.relative(ROOT, path.join(path.dirname(reportFile), sbomFile))}`);
+          sbomSeconds = generateSbom(refs[0], path.join(path.dirname(reportFile), sbomFile), result.id);
+        } catch (err) {
+          sbomFile = undefined;
+          problems.push(`${entry.service}: ${(err as Error).message}`);
+        }
+      }
+    }
+    reported.push(reportEntry(result, entry, tags, { baseImage, sbom: sbomFile, sbomSeconds, sizeChange: change }));
   }
   console.log(`\n${renderTable(results)}`);
+  if (changes.length) console.log(`\nSize against the last default-branch build:\n\n${renderSizeMarkdown(changes)}`);
+  writeBuildReport(reportFile, { schema: 1, createdAt: new Date().toISOString(), engine, images: reported });
+  console.log(`build:docker: report in ${path.relative(process.cwd(), reportFile) || reportFile}${sbom ? ', SBOMs beside it' : ''}; \`npx projen push:docker\` pushes these images.`);
   if (jsonFile) writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   const failed = results.filter((r) => !r.ok);
   const over = results.filter((r) => r.ok && !r.withinBudget);
+  for (const w of changes.filter((c) => c.warning)) console.warn(`build:docker: warning: ${w.warning}`);
+  for (const p of problems) console.error(`build:docker: ${p}`);
   if (failed.length) console.error(`\nbuild:docker: ${failed.map((r) => r.service).join(', ')} failed to build; see the log above.`);
   if (over.length) console.error(`\nbuild:docker: ${over.map((r) => r.service).join(', ')} over budget; see the table.`);
-  return failed.length || over.length ? 1 : 0;
+  return failed.length || over.length || problems.length ? 1 : 0;
 }
 
 if (require.main === module) {

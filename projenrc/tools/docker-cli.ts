@@ -100,3 +100,32 @@ export function imageSize(ref: string): number | undefined {
   const r = docker(['image', 'inspect', '--format', '{{.Size}}', ref]);
   return r.status === 0 ? Number(r.stdout.trim()) : undefined;
 }
+
+/** What `docker image inspect` says of a local image (the facts of lib/image-size.ts), or undefined when it is not there. */
+export function imageFacts(ref: string): { ref: string; id: string; size: number; layers: string[] } | undefined {
+  const r = docker(['image', 'inspect', '--format', '{{json .}}', ref]);
+  if (r.status !== 0) {
+    if (/no such image/i.test(r.stderr)) return undefined;
+    if (/cannot connect to the docker daemon|error during connect/i.test(r.stderr)) throw new DockerUnavailableError(r.stderr);
+    throw new Error(`docker image inspect ${ref} failed (${r.status}): ${r.stderr.trim()}`);
+  }
+  const j = JSON.parse(r.stdout) as { Id: string; Size: number; RootFS?: { Layers?: string[] } };
+  return { ref, id: j.Id, size: Number(j.Size), layers: j.RootFS?.Layers ?? [] };
+}
+
+/** The image ID a local reference points to, or undefined when there is no such image. */
+export function imageId(ref: string): string | undefined {
+  const r = docker(['image', 'inspect', '--format', '{{.Id}}', ref]);
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+/** The outcome of `docker pull`: pulled, absent from the registry, or refused (docker's message). */
+export type PullResult = { readonly status: 'pulled' } | { readonly status: 'missing' | 'failed'; readonly detail: string };
+
+/** `docker pull --quiet REF`; tells an image the registry does not have from any other failure. */
+export function pullImage(ref: string): PullResult {
+  const r = docker(['pull', '--quiet', ref]);
+  if (r.status === 0) return { status: 'pulled' };
+  const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-1)[0] ?? '';
+  return { status: /manifest unknown|not found|no such manifest|manifest for .* not found/i.test(detail) ? 'missing' : 'failed', detail };
+}

@@ -89,7 +89,7 @@ describe('the build guide is rendered from the configuration', () => {
   test('the registry described is the one configured', () => {
     expect(guideFor(8080, '150MB', 'ecr')).toContain('an IAM role that trusts GitHub\'s OIDC provider');
     expect(guideFor(8080, '150MB', 'ghcr')).toContain('`packages: write` for the workflow token');
-    expect(guideFor(8080, '150MB', 'ghcr')).not.toContain('ECR');
+    expect(guideFor(8080, '150MB', 'ghcr')).not.toContain('IMMUTABLE_WITH_EXCLUSION');
   });
 });
 
