@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { FileBase, IResolver, Project } from 'projen';
 import { computeTags, TagPolicyOptions } from './image-tags/policy';
-import { GENERATED_MARKER } from './marker';
+import { bundleScript } from './bundled-script';
+import { branchName, repoPath } from './validate';
 
 /** Options of {@link ImageTagScript}. */
 export interface ImageTagScriptOptions extends TagPolicyOptions {
@@ -29,7 +29,7 @@ export class ImageTagScript extends FileBase {
   public readonly command: string;
 
   constructor(project: Project, options: ImageTagScriptOptions = {}) {
-    const filePath = options.path ?? 'scripts/image-tags.mjs';
+    const filePath = repoPath('ImageTagScript', 'path', options.path ?? 'scripts/image-tags.mjs');
     super(project, filePath, { readonly: true, executable: true });
     this.policy = {
       defaultBranch: options.defaultBranch ?? 'main',
@@ -39,9 +39,8 @@ export class ImageTagScript extends FileBase {
     };
     // Fail at synth, with the option's name, rather than in every build.
     computeTags({ sha: '0'.repeat(40), refType: 'branch', refName: 'x', event: 'push', now: new Date(0) }, this.policy);
-    for (const [name, value] of [['defaultBranch', this.policy.defaultBranch], ['stagingBranch', this.policy.stagingBranch]] as const) {
-      if (!value || /\s/.test(value)) throw new Error(`ImageTagScript: ${name} "${value}" is not a branch name.`);
-    }
+    branchName('ImageTagScript', 'defaultBranch', this.policy.defaultBranch);
+    branchName('ImageTagScript', 'stagingBranch', this.policy.stagingBranch);
     this.path = filePath;
     this.command = `node ${filePath}`;
     // An argv, not a shell line: the arguments after `--` reach the script as typed (`--title "My App"`
@@ -56,29 +55,15 @@ export class ImageTagScript extends FileBase {
   }
 
   protected synthesizeContent(_resolver: IResolver): string {
-    const result = buildSync({
-      stdin: {
-        contents: `import { main } from './cli';\nmain(${JSON.stringify(this.policy)});\n`,
-        resolveDir: SOURCE_DIR,
-        sourcefile: 'image-tags-entry.ts',
-        loader: 'ts',
-      },
-      absWorkingDir: path.dirname(SOURCE_DIR),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      write: false,
-      legalComments: 'none',
-      banner: {
-        js: [
-          '#!/usr/bin/env node',
-          `// ${GENERATED_MARKER}`,
-          '// The image tag script: projenrc/image-tags/*.ts bundled by esbuild, with the tag policy of .projenrc.ts.',
-          `// Run \`${this.command} --help\`. Change the sources or .projenrc.ts, never this file.`,
-        ].join('\n'),
-      },
+    return bundleScript({
+      sourceDir: SOURCE_DIR,
+      entry: './cli',
+      name: 'image-tags',
+      config: this.policy,
+      banner: [
+        'The image tag script: projenrc/image-tags/*.ts bundled by esbuild, with the tag policy of .projenrc.ts.',
+        `Run \`${this.command} --help\`. Change the sources or .projenrc.ts, never this file.`,
+      ],
     });
-    return result.outputFiles[0].text;
   }
 }
