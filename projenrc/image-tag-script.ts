@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { FileBase, IResolver, Project } from 'projen';
-import { computeTags, TagPolicyOptions } from './image-tags/policy';
 import { bundleScript } from './bundled-script';
+import { computeTags, TagPolicyOptions } from './image-tags/policy';
 import { branchName, repoPath } from './validate';
 
 /** Options of {@link ImageTagScript}. */

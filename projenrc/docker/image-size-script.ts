@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { FileBase, IResolver, Project } from 'projen';
-import { parseSizeThreshold, THRESHOLD_FORMS } from '../lib/image-size';
 import { bundleScript } from '../bundled-script';
+import { parseSizeThreshold, THRESHOLD_FORMS } from '../lib/image-size';
 import { check, repoPath } from '../validate';
 
 /** Options of {@link ImageSizeScript}. */
