@@ -27,11 +27,11 @@ var InvalidReferenceError = class extends Error {
 function isValidTag(tag) {
   return TAG_PATTERN.test(tag);
 }
-function validateRegistry(registry) {
+function validateRegistry(registry, shown = registry) {
   const [host, port, ...rest] = registry.split(":");
   const ok = rest.length === 0 && host.split(".").every((label) => DOMAIN_LABEL.test(label)) && (port === void 0 || PORT.test(port));
   if (!ok) {
-    throw new InvalidReferenceError(`Invalid registry "${registry}": expected a host name with an optional port, such as ghcr.io or localhost:5000 (no scheme, no path).`);
+    throw new InvalidReferenceError(`Invalid registry "${shown}": expected a host name with an optional port and namespace, such as ghcr.io, ghcr.io/acme or localhost:5000 (no scheme).`);
   }
 }
 function validateRepository(name) {
@@ -46,7 +46,12 @@ function validateRepository(name) {
 }
 function imageName(repository, registry) {
   validateRepository(repository);
-  if (registry) validateRegistry(registry);
+  if (registry) {
+    const [host, ...namespace] = registry.replace(/\/+$/, "").split("/");
+    validateRegistry(host, registry);
+    if (namespace.length) validateRepository(namespace.join("/"));
+    registry = [host, ...namespace].join("/");
+  }
   const full = registry ? `${registry}/${repository}` : repository;
   if (full.length > MAX_NAME_LENGTH) {
     throw new InvalidReferenceError(`Invalid image name "${full}": longer than ${MAX_NAME_LENGTH} characters.`);
@@ -274,7 +279,6 @@ function readGit(cwd) {
     return {
       sha,
       branch,
-      tagAtHead: pickReleaseTag(tagsAtHead).tag,
       tagsAtHead,
       dirty: status !== void 0 && status.length > 0,
       shallow: git(cwd, ["rev-parse", "--is-shallow-repository"]) === "true",
@@ -285,8 +289,7 @@ function readGit(cwd) {
     throw err;
   }
 }
-function tagNotes(tags) {
-  const choice = pickReleaseTag(tags);
+function tagNotes(choice) {
   const notes = [];
   if (choice.releases.length > 1) {
     const [first, second] = choice.releases.map((t) => parseReleaseTag(t));
@@ -364,9 +367,10 @@ function readContext(options = {}) {
     refType = "branch";
     refName = facts.branch;
   } else {
-    notes.push(...tagNotes(facts?.tagsAtHead ?? []));
-    refType = facts?.tagAtHead ? "tag" : "detached";
-    refName = facts?.tagAtHead ?? "";
+    const release = pickReleaseTag(facts?.tagsAtHead ?? []);
+    notes.push(...tagNotes(release));
+    refType = release.tag ? "tag" : "detached";
+    refName = release.tag ?? "";
   }
   if (refType === "branch" && refName === "") {
     throw new TagPolicyError("A branch build needs the branch name: pass --ref-name.");
@@ -396,7 +400,7 @@ var USAGE = `Usage: image-tags --image NAME [options]
 Prints the tags of an image for the current build, from git and the CI environment.
 
   --image NAME            image repository, e.g. qualisys/api (required; or IMAGE_NAME)
-  --registry HOST         registry host, e.g. ghcr.io (or IMAGE_REGISTRY)
+  --registry HOST[/NS]    registry host and optional namespace, e.g. ghcr.io/acme (or IMAGE_REGISTRY)
   --format FORMAT         lines (full references, default), tags, json, labels, github-output,
                           sha (the reference of the commit's SHA tag only)
   --sha SHA               commit (or TAG_SHA; default: GITHUB_SHA, then git)

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
-import { measureLoad, percentile, rollout } from './rollout';
+import { measureLoad, percentile, rollout } from '../projenrc/lib/load';
 
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);

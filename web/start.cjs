@@ -204,4 +204,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { ConfigError, loadConfig, trackConnections, watchLaunchers };
+module.exports = { ConfigError, loadConfig };

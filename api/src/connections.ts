@@ -50,8 +50,7 @@ export class ConnectionTracker {
   }
 
   /** Stops accepting connections and resolves once every connection has closed (see the class). */
-  drain(options: { idleGraceMs?: number; pollMs?: number } = {}): Promise<void> {
-    const idleGraceMs = options.idleGraceMs ?? 500;
+  drain(idleGraceMs = 500): Promise<void> {
     this.draining = true;
     for (const conn of this.connections.values()) {
       for (const res of conn.responses) if (!res.headersSent) res.setHeader('connection', 'close');
@@ -69,7 +68,7 @@ export class ConnectionTracker {
           resolve();
         }
       };
-      const timer = setInterval(check, options.pollMs ?? 50);
+      const timer = setInterval(check, 50);
       check();
     });
   }

@@ -7,9 +7,6 @@ import { watchLaunchers } from './launchers';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version: packageVersion } = require('../package.json') as { version: string };
 
-/** How long a kept-alive connection must have been idle before a shutdown closes it. */
-const IDLE_GRACE_MS = 500;
-
 async function main(): Promise<void> {
   let config;
   try {
@@ -32,8 +29,8 @@ async function main(): Promise<void> {
 
   // On SIGTERM/SIGINT: stop accepting connections, answer every request already received (each
   // response from then on with `Connection: close`), close kept-alive connections once they have
-  // answered or been idle for IDLE_GRACE_MS, then exit 0. If requests are still running when the
-  // timeout passes, exit 1 and say how many.
+  // answered or been idle for half a second (connections.ts), then exit 0. If requests are still
+  // running when the timeout passes, exit 1 and say how many.
   const shutdown = closeWithGrace({
     delay: timeoutMs,
     logger: app.log,
@@ -42,7 +39,7 @@ async function main(): Promise<void> {
   }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
-    await connections.drain({ idleGraceMs: IDLE_GRACE_MS });
+    await connections.drain();
     await app.close(); // onClose hooks; the server has already stopped
     app.log.info('stopped');
   });

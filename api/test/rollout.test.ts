@@ -7,22 +7,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { describeRollout, rollout } from '../../test/rollout';
+import { describeRollout, freePort, rollout } from '../../projenrc/lib/load';
 
 const API = join(__dirname, '..');
 const SERVER = join(API, 'lib', 'server.js');
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
 
 async function waitHealthy(base: string, proc: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;

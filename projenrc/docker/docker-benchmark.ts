@@ -85,16 +85,7 @@ export class DockerBenchmark extends Component {
     if (options.naiveReferences ?? true) {
       for (const image of this.images.services) if (image.kind.renderNaive) this.addReference(image.service, naiveReference(image.kind));
     }
-    new JsonFile(project, BENCH_MANIFEST, {
-      obj: {
-        runs: this.runs,
-        load: this.load,
-        dependencyChange: this.dependencyChange,
-        targets: this.targets,
-        services: () => this.manifest().services,
-      },
-      marker: true,
-    });
+    new JsonFile(project, BENCH_MANIFEST, { obj: () => this.manifest(), marker: true });
     project.addTask('bench:docker', {
       description: `Benchmark our images against reference Dockerfiles: cold build, rebuilds, context and image sizes (median of ${this.runs} runs; empties the build cache)`,
       exec: `tsx ${BENCH_TOOL}`,

@@ -13,8 +13,6 @@ import { ImageKindRegistry } from './kinds/registry';
 import { imageRepository, kebabName } from './names';
 import { ImageOptions, ServiceImage } from './service-image';
 
-export { IMAGES_MANIFEST } from '../lib/images-manifest';
-
 /** Options of {@link DockerImages}. */
 export interface DockerImagesOptions {
   /** Namespace of the image names, e.g. `qualisys` for `qualisys/api`. */

@@ -8,8 +8,6 @@ import { checkAllowedPath, checkIgnorePattern, DockerIgnore } from './dockerigno
 import { checkKindOptions, ImageContext, ImageKindDefinition, ImageTarget } from './kinds/kind';
 import { imageTag } from './names';
 
-export type { ImageManifestEntry } from '../lib/images-manifest';
-
 /** Options every service image takes, whatever its kind. */
 export interface ServiceImageOptions {
   /** Image repository, e.g. `qualisys/api`: lowercase, no registry host. @default `<namespace>/<service folder>` */
@@ -118,8 +116,8 @@ export class ServiceImage<R = unknown> extends Component {
       if (pkg && version === undefined) {
         throw new ConfigError(`DockerImages: base ${this.baseName} of ${this.service} follows ${pkg}, which is not installed in ${this.context}/: add it as a dependency (an exact version) and run \`npx projen\`.`);
       }
-      if (pkg) imageTag('DockerImages', `tag of base ${this.baseName} (with ${pkg}'s installed version)`, spec.tag.split('{version}').join(version!), false, this.service);
       const tag = pkg ? spec.tag.split('{version}').join(version!) : spec.tag;
+      if (pkg) imageTag('DockerImages', `tag of base ${this.baseName} (with ${pkg}'s installed version)`, tag, false, this.service);
       this.resolvedBase = { ...spec, tag };
     }
     return this.resolvedBase;

@@ -142,7 +142,7 @@ function ciSection(f: DocsFacts): string[] {
     '- **found** (a deploy of commits already built on the default branch, a release tag, a re-run): it is scanned again, by digest, for anything disclosed since, and then tagged. It is never rebuilt, so what staging and production run is the image the default branch built and scanned.',
     '- **not found**: the image is built and loaded as for a pull request, scanned, then pushed by digest, with no tag, by the same build on the same builder, whose cache holds every layer of the scanned build (provenance `mode=max` and an SBOM attached). The job checks that the pushed image ID equals the scanned image ID and stops, leaving the push untagged, when it does not.',
     '',
-    `Then \`${f.tags.path.replace('image-tags.mjs', 'publish-image.sh')}\` puts every tag of the [tagging strategy](#tagging-strategy) on that digest with skopeo. A tag already on that digest is left as it is (a re-run changes nothing). A tag already on another digest is an error, except the moving ones (${moving.map((m) => `\`${m}\``).join(', ')}). A moving tag is only moved by the newest build of the service on its branch: before tagging, the job asks GitHub's compare API what the branch gained since its commit, and leaves the moving tags to a later run when a later commit changed the service. So \`latest\` never goes back to an older commit, whatever order two overlapping runs finish in.`,
+    `Then \`${r.publishScript}\` puts every tag of the [tagging strategy](#tagging-strategy) on that digest with skopeo. A tag already on that digest is left as it is (a re-run changes nothing). A tag already on another digest is an error, except the moving ones (${moving.map((m) => `\`${m}\``).join(', ')}). A moving tag is only moved by the newest build of the service on its branch: before tagging, the job asks GitHub's compare API what the branch gained since its commit, and leaves the moving tags to a later run when a later commit changed the service. So \`latest\` never goes back to an older commit, whatever order two overlapping runs finish in.`,
     '',
     `Deploys run in GitHub Environments: a push to \`${policy.stagingBranch}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step.`,
     '',
@@ -181,6 +181,7 @@ function ciSection(f: DocsFacts): string[] {
 
 function render(f: DocsFacts): string[] {
   const images = f.images.manifest();
+  const shipping = pushAndSignFacts(f.images, f.reusable.cosignVersion);
   const policy = f.tags.policy;
   const runner = images.find((i) => i.runFlags);
   const baseArgs = [...new Map(images.map((i) => [i.baseArg, i.baseImage])).entries()];
@@ -257,7 +258,7 @@ function render(f: DocsFacts): string[] {
     '- No `# syntax=` line and no Dockerfile feature newer than Docker 20.10\'s BuildKit: they build on old engines and on GitHub alike.',
     '',
     ...(f.benchmark ? benchmarkSection(f.benchmark) : []),
-    ...pushAndSignSection(pushAndSignFacts(f.images, f.reusable.cosignVersion)),
+    ...pushAndSignSection(shipping),
     ...ciSection(f),
     '## Tagging strategy',
     '',
@@ -316,7 +317,7 @@ function render(f: DocsFacts): string[] {
       ['`EACCES` writing `/results`', 'the mounted folder is not writable by the runner\'s uid', '`chmod a+rwx results` (the run task does it)'],
       ['`.trivyignore.yaml: exception ... expired`', 'an accepted finding reached its expiry date', 'see [vulnerability remediation](vulnerability-remediation.md)'],
       ['`ERROR: generated files differ from what .projenrc.ts produces`', 'a generated file was edited by hand, or `npx projen` was not run', 'run `npx projen` and commit the result'],
-      ...pushTroubleshootingRows(pushAndSignFacts(f.images, f.reusable.cosignVersion)),
+      ...pushTroubleshootingRows(shipping),
       ['Trivy fails with `TOOMANYREQUESTS`', 'the database registry rate-limits', `the workflow already tries ${f.reusable.trivyDbRepositories.length} mirrors in turn; re-run the job`],
     ]),
     '',

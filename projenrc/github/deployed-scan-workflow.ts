@@ -1,6 +1,8 @@
 import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
-import { CODE_SCANNING_PROBE, ReusableBuildWorkflow } from './reusable-build-workflow';
+import { codeScanningAvailable } from './image-steps';
+import { ReusableBuildWorkflow } from './reusable-build-workflow';
+import { isValidTag } from '../image-tags/docker-reference';
 import type { ImageManifestEntry } from '../lib/images-manifest';
 import { check, cron, identifier, runnerLabel } from '../validate';
 
@@ -47,7 +49,7 @@ export class DeployedScanWorkflow extends Component {
     const name = identifier('DeployedScanWorkflow', 'name', options.name ?? 'scan-deployed');
     this.fileName = `${name}.yml`;
     this.tag = options.tag ?? 'latest';
-    check(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(this.tag), 'DeployedScanWorkflow', 'tag', this.tag, 'a Docker tag (letters, digits, "_", "." and "-", at most 128)');
+    check(isValidTag(this.tag), 'DeployedScanWorkflow', 'tag', this.tag, 'a Docker tag (letters, digits, "_", "." and "-", at most 128)');
     this.schedule = cron('DeployedScanWorkflow', 'schedule', options.schedule ?? '0 6 * * *');
     if (options.runsOn) runnerLabel('DeployedScanWorkflow', 'runsOn', options.runsOn);
     this.options = options;
@@ -101,13 +103,7 @@ export class DeployedScanWorkflow extends Component {
             'severity': reusable.severities.join(','),
           },
         },
-        {
-          name: 'Is code scanning available here?',
-          id: 'available',
-          if: "!cancelled() && steps.deployed.outcome == 'success'",
-          env: { GH_TOKEN: '${{ github.token }}', REPOSITORY_NAME: '${{ github.repository }}', VISIBILITY: '${{ github.event.repository.visibility }}' },
-          run: CODE_SCANNING_PROBE,
-        },
+        codeScanningAvailable("!cancelled() && steps.deployed.outcome == 'success'"),
         {
           name: 'Upload the SARIF report',
           if: "!cancelled() && steps.available.outputs.available == 'true' && hashFiles('trivy-deployed.sarif') != ''",

@@ -406,7 +406,32 @@ export function publishSummary(): Step {
   };
 }
 
-/** Registry login steps (OIDC for ECR), from the registry component. */
-export function login(l: RegistryLogin): Step[] {
-  return l.steps;
+/**
+ * Public repositories always have code scanning (the first upload sets it up; until then the
+ * alerts API answers 404). Private and internal ones have it with Advanced Security (Code
+ * Security) only: the API then answers 403 with a message that says so.
+ */
+const CODE_SCANNING_PROBE = [
+  'if [ "$VISIBILITY" = public ]; then echo "available=true" >> "$GITHUB_OUTPUT"; exit 0; fi',
+  '# gh prints the error to stderr and the response body to stdout: both are read.',
+  'if answer=$(gh api "repos/$REPOSITORY_NAME/code-scanning/alerts?per_page=1" 2>&1); then',
+  '  echo "available=true" >> "$GITHUB_OUTPUT"',
+  'elif printf \'%s\' "$answer" | grep -Eqi \'(Advanced|Code) Security must be enabled|Code scanning is not enabled\'; then',
+  '  echo "::warning title=Code scanning unavailable::$REPOSITORY_NAME is $VISIBILITY without GitHub Advanced Security (Code Security), so the Trivy reports are not uploaded to the Security tab. The scans still gate the build, and their tables are in the job summary. Enable Code Security in the repository settings to get them there."',
+  '  echo "available=false" >> "$GITHUB_OUTPUT"',
+  'else',
+  '  # Anything else (no analysis yet, a transient error): try the upload, which reports real failures.',
+  '  echo "available=true" >> "$GITHUB_OUTPUT"',
+  'fi',
+].join('\n');
+
+/** Whether the reports can go to code scanning (output `available`), or a warning saying why not. */
+export function codeScanningAvailable(condition?: string): Step {
+  return {
+    name: 'Is code scanning available here?',
+    id: 'available',
+    ...(condition ? { if: condition } : {}),
+    env: { GH_TOKEN: '${{ github.token }}', REPOSITORY_NAME: '${{ github.repository }}', VISIBILITY: '${{ github.event.repository.visibility }}' },
+    run: CODE_SCANNING_PROBE,
+  };
 }

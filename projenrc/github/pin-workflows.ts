@@ -118,9 +118,8 @@ export class PinWorkflows extends Component {
       with: { 'client-id': `\${{ vars.${variable} }}`, 'private-key': `\${{ secrets.${secret} }}`, ...permissions },
     });
 
-    this.updateWorkflowFile = '.github/workflows/update-base-images.yml';
-    this.syncWorkflowFile = '.github/workflows/dependabot-sync.yml';
     const update = new github.GithubWorkflow(gh, 'update-base-images', { limitConcurrency: true, concurrencyOptions: { group: 'update-base-images', cancelInProgress: false } });
+    this.updateWorkflowFile = update.file!.path;
     update.on({ schedule: [{ cron: cron('PinWorkflows', 'schedule', options.schedule ?? '0 5 * * 1') }], workflowDispatch: {} });
     update.file?.addOverride('permissions', { contents: 'read' });
     update.addJob('update', {
@@ -173,6 +172,7 @@ export class PinWorkflows extends Component {
       limitConcurrency: true,
       concurrencyOptions: { group: 'dependabot-sync-${{ github.event.pull_request.number }}', cancelInProgress: true },
     });
+    this.syncWorkflowFile = sync.file!.path;
     sync.on({ pullRequest: {} });
     sync.file?.addOverride('permissions', { contents: 'read' });
     sync.addJob('sync', {

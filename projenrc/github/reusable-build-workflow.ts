@@ -200,7 +200,7 @@ function publishSteps(c: ImageStepsConfig, login: RegistryLogin): github.workflo
     step.checkout(c, true),
     step.clock(),
     step.setupNode(c),
-    ...step.login(login),
+    ...login.steps,
     step.tags(c, login.host),
     step.existingImage(c, login.host),
     step.setupBuildx(c, true),
@@ -239,7 +239,7 @@ function sarifJob(c: ImageStepsConfig, runsOn: string[]): github.workflows.Job {
     needs: ['scan', 'publish'],
     if: [
       "!cancelled() && (contains(fromJSON('[\"success\",\"failure\"]'), needs.scan.result) || contains(fromJSON('[\"success\",\"failure\"]'), needs.publish.result))",
-      "(github.event_name != 'pull_request' || (github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'))",
+      `(github.event_name != 'pull_request' || (${step.SAME_REPOSITORY_PR}))`,
     ].join(' && '),
     runsOn,
     timeoutMinutes: 10,
@@ -251,33 +251,9 @@ function sarifJob(c: ImageStepsConfig, runsOn: string[]): github.workflows.Job {
         continueOnError: true,
         with: { name: 'sarif-${{ inputs.service }}' },
       },
-      {
-        name: 'Is code scanning available here?',
-        id: 'available',
-        env: { GH_TOKEN: '${{ github.token }}', REPOSITORY_NAME: '${{ github.repository }}', VISIBILITY: '${{ github.event.repository.visibility }}' },
-        run: CODE_SCANNING_PROBE,
-      },
+      step.codeScanningAvailable(),
       upload('vuln', 'trivy-vulnerabilities-${{ inputs.service }}'),
       upload('secret', 'trivy-secrets-${{ inputs.service }}'),
     ],
   };
 }
-
-/**
- * Public repositories always have code scanning (the first upload sets it up; until then the
- * alerts API answers 404). Private and internal ones have it with Advanced Security (Code
- * Security) only: the API then answers 403 with a message that says so.
- */
-export const CODE_SCANNING_PROBE = [
-  'if [ "$VISIBILITY" = public ]; then echo "available=true" >> "$GITHUB_OUTPUT"; exit 0; fi',
-  '# gh prints the error to stderr and the response body to stdout: both are read.',
-  'if answer=$(gh api "repos/$REPOSITORY_NAME/code-scanning/alerts?per_page=1" 2>&1); then',
-  '  echo "available=true" >> "$GITHUB_OUTPUT"',
-  'elif printf \'%s\' "$answer" | grep -Eqi \'(Advanced|Code) Security must be enabled|Code scanning is not enabled\'; then',
-  '  echo "::warning title=Code scanning unavailable::$REPOSITORY_NAME is $VISIBILITY without GitHub Advanced Security (Code Security), so the Trivy reports are not uploaded to the Security tab. The scans still gate the build, and their tables are in the job summary. Enable Code Security in the repository settings to get them there."',
-  '  echo "available=false" >> "$GITHUB_OUTPUT"',
-  'else',
-  '  # Anything else (no analysis yet, a transient error): try the upload, which reports real failures.',
-  '  echo "available=true" >> "$GITHUB_OUTPUT"',
-  'fi',
-].join('\n');

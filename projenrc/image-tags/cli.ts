@@ -16,7 +16,7 @@ const USAGE = `Usage: image-tags --image NAME [options]
 Prints the tags of an image for the current build, from git and the CI environment.
 
   --image NAME            image repository, e.g. qualisys/api (required; or IMAGE_NAME)
-  --registry HOST         registry host, e.g. ghcr.io (or IMAGE_REGISTRY)
+  --registry HOST[/NS]    registry host and optional namespace, e.g. ghcr.io/acme (or IMAGE_REGISTRY)
   --format FORMAT         lines (full references, default), tags, json, labels, github-output,
                           sha (the reference of the commit's SHA tag only)
   --sha SHA               commit (or TAG_SHA; default: GITHUB_SHA, then git)

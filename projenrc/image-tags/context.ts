@@ -55,8 +55,6 @@ export interface GitFacts {
   /** The commit at HEAD; undefined before the first commit. */
   readonly sha?: string;
   readonly branch?: string;
-  /** The release tag HEAD is built as, when HEAD is detached on release tags (highest SemVer precedence). */
-  readonly tagAtHead?: string;
   /** Every tag pointing at HEAD, when HEAD is detached. */
   readonly tagsAtHead: readonly string[];
   readonly dirty: boolean;
@@ -80,7 +78,6 @@ export function readGit(cwd: string): GitFacts | GitProblem {
     return {
       sha,
       branch,
-      tagAtHead: pickReleaseTag(tagsAtHead).tag,
       tagsAtHead,
       dirty: status !== undefined && status.length > 0,
       shallow: git(cwd, ['rev-parse', '--is-shallow-repository']) === 'true',
@@ -93,8 +90,7 @@ export function readGit(cwd: string): GitFacts | GitProblem {
 }
 
 /** Notes on a detached build from the tags at HEAD: which release it is, and which tags do not count. */
-export function tagNotes(tags: readonly string[]): string[] {
-  const choice = pickReleaseTag(tags);
+export function tagNotes(choice: ReturnType<typeof pickReleaseTag>): string[] {
   const notes: string[] = [];
   if (choice.releases.length > 1) {
     const [first, second] = choice.releases.map((t) => parseReleaseTag(t)!);
@@ -184,9 +180,10 @@ export function readContext(options: ReadContextOptions = {}): { context: TagCon
     refName = facts.branch;
   } else {
     // Detached: a release when a release tag is at HEAD; other tags never fail the build.
-    notes.push(...tagNotes(facts?.tagsAtHead ?? []));
-    refType = facts?.tagAtHead ? 'tag' : 'detached';
-    refName = facts?.tagAtHead ?? '';
+    const release = pickReleaseTag(facts?.tagsAtHead ?? []);
+    notes.push(...tagNotes(release));
+    refType = release.tag ? 'tag' : 'detached';
+    refName = release.tag ?? '';
   }
   if (refType === 'branch' && refName === '') {
     throw new TagPolicyError('A branch build needs the branch name: pass --ref-name.');

@@ -24,14 +24,14 @@ export function isValidTag(tag: string): boolean {
   return TAG_PATTERN.test(tag);
 }
 
-/** Checks a registry host such as `ghcr.io`, `localhost:5000` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
-export function validateRegistry(registry: string): void {
+/** Checks a registry host such as `ghcr.io`, `localhost:5000` or `123456789012.dkr.ecr.eu-west-1.amazonaws.com`; `shown` is what the message quotes. */
+export function validateRegistry(registry: string, shown = registry): void {
   const [host, port, ...rest] = registry.split(':');
   const ok = rest.length === 0
     && host.split('.').every((label) => DOMAIN_LABEL.test(label))
     && (port === undefined || PORT.test(port));
   if (!ok) {
-    throw new InvalidReferenceError(`Invalid registry "${registry}": expected a host name with an optional port, such as ghcr.io or localhost:5000 (no scheme, no path).`);
+    throw new InvalidReferenceError(`Invalid registry "${shown}": expected a host name with an optional port and namespace, such as ghcr.io, ghcr.io/acme or localhost:5000 (no scheme).`);
   }
 }
 
@@ -50,10 +50,19 @@ export function validateRepository(name: string): void {
   }
 }
 
-/** Full image name `registry/repository`, checked against the grammar and Docker's length limit. */
+/**
+ * Full image name `registry/repository`, checked against the grammar and Docker's length limit.
+ * The registry may carry a namespace (`ghcr.io/acme`): its host is checked as a registry, the rest
+ * as repository components.
+ */
 export function imageName(repository: string, registry?: string): string {
   validateRepository(repository);
-  if (registry) validateRegistry(registry);
+  if (registry) {
+    const [host, ...namespace] = registry.replace(/\/+$/, '').split('/');
+    validateRegistry(host, registry);
+    if (namespace.length) validateRepository(namespace.join('/'));
+    registry = [host, ...namespace].join('/');
+  }
   const full = registry ? `${registry}/${repository}` : repository;
   if (full.length > MAX_NAME_LENGTH) {
     throw new InvalidReferenceError(`Invalid image name "${full}": longer than ${MAX_NAME_LENGTH} characters.`);

@@ -12,7 +12,9 @@
  *
  * Only loopback targets: every URL must point at 127.0.0.0/8.
  */
+import { once } from 'node:events';
 import * as http from 'node:http';
+import * as net from 'node:net';
 
 /** Where a request ended, from the client's side. */
 type Outcome =
@@ -245,4 +247,26 @@ export function describeRollout(r: RolloutResult): string {
   return `answered ${r.answered} (${r.answeredAfterSignal} after SIGTERM, ${r.closeAfterSignal} of them with Connection: close), ` +
     `unanswered ${r.unanswered}, refused ${r.refused}, not sent ${r.notSent}${errors ? ` (${errors})` : ''}; ` +
     `statuses ${JSON.stringify(r.statuses)}; exit code ${r.exitCode}, exited ${r.exitMs} ms after SIGTERM`;
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now (the OS's pick). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as net.AddressInfo).port;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+/** A stand-in for the api on 127.0.0.1 that answers every request with these test runs, for web under load or in a container. */
+export async function testRunsApi(items: readonly unknown[]): Promise<{ url: string; close: () => void }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ count: items.length, items }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`, close: () => { server.closeAllConnections(); server.close(); } };
 }

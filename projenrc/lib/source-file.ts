@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 
 /** The repository root: projenrc/lib/ is two levels down. */
-const ROOT = path.resolve(__dirname, '..', '..');
+export const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
  * The path of a module relative to the repository, in POSIX form (`projenrc/docker/kinds/node-service.ts`):

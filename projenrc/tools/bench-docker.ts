@@ -21,18 +21,15 @@
  * It empties the build cache: run it when no other build is running on the engine.
  */
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildImage, copyContext, loadManifest, ROOT, selectServices } from './build-images';
+import { buildImage, copyContext, ROOT, selectServices } from './build-images';
 import { assertEngine, docker, DockerUnavailableError, dockerOk } from './docker-cli';
 import { BENCH_MANIFEST, BenchmarkLoad, BenchmarkManifest } from '../lib/bench-manifest';
 import { BenchReport, BenchSample, evaluateTargets, renderMarkdown, serviceResult } from '../lib/bench-report';
-import type { ImageManifestEntry } from '../lib/images-manifest';
-import { LoadFigures, measureLoad } from '../lib/load';
+import { ImageManifestEntry, readImagesManifest } from '../lib/images-manifest';
+import { freePort, LoadFigures, measureLoad, testRunsApi } from '../lib/load';
 import { formatBytes } from '../lib/sizes';
 
 export function loadBenchManifest(root = ROOT): BenchmarkManifest {
@@ -87,38 +84,17 @@ export function resolveDependencyChange(contextDir: string, spec: string): Depen
   }
 }
 
-/** Keep-alive load on each server image, after its builds: what the load asks for, per service. */
-
-/** A stand-in for the api on 127.0.0.1, for web's load: 20 test runs. */
-async function fakeApi(): Promise<{ url: string; close: () => void }> {
-  const items = Array.from({ length: 20 }, (_, i) => ({
-    id: `tr-${5000 + i}`,
-    name: `Benchmark run ${i}`,
-    suite: 'bench/load',
-    status: i % 4 ? 'passed' : 'failed',
-    startedAt: '2026-11-20T09:12:00.000Z',
-    finishedAt: '2026-11-20T09:18:31.000Z',
-    durationMs: 391_000,
-    totals: { passed: 48, failed: i % 4 ? 0 : 1, skipped: 2 },
-  }));
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ count: items.length, items }));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => { server.closeAllConnections(); server.close(); } };
-}
-
-async function freePort(): Promise<number> {
-  const srv = createNetServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as AddressInfo).port;
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
+/** The test runs the stand-in api serves to web under load. */
+const LOAD_RUNS = Array.from({ length: 20 }, (_, i) => ({
+  id: `tr-${5000 + i}`,
+  name: `Benchmark run ${i}`,
+  suite: 'bench/load',
+  status: i % 4 ? 'passed' : 'failed',
+  startedAt: '2026-11-20T09:12:00.000Z',
+  finishedAt: '2026-11-20T09:18:31.000Z',
+  durationMs: 391_000,
+  totals: { passed: 48, failed: i % 4 ? 0 : 1, skipped: 2 },
+}));
 
 /**
  * Starts the image's server on the host network (loopback only), waits for its health path, and
@@ -289,7 +265,7 @@ export function variantOrder<T>(variants: readonly T[], run: number): T[] {
 async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
   const bench = loadBenchManifest();
-  const entries = selectServices(loadManifest(), options.services);
+  const entries = selectServices(readImagesManifest(ROOT), options.services);
   const runs = options.runs ?? bench.runs;
   const engine = assertEngine();
   const cpus = Number(docker(['info', '--format', '{{.NCPU}}']).stdout.trim()) || 0;
@@ -309,7 +285,7 @@ async function main(argv: string[]): Promise<number> {
 
   const imageIds = new Set<string>();
   const failures: string[] = [];
-  const api = await fakeApi();
+  const api = await testRunsApi(LOAD_RUNS);
   try {
     for (let run = 1; run <= runs; run++) {
       for (const plan of plans) {

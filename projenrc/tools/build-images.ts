@@ -28,19 +28,12 @@ import { ImageManifestEntry, ImagesManifest, readImagesManifest } from '../lib/i
 import { parseRegistry, referenceCandidates, shippingFields } from '../lib/registry-push';
 import { sbomImageId } from '../lib/sbom';
 import { formatBytes, parseDockerSize } from '../lib/sizes';
+import { ROOT } from '../lib/source-file';
 
-/** The repository root: projenrc/tools/ is two levels down. */
-export const ROOT = path.resolve(__dirname, '..', '..');
-
-/** The images manifest, `.projen/docker-images.json`, as `DockerImages` wrote it. */
-export type DockerManifest = ImagesManifest;
-
-export function loadManifest(root = ROOT): DockerManifest {
-  return readImagesManifest(root);
-}
+export { ROOT };
 
 /** The entries named, in manifest order; all of them when none is named. */
-export function selectServices(manifest: DockerManifest, names: string[]): ImageManifestEntry[] {
+export function selectServices(manifest: ImagesManifest, names: string[]): ImageManifestEntry[] {
   const known = manifest.images.map((i) => i.service);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) throw new Error(`Unknown service${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: choose from ${known.join(', ')}.`);
@@ -81,7 +74,7 @@ export function copyContext(entry: ImageManifestEntry, root = ROOT): string {
 export interface ImageTags { refs: string[]; version: string; labels: Record<string, string>; moving?: string[] }
 
 /** The image tag script the manifest names (DockerImages' `tagScript`), relative to the root. */
-export function tagScriptOf(manifest: DockerManifest): string {
+export function tagScriptOf(manifest: ImagesManifest): string {
   if (!manifest.tagScript) throw new Error('.projen/docker-images.json names no image tag script: give DockerImages its tagScript in .projenrc.ts and run `npx projen`.');
   return manifest.tagScript;
 }
@@ -304,7 +297,7 @@ async function main(argv: string[]): Promise<number> {
     else names.push(a);
   }
 
-  const manifest = loadManifest();
+  const manifest = readImagesManifest(ROOT);
   const entries = selectServices(manifest, names);
   const tagScript = tagScriptOf(manifest);
   const shipping = shippingFields(manifest);

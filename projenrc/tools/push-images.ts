@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { generateSbom, ROOT } from './build-images';
+import { generateSbom } from './build-images';
 import { assertEngine, docker, DockerUnavailableError, dockerStreaming, imageId } from './docker-cli';
 import { besideReport, BUILD_REPORT, BuiltImage, PUSH_REPORT_NAME, PushedImage, PushReport, readBuildReport, NoBuildReportError, sbomFileName } from '../lib/build-report';
 import { readImagesManifest } from '../lib/images-manifest';
@@ -30,6 +30,7 @@ import {
   pushedDigest, PUSH_USAGE, REGISTRY_FORMS, RegistryTarget, refusalMessage, registryText, shippingFields, targetRepository,
 } from '../lib/registry-push';
 import { sbomImageId } from '../lib/sbom';
+import { ROOT } from '../lib/source-file';
 
 /** Bad arguments or state before anything is pushed (exit 2). */
 export class PushUsageError extends Error {}

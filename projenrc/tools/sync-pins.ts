@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { DEPENDENCY_PINS_FILE, EXACT_VERSION, readDependencyPins, writeDependencyPins } from '../dependency-pins';
 import { baseImagesLockFile, IMAGES_MANIFEST, ImagesManifest } from '../lib/images-manifest';
 import { BaseImagePin, DEFAULT_ACTIONS_LOCK } from '../lib/lock-files';
+import { ROOT } from '../lib/source-file';
 
 /** What sync-pins did, and what it could not do. */
 export interface SyncResult {
@@ -176,7 +177,7 @@ export function compareVersions(a: string, b: string): number {
 /** The command line: `[--root DIR]` for another checkout (and the tests); the repository root by default. */
 export function main(argv: string[]): number {
   const at = argv.indexOf('--root');
-  const { changes, problems } = syncPins(at >= 0 && argv[at + 1] ? path.resolve(argv[at + 1]) : path.resolve(__dirname, '..', '..'));
+  const { changes, problems } = syncPins(at >= 0 && argv[at + 1] ? path.resolve(argv[at + 1]) : ROOT);
   console.log(changes.length ? changes.map((c) => `sync-pins: ${c}`).join('\n') : 'sync-pins: generated files and pins agree.');
   // On GitHub, each problem is an error annotation on the run.
   for (const p of problems) console.error(process.env.GITHUB_ACTIONS ? `::error title=sync-pins::${p}` : `sync-pins: ${p}`);

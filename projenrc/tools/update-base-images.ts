@@ -13,17 +13,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ROOT } from './build-images';
 import { splitRegistry } from '../lib/image-reference';
 import { baseImagesLockFile, readImagesManifest } from '../lib/images-manifest';
 import type { BaseImagePin } from '../lib/lock-files';
-
-const ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
+import { MANIFEST_ACCEPT, parseChallenge } from '../lib/registry-push';
+import { ROOT } from '../lib/source-file';
 
 /** Where a reference lives: `node:24-alpine` -> Docker Hub, library/node, 24-alpine. */
 export function parseReference(ref: string): { registry: string; repository: string; tag: string } {
@@ -38,7 +32,7 @@ export function parseReference(ref: string): { registry: string; repository: str
 }
 
 async function bearerToken(challenge: string): Promise<string | undefined> {
-  const params = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const params = parseChallenge(challenge)?.params ?? {};
   if (!params.realm) return undefined;
   const url = new URL(params.realm);
   if (params.service) url.searchParams.set('service', params.service);
@@ -54,10 +48,10 @@ export async function resolveDigest(ref: string, env: NodeJS.ProcessEnv = proces
   const { registry, repository, tag } = parseReference(ref);
   const base = env.BASE_IMAGES_REGISTRY_URL?.replace(/\/$/, '') ?? `https://${registry}`;
   const url = `${base}/v2/${repository}/manifests/${tag}`;
-  let res = await fetch(url, { method: 'HEAD', headers: { Accept: ACCEPT } });
+  let res = await fetch(url, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT } });
   if (res.status === 401) {
     const token = await bearerToken(res.headers.get('www-authenticate') ?? '');
-    if (token) res = await fetch(url, { method: 'HEAD', headers: { Accept: ACCEPT, Authorization: `Bearer ${token}` } });
+    if (token) res = await fetch(url, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT, Authorization: `Bearer ${token}` } });
   }
   if (!res.ok) throw new Error(`${ref}: the registry answered ${res.status} for ${url}`);
   const digest = res.headers.get('docker-content-digest');

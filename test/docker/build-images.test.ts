@@ -1,14 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { readImagesManifest } from '../../projenrc/lib/images-manifest';
 import { parseDockerSize } from '../../projenrc/lib/sizes';
-import { buildArgs, contextBytesFromLog, copyContext, loadManifest, renderTable, selectServices, tagScriptOf } from '../../projenrc/tools/build-images';
+import { buildArgs, contextBytesFromLog, copyContext, renderTable, selectServices, tagScriptOf } from '../../projenrc/tools/build-images';
 import { runTsTool, tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
 const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('projenrc/tools/build-images.ts', args, env);
 
 describe('build:docker', () => {
-  const manifest = loadManifest(ROOT);
+  const manifest = readImagesManifest(ROOT);
 
   test('selects all services, or the ones named, and refuses unknown ones', () => {
     expect(selectServices(manifest, []).map((e) => e.service)).toEqual(['api', 'web', 'playwright-runner']);

@@ -4,8 +4,7 @@
  * is accepted gives workflows that actionlint (with shellcheck) passes.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { github, Testing } from 'projen';
@@ -17,7 +16,7 @@ import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from '../../proje
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
 import { ImageTagScript } from '../../projenrc/image-tag-script';
 import { ConfigError } from '../../projenrc/validate';
-import { REPO_ROOT, tempOutdir } from '../fixtures';
+import { REPO_ROOT, tempOutdir, treeHash } from '../fixtures';
 
 interface Overrides {
   readonly tags?: ConstructorParameters<typeof ImageTagScript>[1];
@@ -105,35 +104,22 @@ describe('one source per setting: change it once, every generated file follows',
 });
 
 describe('a failed synth leaves the work tree as it was', () => {
-  const tree = (dir: string): string => {
-    const hash = createHash('sha256');
-    const walk = (d: string) => {
-      for (const name of readdirSync(d).sort()) {
-        const p = path.join(d, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else hash.update(`${path.relative(dir, p)}\0${readFileSync(p)}\0`);
-      }
-    };
-    walk(dir);
-    return hash.digest('hex');
-  };
-
   test('a bad option, declared after a good synth, changes no file and deletes none', () => {
     const dir = tempOutdir();
     system({}, dir).synth();
-    const before = tree(dir);
+    const before = treeHash(dir);
     expect(readdirSync(path.join(dir, '.github', 'workflows'))).toEqual(expect.arrayContaining(['images.yml', 'reusable-build.yml', 'scan-deployed.yml']));
     expect(() => system({ ci: { sharedPaths: ['../../etc'] } }, dir).synth()).toThrow(ConfigError);
-    expect(tree(dir)).toBe(before);
+    expect(treeHash(dir)).toBe(before);
   });
 
   test('a value only known at synth (an image added later) is checked before projen deletes or writes anything', () => {
     const dir = tempOutdir();
     system({}, dir).synth();
-    const before = tree(dir);
+    const before = treeHash(dir);
     const late = system({ ci: { images: () => [{ service: 'api', context: '../api', dockerfile: 'api/Dockerfile', image: 'acme/api' }] as never } }, dir);
     expect(() => late.synth()).toThrow('changes: path "../api" of api must be a plain path inside the repository');
-    expect(tree(dir)).toBe(before);
+    expect(treeHash(dir)).toBe(before);
   });
 });
 

@@ -271,6 +271,14 @@ describe('outputs and bad input', () => {
     expect(res.stdout.trim().split('\n')).toEqual([`ghcr.io/qualisys/web:main-${STAMP}`, `ghcr.io/qualisys/web:${sha.slice(0, 7)}`, 'ghcr.io/qualisys/web:latest']);
   });
 
+  test('a registry with a namespace, as push:docker and IMAGE_REGISTRY take it (ghcr.io/acme)', () => {
+    const r = repo();
+    const sha = r.commit();
+    const res = runScript(r.dir, ['--image', 'qualisys/web', '--registry', 'ghcr.io/acme', '--format', 'lines']);
+    expect(res.stdout.trim().split('\n')).toContain(`ghcr.io/acme/qualisys/web:${sha.slice(0, 7)}`);
+    expect(runScript(r.dir, ['--image', 'qualisys/web', '--registry', 'ghcr.io/Acme']).stderr).toContain('Invalid image name "Acme"');
+  });
+
   test('labels are key=value lines, with an https source from an ssh remote', () => {
     const r = repo();
     r.commit();

@@ -13,13 +13,14 @@ import {
   exportFilesystem, freePort, inspect, PLANTED, PLANTED_MARKERS, plantedContext,
   removeContainers, ROOT, runContainer, secretlint, stopAsync, stopTimed, trivySecrets, waitHealthy,
 } from './harness';
-import { buildImage, BuildResult, loadManifest, selectServices } from '../../projenrc/tools/build-images';
+import { readImagesManifest } from '../../projenrc/lib/images-manifest';
+import { describeRollout, rollout, testRunsApi } from '../../projenrc/lib/load';
+import { buildImage, BuildResult, selectServices } from '../../projenrc/tools/build-images';
 import { assertEngine, dockerAsync, dockerOk } from '../../projenrc/tools/docker-cli';
-import { describeRollout, rollout } from '../rollout';
 
 jest.setTimeout(20 * 60_000);
 
-const manifest = loadManifest(ROOT);
+const manifest = readImagesManifest(ROOT);
 const TAG = 'qualisys-test';
 const ref = (service: string) => `${manifest.images.find((i) => i.service === service)!.image}:${TAG}`;
 const builds: Record<string, BuildResult> = {};
@@ -123,19 +124,11 @@ test('the web image leaves sharp out: its next.config sets images.unoptimized (t
   expect(ls.split('\n')).not.toContain('@img');
 });
 
-/** A stand-in for the api on 127.0.0.1 (the containers share the host's network): two test runs. */
-async function fakeApi(): Promise<{ url: string; close: () => void }> {
-  const runs = [1, 2].map((i) => ({
-    id: `tr-900${i}`, name: `Image test run ${i}`, suite: 'images', status: 'passed', startedAt: null, finishedAt: null, durationMs: 1000 * i, totals: { passed: i, failed: 0, skipped: 0 },
-  }));
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ count: runs.length, items: runs }));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => { server.closeAllConnections(); server.close(); } };
-}
+/** The test runs a stand-in api on 127.0.0.1 serves (the containers share the host's network). */
+const FAKE_RUNS = [1, 2].map((i) => ({
+  id: `tr-900${i}`, name: `Image test run ${i}`, suite: 'images', status: 'passed', startedAt: null, finishedAt: null, durationMs: 1000 * i, totals: { passed: i, failed: 0, skipped: 0 },
+}));
+const fakeApi = () => testRunsApi(FAKE_RUNS);
 
 const servers: [string, string, (base: string) => Promise<void>][] = [
   ['api', '/health', async (base) => {

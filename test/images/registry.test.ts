@@ -17,15 +17,16 @@ import * as path from 'node:path';
 import { removeContainers, ROOT, runContainer, waitHealthy } from './harness';
 import { BuiltImage, PushReport, sbomFileName } from '../../projenrc/lib/build-report';
 import { parseSizeThreshold, sizeChange } from '../../projenrc/lib/image-size';
+import { readImagesManifest } from '../../projenrc/lib/images-manifest';
 import { CycloneDx, lockedVersions, missingFromSbom, npmPackages, sbomImageId } from '../../projenrc/lib/sbom';
-import { baseImageOf, buildImage, findReference, generateSbom, loadManifest, reportEntry, writeBuildReport } from '../../projenrc/tools/build-images';
+import { baseImageOf, buildImage, findReference, generateSbom, reportEntry, writeBuildReport } from '../../projenrc/tools/build-images';
 import { assertEngine, docker, dockerOk, imageFacts, imageId } from '../../projenrc/tools/docker-cli';
 import { runTsTool } from '../fixtures';
 import { freePort, pushImage, registryDigest, startRegistry, TestRegistry } from '../registry';
 
 jest.setTimeout(30 * 60_000);
 
-const manifest = loadManifest(ROOT);
+const manifest = readImagesManifest(ROOT);
 const RUN = randomBytes(4).toString('hex');
 /** A tag that never moves (as the commit SHA), and one that moves (as latest). */
 const TAG = `registry-test-${RUN}`;

@@ -15,9 +15,9 @@ export type TestRunsResult =
   | { ok: false; reason: string };
 
 /** The most runs the page shows: more than that is a broken or hostile answer, not a dashboard. */
-export const MAX_RUNS = 1000;
+const MAX_RUNS = 1000;
 /** The largest answer read from the api (MAX_RUNS runs take about 300 kB). */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 const STATUSES: readonly string[] = ['passed', 'failed', 'running', 'queued'];
 
@@ -49,7 +49,7 @@ function invalidRun(value: unknown): string | undefined {
  * The test runs in an answer of `GET /api/test-runs` (`{ count, items }`), checked field by field:
  * anything else is a failed result with the reason, never an exception.
  */
-export function parseTestRuns(body: unknown): TestRunsResult {
+function parseTestRuns(body: unknown): TestRunsResult {
   if (!isObject(body) || !Array.isArray(body.items)) return { ok: false, reason: 'api answered without a list of test runs' };
   const items: unknown[] = body.items;
   if (items.length > MAX_RUNS) return { ok: false, reason: `api answered ${items.length} test runs, more than ${MAX_RUNS}` };
