@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { freePort } from '../projenrc/lib/load';
 
 const MISSING_TOOLS = "install Debian's docker-registry and skopeo packages: tools/setup-test-env.sh does it";
 
@@ -36,8 +37,6 @@ function requireTools(): void {
     }
   }
 }
-
-import { freePort } from '../projenrc/lib/load';
 
 export { freePort };
 
