@@ -7,6 +7,12 @@
  * Values that reach generated shell, JavaScript, YAML or Dockerfiles are either checked against
  * a safe alphabet here, or quoted by the one helper for that language below.
  */
+import { REGISTRY_FORMS, registryProblem } from './image-tags/docker-reference';
+
+import { installConfigErrorReport, runningProjenrc } from './lib/config-error-report';
+
+// `npx projen` (tsx .projenrc.ts) prints a ConfigError as one line, not as a crash with a stack.
+if (runningProjenrc()) installConfigErrorReport();
 
 /** A configuration error: synth stops with this message and writes nothing. */
 export class ConfigError extends Error {
@@ -18,7 +24,9 @@ export class ConfigError extends Error {
 
 /** `Component: option "value" (service x)` — the start of every message. */
 function where(component: string, option: string, value: unknown, service?: string): string {
-  return `${component}: ${option}${service ? ` of ${service}` : ''} ${JSON.stringify(value)}`;
+  // JSON has no Infinity or NaN (it would print null): show them as they were given.
+  const shown = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+  return `${component}: ${option}${service ? ` of ${service}` : ''} ${shown}`;
 }
 
 /** Throws unless `test` holds, with a message that says what is allowed. */
@@ -45,9 +53,10 @@ export function envName(component: string, option: string, value: string, servic
   return value;
 }
 
-/** An HTTP path for a health check: `/` then unreserved URL characters only. */
+/** An HTTP path for a health check: `/` then unreserved URL characters only, no `.` or `..` segment. */
 export function httpPath(component: string, option: string, value: string, service?: string): string {
-  check(typeof value === 'string' && /^\/[A-Za-z0-9._~\/-]{0,200}$/.test(value), component, option, value, 'a path starting with "/" of letters, digits and . _ ~ - / (no quotes, spaces, query or shell characters)', service);
+  const ok = typeof value === 'string' && /^\/[A-Za-z0-9._~\/-]{0,200}$/.test(value) && value.split('/').every((s) => s !== '.' && s !== '..');
+  check(ok, component, option, value, 'a path starting with "/" of letters, digits and . _ ~ - / (no quotes, spaces, query or shell characters, no "." or ".." segment)', service);
   return value;
 }
 
@@ -66,6 +75,16 @@ export function integer(component: string, option: string, value: number, min: n
   return value;
 }
 
+/**
+ * A registry reference `HOST[:PORT][/NAMESPACE]` (`ghcr.io/acme`, `127.0.0.1:5000`): the grammar
+ * the tag script (`--registry`) and push:docker check too ({@link registryProblem}).
+ */
+export function registryReference(component: string, option: string, value: string, service?: string): string {
+  const problem = registryProblem(value);
+  check(problem === undefined, component, option, value, `${REGISTRY_FORMS}; here ${problem}`, service);
+  return value;
+}
+
 /** A string quoted for POSIX shell: always one word, whatever it holds. */
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, '\'\\\'\'')}'`;
@@ -75,6 +94,26 @@ export function shellQuote(value: string): string {
 export function jsString(value: string): string {
   // JSON is a JavaScript literal except for U+2028/U+2029 in old engines: escape them too.
   return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * The name of a projen task (a package.json script, a shell word): `[a-z0-9][a-z0-9:._-]*`, and,
+ * given the project's tasks, not one of them.
+ */
+export function taskName(component: string, option: string, value: string, existing: readonly string[] = []): string {
+  check(typeof value === 'string' && /^[a-z0-9][a-z0-9:._-]{0,99}$/.test(value), component, option, value, 'a task name of lowercase letters, digits and : . _ -, starting with a letter or digit, such as image-tags');
+  check(!existing.includes(value), component, option, value, `a task name of its own: the project has a task named so already (${existing.join(', ')})`);
+  return value;
+}
+
+/**
+ * The content of a committed lock or pins file, as `readLockFile()` (lib/lock-files.ts) read it:
+ * a ConfigError naming the file, the part that is wrong and what is allowed there, telling to fix
+ * or delete it. Undefined when the file does not exist.
+ */
+export function lockFile<T>(component: string, label: string, read: { readonly data?: T; readonly problem?: readonly [unknown, string] } | undefined): T | undefined {
+  if (read?.problem) check(false, component, `lock file ${label}`, read.problem[0], `${read.problem[1]}; fix or delete ${label} and run \`npx projen\` again`);
+  return read?.data;
 }
 
 /** A workflow file name without `.yml`, or a job id: letters, digits, `_` and `-`. */
@@ -89,18 +128,107 @@ export function runnerLabel(component: string, option: string, value: string): s
   return value;
 }
 
-/** A cron schedule of GitHub Actions: five fields of digits and `*`, `,`, `-`, `/`. */
+/** The five fields of a cron schedule: their bounds, and the names a field may use instead of numbers. */
+const CRON_FIELDS: readonly { readonly name: string; readonly min: number; readonly max: number; readonly names?: readonly string[] }[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'day of week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
+];
+
+/**
+ * What is wrong with one cron field (undefined when nothing is): a list of `*`, a value or a
+ * range `a-b`, each with an optional step `/n`; values within the field's bounds (or, for month
+ * and day of week, their three-letter names), ranges rising, steps from 1 to the field's span.
+ */
+export function cronFieldProblem(field: string, index: number): string | undefined {
+  const spec = CRON_FIELDS[index];
+  const value = (v: string): number | undefined => {
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const named = spec.names?.indexOf(v.toUpperCase()) ?? -1;
+    return named >= 0 ? named + spec.min : undefined;
+  };
+  for (const item of field.split(',')) {
+    const m = /^([^/]+)(?:\/(\d{1,2}))?$/.exec(item);
+    if (!m) return `${spec.name} "${item}" is not *, a value or a range, with an optional /step`;
+    const [, base, step] = m;
+    if (step !== undefined && (Number(step) < 1 || Number(step) > spec.max - spec.min + 1)) return `${spec.name} step ${step} is not from 1 to ${spec.max - spec.min + 1}`;
+    if (base === '*') continue;
+    const [lo, hi, ...rest] = base.split('-').map(value);
+    const parts = base.split('-').length;
+    if (rest.length || lo === undefined || (parts === 2 && hi === undefined)) return `${spec.name} "${base}" is not a value or range of ${spec.min}-${spec.max}${spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : ''}`;
+    for (const v of [lo, hi]) if (v !== undefined && (v < spec.min || v > spec.max)) return `${spec.name} ${v} is outside ${spec.min}-${spec.max}`;
+    if (hi !== undefined && hi < lo) return `${spec.name} range ${base} goes down`;
+  }
+  return undefined;
+}
+
+/**
+ * A cron schedule of GitHub Actions (UTC): five fields, minute (0-59) hour (0-23) day of month
+ * (1-31) month (1-12 or JAN-DEC) day of week (0-6 or SUN-SAT), each a list of `*`, values or
+ * ranges with optional steps. `61 25 * * *` is refused, not left for GitHub to ignore silently.
+ */
 export function cron(component: string, option: string, value: string): string {
-  const fields = typeof value === 'string' ? value.trim().split(/\s+/) : [];
-  check(fields.length === 5 && fields.every((f) => /^[0-9*,\/-]+$/.test(f)), component, option, value, 'five cron fields (minute hour day month weekday) of digits and * , - /, such as "0 6 * * *"');
+  const fields = typeof value === 'string' ? value.trim().split(/[ \t]+/) : [];
+  const problem = typeof value !== 'string' || /[^ \tA-Za-z0-9*,\/-]/.test(value) ? 'it holds characters a cron field never has'
+    : fields.length !== 5 ? `it has ${fields.length} field(s)`
+      : fields.map(cronFieldProblem).find((p) => p !== undefined);
+  check(problem === undefined, component, option, value, `five cron fields, minute (0-59) hour (0-23) day (1-31) month (1-12 or JAN-DEC) weekday (0-6 or SUN-SAT), each *, a value or a range with an optional /step, or a list of them, such as "0 6 * * 1" (${problem})`);
   return value;
 }
 
-/** A git branch name that is also safe unquoted in YAML and shell: letters, digits and `._/-`, no `..`. */
+/**
+ * A git branch name that is also safe unquoted in YAML and shell: letters, digits and `._/-`, no
+ * `..`, no segment starting with `.`, and a short name, never a ref (`refs/heads/main` is refused:
+ * workflows and scripts compare it with the short name GitHub gives).
+ */
 export function branchName(component: string, option: string, value: string): string {
   const ok = typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,99}$/.test(value) && !value.includes('..') && !value.includes('//')
-    && !value.endsWith('/') && !value.endsWith('.') && !value.endsWith('.lock');
-  check(ok, component, option, value, 'a branch name of letters, digits, ".", "_", "/" and "-" (no "..", no trailing "/" or ".")');
+    && !value.endsWith('/') && !value.endsWith('.') && !value.endsWith('.lock') && !value.includes('/.') && !value.includes('.lock/')
+    && !/^refs\//.test(value) && value !== 'HEAD';
+  check(ok, component, option, value, 'a short branch name such as main or release/1.2: letters, digits, ".", "_", "/" and "-" (no "..", no "refs/" prefix, no trailing "/" or ".")');
+  return value;
+}
+
+/** The default and staging branches: each a {@link branchName}, and two different branches. */
+export function branchPair(component: string, branches: { readonly defaultBranch: string; readonly stagingBranch: string }, prefix = ''): void {
+  branchName(component, `${prefix}defaultBranch`, branches.defaultBranch);
+  branchName(component, `${prefix}stagingBranch`, branches.stagingBranch);
+  check(branches.stagingBranch !== branches.defaultBranch, component, `${prefix}stagingBranch`, branches.stagingBranch,
+    'a branch other than the default branch (a staging deploy and a default-branch build of one push would tag the same image both ways)');
+}
+
+/** Branches a bot's force-push must never reach, whatever the project calls its own: these names, and anything under these prefixes. */
+export const PROTECTED_LOOKING_BRANCHES: readonly string[] = ['main', 'master', 'trunk', 'develop', 'development', 'staging', 'stage', 'production', 'prod', 'gh-pages', 'HEAD'];
+export const PROTECTED_LOOKING_PREFIXES: readonly string[] = ['release/', 'releases/', 'hotfix/', 'production/', 'stable/', 'refs/'];
+
+/**
+ * A branch a workflow force-pushes (a bot's working branch): a {@link branchName} that is none
+ * of `reserved` (the project's default and staging branches), no protected-looking name
+ * ({@link PROTECTED_LOOKING_BRANCHES}) and under no protected-looking prefix.
+ */
+export function workBranch(component: string, option: string, value: string, reserved: readonly string[]): string {
+  const lower = typeof value === 'string' ? value.toLowerCase() : '';
+  const taken = [...reserved, ...PROTECTED_LOOKING_BRANCHES].find((b) => b.toLowerCase() === lower)
+    ?? PROTECTED_LOOKING_PREFIXES.find((p) => lower.startsWith(p));
+  check(taken === undefined, component, option, value, `a branch of its own, such as chore/update-base-images: the workflow force-pushes it, so never the default or staging branch (${reserved.join(', ') || 'none declared'}) nor a protected-looking one (${PROTECTED_LOOKING_BRANCHES.join(', ')}, ${PROTECTED_LOOKING_PREFIXES.map((p) => `${p}*`).join(', ')})`);
+  return branchName(component, option, value);
+}
+
+/** A Node.js version for actions/setup-node: a major, major.minor or major.minor.patch. */
+export function nodeVersion(component: string, option: string, value: string): string {
+  check(typeof value === 'string' && /^\d{1,3}(\.\d{1,4}){0,2}$/.test(value), component, option, value, 'a Node.js version such as 24 or 24.11.1');
+  return value;
+}
+
+/**
+ * The name of a GitHub Actions secret or variable: UPPER_SNAKE_CASE, and not `GITHUB_*`
+ * (GitHub refuses those names: they are its own).
+ */
+export function secretName(component: string, option: string, value: string): string {
+  check(typeof value === 'string' && /^[A-Z][A-Z0-9_]{0,99}$/.test(value) && !value.startsWith('GITHUB_'), component, option, value,
+    'UPPER_SNAKE_CASE (A-Z, 0-9 and _, starting with a letter), not starting with GITHUB_ (GitHub refuses secrets and variables named so)');
   return value;
 }
 

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSy
 import * as path from 'node:path';
 import { Component, github, Project } from 'projen';
 import { DEFAULT_ACTIONS_LOCK } from '../lib/lock-files';
-import { repoPath } from '../validate';
+import { check, ConfigError, knownKeys, repoPath } from '../validate';
 
 /** One pinned action: the release it is and the commit it points at. */
 export interface ActionPin {
@@ -38,19 +38,24 @@ export class ActionPins extends Component {
 
   constructor(project: Project, options: ActionPinsOptions = {}) {
     super(project);
-    this.lockFile = repoPath('ActionPins', 'lockFile', options.lockFile ?? DEFAULT_ACTIONS_LOCK);
+    const C = 'ActionPins';
+    knownKeys(C, 'options', options, ['lockFile']);
+    this.lockFile = repoPath(C, 'lockFile', options.lockFile ?? DEFAULT_ACTIONS_LOCK);
     const file = path.join(project.outdir, this.lockFile);
-    if (!existsSync(file)) throw new Error(`${this.lockFile} is missing: it holds the pinned action versions; restore it from git.`);
+    check(existsSync(file), C, 'lockFile', this.lockFile, 'a file that exists: it holds the pinned action versions; restore it from git');
     let pins: Record<string, ActionPin>;
     try {
       pins = JSON.parse(readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new Error(`Unable to parse ${this.lockFile}: ${(err as Error).message}. Fix the file and run \`npx projen\` again.`);
+      throw new ConfigError(`${C}: lockFile "${this.lockFile}" is not allowed: JSON (${(err as Error).message}); fix the file, or restore it from git, and run \`npx projen\` again.`);
     }
+    check(!!pins && typeof pins === 'object' && !Array.isArray(pins), C, 'lockFile', this.lockFile, 'a JSON object of "owner/repository": { "version", "sha" }');
     for (const [name, pin] of Object.entries(pins)) {
-      if (!/^[\w.-]+\/[\w.-]+$/.test(name)) throw new Error(`${this.lockFile}: "${name}" is not an owner/repository name.`);
-      if (!SHA.test(pin.sha ?? '')) throw new Error(`${this.lockFile}: ${name} is pinned to "${pin.sha}", not a full 40-character commit SHA.`);
-      if (!VERSION.test(pin.version ?? '')) throw new Error(`${this.lockFile}: ${name} has version "${pin.version}"; expected a release tag such as v1.2.3.`);
+      const of = `${name} in ${this.lockFile}`;
+      check(/^[\w.-]+\/[\w.-]+$/.test(name), C, 'action', name, `an owner/repository name (in ${this.lockFile})`);
+      check(!!pin && typeof pin === 'object', C, 'pin', pin, 'an object { "version": "vX.Y.Z", "sha": "<commit SHA>" }', of);
+      check(SHA.test(pin.sha ?? ''), C, 'sha', pin.sha, 'a full 40-character commit SHA', of);
+      check(VERSION.test(pin.version ?? ''), C, 'version', pin.version, 'a release tag such as v1.2.3', of);
       github.GitHub.of(project)?.actions.set(name, `${name}@${pin.sha}`);
     }
     this.pins = pins;
@@ -59,9 +64,8 @@ export class ActionPins extends Component {
   /** `owner/repo[/path]@sha` for an action; throws when it is not pinned. */
   public uses(action: string): string {
     const pin = this.pins[ActionPins.repositoryOf(action)];
-    if (!pin) {
-      throw new Error(`Action ${action} is not pinned: add "${ActionPins.repositoryOf(action)}": { "version": "vX.Y.Z", "sha": "<40-character commit SHA of that tag>" } to ${this.lockFile}.`);
-    }
+    check(!!pin, 'ActionPins', 'action', action,
+      `an action pinned in ${this.lockFile}: add "${ActionPins.repositoryOf(action)}": { "version": "vX.Y.Z", "sha": "<40-character commit SHA of that tag>" } to it`);
     return `${action}@${pin.sha}`;
   }
 

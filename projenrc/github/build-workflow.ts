@@ -1,4 +1,5 @@
 import { Component, github, Project } from 'projen';
+import { check, integer, knownKeys } from '../validate';
 
 /** Options of {@link hardenBuildWorkflow}. */
 export interface HardenBuildWorkflowOptions {
@@ -12,12 +13,14 @@ export interface HardenBuildWorkflowOptions {
  * `buildWorkflowOptions.mutableBuild: false`, so a drift fails the build instead of being pushed.
  */
 export function hardenBuildWorkflow(project: Project, options: HardenBuildWorkflowOptions = {}): void {
+  knownKeys('hardenBuildWorkflow', 'options', options, ['timeoutMinutes']);
+  const timeout = integer('hardenBuildWorkflow', 'timeoutMinutes', options.timeoutMinutes ?? 30, 1, 360);
   const file = github.GitHub.of(project)?.tryFindWorkflow('build')?.file;
-  if (!file) throw new Error('hardenBuildWorkflow: the project has no projen build workflow (buildWorkflow: true).');
-  file.addOverride('permissions', { contents: 'read' });
-  file.addOverride('jobs.build.permissions', { contents: 'read' });
-  file.addOverride('jobs.build.timeout-minutes', options.timeoutMinutes ?? 30);
-  file.addOverride('jobs.build.steps.0.with.persist-credentials', false);
+  check(!!file, 'hardenBuildWorkflow', 'project', project.name, 'a project with projen\'s build workflow (github: true, buildWorkflow: true)');
+  file!.addOverride('permissions', { contents: 'read' });
+  file!.addOverride('jobs.build.permissions', { contents: 'read' });
+  file!.addOverride('jobs.build.timeout-minutes', timeout);
+  file!.addOverride('jobs.build.steps.0.with.persist-credentials', false);
   new QuotedMutationCheck(project);
 }
 

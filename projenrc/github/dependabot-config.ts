@@ -1,4 +1,5 @@
 import { Component, Project, YamlFile } from 'projen';
+import { check, cron, integer, knownKeys } from '../validate';
 
 /** A base image the Dockerfiles start from, as Dependabot must treat it. */
 export interface DependabotBaseImage {
@@ -24,14 +25,33 @@ export interface DependabotConfigOptions {
   readonly dockerDirectories: () => string[];
   /** The base images of those Dockerfiles (see {@link DependabotBaseImage}). @default none: no image rule */
   readonly baseImages?: () => DependabotBaseImage[];
-  /** How often Dependabot looks. @default 'weekly' */
-  readonly interval?: 'daily' | 'weekly' | 'monthly';
+  /** How often Dependabot looks (`cron` takes {@link DependabotConfigOptions.cronjob}). @default 'weekly' */
+  readonly interval?: DependabotInterval;
+  /** With `interval: 'cron'` only: when Dependabot looks (five cron fields, UTC). @default none */
+  readonly cronjob?: string;
   /**
    * Days a new release must have existed before Dependabot proposes it (`cooldown.default-days`,
-   * every ecosystem): time for a compromised release to be found and pulled. zizmor asks for 7 or more.
+   * every ecosystem): time for a compromised release to be found and pulled. From 1 to 90
+   * (Dependabot's limits); there is no "off": every entry keeps a cooldown. zizmor asks for 7 or more.
    * @default 7
    */
   readonly cooldownDays?: number;
+}
+
+/** The schedules Dependabot accepts (`schedule.interval`). */
+export const DEPENDABOT_INTERVALS = ['daily', 'weekly', 'monthly', 'quarterly', 'semiannually', 'yearly', 'cron'] as const;
+export type DependabotInterval = typeof DEPENDABOT_INTERVALS[number];
+
+const C = 'DependabotConfig';
+
+/**
+ * A folder of the repository as dependabot.yml names it: `/`, or `/` then segments of letters,
+ * digits, ".", "_" and "-" (no `..`, no `.` segment, no trailing `/`).
+ */
+export function dependabotDirectory(option: string, value: string): string {
+  const ok = typeof value === 'string' && value.length <= 200 && (value === '/' || (/^(\/[A-Za-z0-9._-]+)+$/.test(value) && !value.split('/').some((x) => x === '.' || x === '..')));
+  check(ok, C, option, value, 'a folder of the repository written from its root, such as / or /api: segments of letters, digits, ".", "_" and "-", no ".."');
+  return value;
 }
 
 const ALL_UPDATES = ['version-update:semver-major', 'version-update:semver-minor', 'version-update:semver-patch'];
@@ -75,13 +95,18 @@ export function dockerDependencyName(repository: string): string {
 export class DependabotConfig extends Component {
   /** Days a release must have existed before Dependabot proposes it. */
   public readonly cooldownDays: number;
+  private readonly options: DependabotConfigOptions;
 
   constructor(project: Project, options: DependabotConfigOptions) {
     super(project);
-    const schedule = { interval: options.interval ?? 'weekly' };
-    const days = options.cooldownDays ?? 7;
-    if (!Number.isInteger(days) || days < 1 || days > 90) throw new Error(`DependabotConfig: cooldownDays ${days} must be a whole number of days from 1 to 90 (Dependabot's limits).`);
+    knownKeys(C, 'options', options, ['npmDirectories', 'dockerDirectories', 'baseImages', 'interval', 'cronjob', 'cooldownDays']);
+    const interval = options.interval ?? 'weekly';
+    check(DEPENDABOT_INTERVALS.includes(interval), C, 'interval', interval, `one of ${DEPENDABOT_INTERVALS.join(', ')}`);
+    check((interval === 'cron') === (options.cronjob !== undefined), C, 'cronjob', options.cronjob ?? null, 'set with interval "cron", and only then');
+    const schedule = interval === 'cron' ? { interval, cronjob: cron(C, 'cronjob', options.cronjob!) } : { interval };
+    const days = integer(C, 'cooldownDays', options.cooldownDays ?? 7, 1, 90);
     this.cooldownDays = days;
+    this.options = options;
     const cooldown = { 'default-days': days };
     const bases = () => options.baseImages?.() ?? [];
 
@@ -128,5 +153,17 @@ export class DependabotConfig extends Component {
         ],
       },
     });
+  }
+
+  /** The folders and base images, known once every service is declared: checked before any file is written. */
+  public preSynthesize(): void {
+    for (const d of this.options.npmDirectories()) dependabotDirectory('npmDirectories', d);
+    for (const d of this.options.dockerDirectories()) dependabotDirectory('dockerDirectories', d);
+    for (const b of this.options.baseImages?.() ?? []) {
+      check(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(b.repository ?? ''), C, 'baseImages.repository', b.repository, 'an image repository such as node or mcr.microsoft.com/playwright');
+      if (!b.follows) continue;
+      check(/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+$/.test(b.follows.package ?? ''), C, 'baseImages.follows.package', b.follows.package, 'an npm package name such as @playwright/test');
+      for (const d of b.follows.directories) dependabotDirectory('baseImages.follows.directories', d.directory);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { Component, Project, YamlFile } from 'projen';
-import { calendarDate, ConfigError, integer } from '../validate';
+import { calendarDate, check, integer, knownKeys, oneLine } from '../validate';
 
 /** One accepted finding: why it does not apply, and until when. */
 export interface TrivyException {
@@ -59,21 +59,26 @@ export class TrivyIgnore extends Component {
    * or malformed exception fails synth before any file is written.
    */
   public addVulnerability(e: TrivyException): this {
-    const where = `${this.path}: exception ${e.id || '(no id)'}`;
-    if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{2,80}$/.test(e.id ?? '')) throw new ConfigError(`${this.path}: exception id ${JSON.stringify(e.id)} is not a finding id such as CVE-2026-12345 or GHSA-xxxx-xxxx-xxxx.`);
-    if (!e.statement || e.statement.trim().length < 10) throw new ConfigError(`${where} needs a statement saying why the finding is accepted.`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(e.expiresOn ?? '')) throw new ConfigError(`${where}: expiresOn "${e.expiresOn}" is not a date (YYYY-MM-DD).`);
-    calendarDate('TrivyIgnore', `expiresOn of exception ${e.id}`, e.expiresOn);
+    const C = 'TrivyIgnore';
+    check(!!e && typeof e === 'object', C, 'vulnerabilities', e, 'an exception object { id, statement, expiresOn }');
+    check(typeof e.id === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:-]{2,80}$/.test(e.id), C, 'id', e.id, 'a finding id such as CVE-2026-12345 or GHSA-xxxx-xxxx-xxxx');
+    const of = `exception ${e.id}`;
+    knownKeys(C, 'vulnerabilities', e, ['id', 'statement', 'expiresOn', 'purls', 'paths'], of);
+    check(typeof e.statement === 'string' && e.statement.trim().length >= 10, C, 'statement', e.statement, 'a statement of 10 characters or more saying why the finding is accepted', of);
+    oneLine(C, 'statement', e.statement, of);
+    calendarDate(C, 'expiresOn', e.expiresOn, of);
     const expires = Date.parse(`${e.expiresOn}T23:59:59Z`);
     const today = this.today.getTime();
-    if (expires < today) {
-      throw new ConfigError(`${where} expired on ${e.expiresOn}: fix the finding (see docs/vulnerability-remediation.md) or renew the exception with a new statement and date in .projenrc.ts.`);
-    }
-    if (expires - today > this.maxDays * DAY) {
-      throw new ConfigError(`${where} expires on ${e.expiresOn}, more than ${this.maxDays} days from now: choose an earlier date and review it then.`);
-    }
+    check(expires >= today, C, 'expiresOn', e.expiresOn,
+      `a day not yet past: the exception expired on ${e.expiresOn}; fix the finding (see docs/vulnerability-remediation.md) or renew the exception with a new statement and date in .projenrc.ts`, of);
+    check(expires - today <= this.maxDays * DAY, C, 'expiresOn', e.expiresOn,
+      `a day at most ${this.maxDays} days from now (maxDays), not more than ${this.maxDays} days from now: choose an earlier date and review it then`, of);
     for (const purl of e.purls ?? []) {
-      if (!/^pkg:[a-z0-9.+-]+\/\S+$/.test(purl)) throw new ConfigError(`${where}: purl ${JSON.stringify(purl)} is not a package URL such as pkg:npm/foo@1.0.0.`);
+      check(typeof purl === 'string' && /^pkg:[a-z0-9.+-]+\/[^\s\u0000-\u001f]+$/.test(purl), C, 'purls', purl, 'a package URL such as pkg:npm/foo@1.0.0', of);
+    }
+    for (const p of e.paths ?? []) {
+      check(typeof p === 'string' && p.length > 0 && !p.split('/').includes('..'), C, 'paths', p, 'a path inside the scanned image or folder, such as usr/local/lib/node_modules/x, with no ".."', of);
+      oneLine(C, 'paths', p, of);
     }
     this.vulnerabilities.push(e);
     return this;

@@ -3,6 +3,7 @@
  * returns the violations it finds (empty when the workflow is fine). The tests run them over the
  * generated workflows and over copies broken on purpose, so each rule is shown to catch its case.
  */
+import { cron as cronSchedule } from '../validate';
 
 export interface Violation {
   readonly rule: string;
@@ -106,7 +107,30 @@ export function noAlwaysOnSteps(wf: Workflow): Violation[] {
     .map(([where]) => ({ rule: 'no-always', where, message: 'if: always() keeps a step running after a cancel; use !cancelled()' }));
 }
 
-export const RULES = [actionsPinnedBySha, leastPrivilege, timeouts, noUntrustedInterpolation, scansFail, sarifUploads, noAlwaysOnSteps];
+/** Every schedule is a cron GitHub runs as written: five fields, each within its bounds (the validator of the components). */
+export function schedulesValid(wf: Workflow): Violation[] {
+  const on = wf.on ?? wf[true as unknown as string];
+  const schedules = (on && typeof on === 'object' && Array.isArray(on.schedule) ? on.schedule : []) as Obj[];
+  return schedules.flatMap((s, i) => {
+    try {
+      cronSchedule('workflow', 'schedule', s?.cron);
+      return [];
+    } catch (e) {
+      return [{ rule: 'cron', where: `on.schedule[${i}]`, message: (e as Error).message }];
+    }
+  });
+}
+
+/** Every job runs on fixed runner labels: no expression (a label taken from an event would pick the runner). */
+export function runsOnLabels(wf: Workflow): Violation[] {
+  return jobs(wf).filter(([, j]) => j['runs-on'] !== undefined).flatMap(([id, j]) => {
+    const labels: unknown[] = Array.isArray(j['runs-on']) ? j['runs-on'] : [j['runs-on']];
+    return labels.filter((l) => typeof l !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(l))
+      .map((l) => ({ rule: 'runs-on', where: `jobs.${id}`, message: `runs-on ${JSON.stringify(l)} is not a runner label such as ubuntu-24.04` }));
+  });
+}
+
+export const RULES = [actionsPinnedBySha, leastPrivilege, timeouts, noUntrustedInterpolation, scansFail, sarifUploads, noAlwaysOnSteps, schedulesValid, runsOnLabels];
 
 export function checkWorkflow(wf: Workflow): Violation[] {
   return RULES.flatMap((rule) => rule(wf));

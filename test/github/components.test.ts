@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Project, Testing, typescript } from 'projen';
 import { ActionPins } from '../../projenrc/github/action-pins';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
+import { ConfigError } from '../../projenrc/validate';
 import { syncPins } from '../../projenrc/tools/sync-pins';
 import { runTsTool, tempOutdir } from '../fixtures';
 
@@ -31,14 +32,17 @@ describe('ActionPins', () => {
 
   test('an action that is not pinned is a synth error saying what to add', () => {
     const pins = new ActionPins(projectWithLock({}));
-    expect(() => pins.uses('docker/build-push-action')).toThrow('Action docker/build-push-action is not pinned: add "docker/build-push-action": { "version": "vX.Y.Z", "sha": "<40-character commit SHA of that tag>" } to github-actions.lock.json.');
+    expect(() => pins.uses('docker/build-push-action')).toThrow('ActionPins: action "docker/build-push-action" is not allowed: an action pinned in github-actions.lock.json: add "docker/build-push-action": { "version": "vX.Y.Z", "sha": "<40-character commit SHA of that tag>" } to it.');
   });
 
   test.each([
-    [{ 'a/b': { version: 'v1.0.0', sha: 'v1' } }, 'a/b is pinned to "v1", not a full 40-character commit SHA'],
-    [{ 'a/b': { version: 'latest', sha: SHA } }, 'a/b has version "latest"; expected a release tag'],
-    [{ nope: { version: 'v1', sha: SHA } }, '"nope" is not an owner/repository name'],
+    [{ 'a/b': { version: 'v1.0.0', sha: 'v1' } }, 'ActionPins: sha of a/b in github-actions.lock.json "v1" is not allowed: a full 40-character commit SHA.'],
+    [{ 'a/b': { version: 'latest', sha: SHA } }, 'ActionPins: version of a/b in github-actions.lock.json "latest" is not allowed: a release tag'],
+    [{ nope: { version: 'v1', sha: SHA } }, 'ActionPins: action "nope" is not allowed: an owner/repository name'],
+    [{ 'a/b': null }, 'ActionPins: pin of a/b in github-actions.lock.json null is not allowed'],
+    [[], 'ActionPins: lockFile "github-actions.lock.json" is not allowed: a JSON object'],
   ])('rejects a bad lock entry %j', (lock, message) => {
+    expect(() => new ActionPins(projectWithLock(lock))).toThrow(ConfigError);
     expect(() => new ActionPins(projectWithLock(lock))).toThrow(message);
   });
 });
@@ -55,16 +59,21 @@ describe('TrivyIgnore', () => {
   });
 
   test.each([
-    [{ ...entry, expiresOn: '2026-11-26' }, 'expired on 2026-11-26: fix the finding'],
-    [{ ...entry, statement: '' }, 'needs a statement saying why the finding is accepted'],
+    [{ ...entry, expiresOn: '2026-11-26' }, 'TrivyIgnore: expiresOn of exception CVE-2026-0001 "2026-11-26" is not allowed: a day not yet past: the exception expired on 2026-11-26; fix the finding'],
+    [{ ...entry, statement: '' }, 'TrivyIgnore: statement of exception CVE-2026-0001 "" is not allowed: a statement of 10 characters or more saying why the finding is accepted.'],
     [{ ...entry, expiresOn: '2027-06-01' }, 'more than 90 days from now'],
-    [{ ...entry, expiresOn: 'soon' }, 'expiresOn "soon" is not a date'],
+    [{ ...entry, expiresOn: 'soon' }, 'TrivyIgnore: expiresOn of exception CVE-2026-0001 "soon" is not allowed: a date that exists, written YYYY-MM-DD.'],
     [{ ...entry, expiresOn: '2026-11-31' }, 'TrivyIgnore: expiresOn of exception CVE-2026-0001 "2026-11-31" is not allowed: a date that exists, written YYYY-MM-DD.'],
     [{ ...entry, expiresOn: '2026-02-30' }, 'a date that exists'],
-    [{ ...entry, id: 'CVE 1; rm -rf' }, 'is not a finding id such as CVE-2026-12345'],
-    [{ ...entry, purls: ['foo'] }, 'purl "foo" is not a package URL'],
+    [{ ...entry, id: 'CVE 1; rm -rf' }, 'TrivyIgnore: id "CVE 1; rm -rf" is not allowed: a finding id such as CVE-2026-12345'],
+    [{ ...entry, purls: ['foo'] }, 'TrivyIgnore: purls of exception CVE-2026-0001 "foo" is not allowed: a package URL'],
+    [{ ...entry, statement: 'Not reachable.\nAnd more.' }, 'TrivyIgnore: statement of exception CVE-2026-0001 "Not reachable.\\nAnd more." is not allowed: one line of text'],
+    [{ ...entry, paths: ['../../etc/passwd'] }, 'TrivyIgnore: paths of exception CVE-2026-0001 "../../etc/passwd" is not allowed'],
+    [{ ...entry, expiresOn: undefined } as never, 'TrivyIgnore: expiresOn of exception CVE-2026-0001 undefined is not allowed'],
+    [{ ...entry, purl: ['pkg:npm/x@1'] } as never, 'TrivyIgnore: vulnerabilities.purl of exception CVE-2026-0001 ["pkg:npm/x@1"] is not allowed: not an option'],
   ])('fails where it is declared, before anything is written: %j', (bad, message) => {
     const project = new Project({ name: 'p', outdir: tempOutdir() });
+    expect(() => new TrivyIgnore(project, { vulnerabilities: [bad], today })).toThrow(ConfigError);
     expect(() => new TrivyIgnore(project, { vulnerabilities: [bad], today })).toThrow(message);
     const added = new TrivyIgnore(new Project({ name: 'q', outdir: tempOutdir() }), { today });
     expect(() => added.addVulnerability(bad)).toThrow(message);

@@ -10,14 +10,15 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { javascript, Project } from 'projen';
+import { javascript, Project, Testing } from 'projen';
 import { parse } from 'yaml';
 import { pinnedDependency } from '../../projenrc/dependency-pins';
 import { DockerImages } from '../../projenrc/docker/docker-images';
 import { ImageKind } from '../../projenrc/docker/kinds';
-import { DependabotConfig, dockerDependencyName, updatesOutsideRange } from '../../projenrc/github/dependabot-config';
+import { DependabotConfig, DependabotConfigOptions, dockerDependencyName, updatesOutsideRange } from '../../projenrc/github/dependabot-config';
 import { syncPins } from '../../projenrc/tools/sync-pins';
 import { updateBaseImages } from '../../projenrc/tools/update-base-images';
+import { ConfigError } from '../../projenrc/validate';
 import { REPO_ROOT, tempOutdir } from '../fixtures';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
@@ -51,7 +52,39 @@ describe('DependabotConfig', () => {
 
   test('a cooldown outside 1..90 days fails synth', () => {
     expect(() => new DependabotConfig(new Project({ name: 'p', outdir: tempOutdir() }), { npmDirectories: () => [], dockerDirectories: () => [], cooldownDays: 0 }))
-      .toThrow('cooldownDays 0 must be a whole number of days from 1 to 90');
+      .toThrow('DependabotConfig: cooldownDays 0 is not allowed: a whole number from 1 to 90.');
+  });
+
+  const dependabot = (o: Partial<DependabotConfigOptions>) => {
+    const project = new Project({ name: 'p', outdir: tempOutdir() });
+    new DependabotConfig(project, { npmDirectories: () => ['/'], dockerDirectories: () => ['/api'], ...o });
+    return Testing.synth(project)['.github/dependabot.yml'] as string;
+  };
+
+  test.each([
+    [{ interval: 'hourly' as never }, 'DependabotConfig: interval "hourly" is not allowed: one of daily, weekly, monthly, quarterly, semiannually, yearly, cron.'],
+    [{ interval: 'cron' as const }, 'DependabotConfig: cronjob null is not allowed: set with interval "cron", and only then.'],
+    [{ cronjob: '0 9 * * 1' }, 'DependabotConfig: cronjob "0 9 * * 1" is not allowed: set with interval "cron", and only then.'],
+    [{ interval: 'cron' as const, cronjob: '61 25 * * *' }, 'DependabotConfig: cronjob "61 25 * * *" is not allowed: five cron fields'],
+    [{ npmDirectories: () => ['../../etc'] }, 'DependabotConfig: npmDirectories "../../etc" is not allowed: a folder of the repository written from its root'],
+    [{ npmDirectories: () => ['/api/../..'] }, 'DependabotConfig: npmDirectories "/api/../.." is not allowed'],
+    [{ dockerDirectories: () => ['api'] }, 'DependabotConfig: dockerDirectories "api" is not allowed'],
+    [{ dockerDirectories: () => ['/api/'] }, 'DependabotConfig: dockerDirectories "/api/" is not allowed'],
+    [{ cooldownDays: 91 }, 'DependabotConfig: cooldownDays 91 is not allowed: a whole number from 1 to 90.'],
+    [{ cooldownDays: 1.5 }, 'DependabotConfig: cooldownDays 1.5 is not allowed'],
+    [{ baseImages: () => [{ repository: 'Node Image' }] }, 'DependabotConfig: baseImages.repository "Node Image" is not allowed'],
+    [{ cooldown: 7 } as never, 'DependabotConfig: options.cooldown 7 is not allowed: not an option'],
+  ] as [Partial<DependabotConfigOptions>, string][])('%j is a ConfigError before any file is written', (o, message) => {
+    expect(() => dependabot(o)).toThrow(ConfigError);
+    expect(() => dependabot(o)).toThrow(message);
+  });
+
+  test.each(['daily', 'weekly', 'monthly', 'quarterly', 'semiannually', 'yearly'] as const)('interval %s is written as given', (interval) => {
+    expect(dependabot({ interval })).toContain(`interval: ${interval}`);
+  });
+
+  test('interval cron writes its cronjob', () => {
+    expect(dependabot({ interval: 'cron', cronjob: '0 9 * * MON-FRI' })).toContain('interval: cron\n      cronjob: 0 9 * * MON-FRI');
   });
 
   const config = parse(readFileSync(path.join(REPO_ROOT, '.github', 'dependabot.yml'), 'utf8'));

@@ -5,7 +5,7 @@
  * GITHUB_STEP_SUMMARY files. A `git` shim records the credentials git sees at each push.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -40,6 +40,16 @@ function resolveEnv(env: Record<string, string> = {}, overrides: Record<string, 
   })]));
 }
 
+const SANDBOX_FILES: Record<string, string> = {
+  '.projen/files.json': JSON.stringify({ files: ['.github/workflows/images.yml', '.projen/files.json'] }),
+  '.github/workflows/images.yml': 'name: images\n',
+  'api/.projen/files.json': JSON.stringify({ files: ['Dockerfile', '.projen/files.json'] }),
+  'api/Dockerfile': 'FROM node@sha256:1\n',
+  'api/package-lock.json': '{}\n',
+  'README.md': 'readme\n',
+  '.projenrc.ts': 'new Project();\n',
+};
+
 const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
 
 interface Sandbox { dir: string; work: string; bare: string; bin: string; ghLog: string; pushLog: string; output: string; summary: string }
@@ -62,6 +72,11 @@ function sandbox(branch = 'main'): Sandbox {
   mkdirSync(s.work);
   git('init', '-q', '-b', 'main');
   writeFileSync(path.join(s.work, 'base-images.lock.json'), '{ "node:24-alpine": { "digest": "sha256:1" } }\n');
+  // Generated files, as projen lists them (the root's and a subproject's), and files that are not.
+  for (const [file, text] of Object.entries(SANDBOX_FILES)) {
+    mkdirSync(path.dirname(path.join(s.work, file)), { recursive: true });
+    writeFileSync(path.join(s.work, file), text);
+  }
   git('add', '.');
   git('commit', '-q', '-m', 'initial');
   git('remote', 'add', 'origin', s.bare);
@@ -85,7 +100,7 @@ function sandbox(branch = 'main'): Sandbox {
   // git: on push, record the extra header git would send to GitHub, then push for real.
   writeFileSync(path.join(s.bin, 'git'), [
     '#!/usr/bin/env bash',
-    `if [ "$1" = push ]; then "${REAL_GIT}" config --get-urlmatch http.extraheader "$GITHUB_SERVER_URL/${REPO}.git" >> "$PUSH_LOG" || echo "(no credentials)" >> "$PUSH_LOG"; fi`,
+    `for a in "$@"; do if [ "$a" = push ]; then "${REAL_GIT}" config --get-urlmatch http.extraheader "$GITHUB_SERVER_URL/${REPO}.git" >> "$PUSH_LOG" || echo "(no credentials)" >> "$PUSH_LOG"; break; fi; done`,
     `exec "${REAL_GIT}" "$@"`,
   ].join('\n') + '\n');
   chmodSync(path.join(s.bin, 'gh'), 0o755);
@@ -113,7 +128,8 @@ function run(s: Sandbox, st: Step, extraEnv: Record<string, string> = {}, overri
     PUSH_LOG: s.pushLog,
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_CONFIG_NOSYSTEM: '1',
-    ...resolveEnv(st.env, overrides),
+    // The "Commit checked out" step's output: the sandbox's HEAD before the step runs.
+    ...resolveEnv(st.env, { 'steps.checked-out.outputs.sha': execFileSync(REAL_GIT, ['rev-parse', 'HEAD'], { cwd: s.work, encoding: 'utf8' }).trim(), ...overrides }),
     ...extraEnv,
   };
   // GitHub's default shell for run: on Linux.
@@ -273,5 +289,117 @@ describe('the pin workflows keep no write token in .git/config while dependency 
     const tokenAt = steps.findIndex((x) => x.uses?.startsWith('actions/create-github-app-token@'));
     expect(tokenAt).toBeGreaterThan(steps.findIndex((x) => /^npx projen/m.test(x.run ?? '')));
     expect(steps.filter((x) => JSON.stringify(x.env ?? {}).includes('steps.app-token.outputs.token'))).toHaveLength(1);
+  });
+});
+
+describe.each([
+  ['update-base-images.yml', 'update', 'Open or update the pull request', 'chore/update-base-images', 'chore: update base-image digests'],
+  ['dependabot-sync.yml', 'sync', 'Push the regenerated files', DEPENDABOT_BRANCH, 'chore: regenerate from .projenrc.ts after the dependency update'],
+])('%s: only generated, pin and lock files are committed, and no hook runs', (workflow, job, name, branch, subject) => {
+  const push = () => step(workflow, job, name);
+  const start = () => sandbox(branch === DEPENDABOT_BRANCH ? branch : 'main');
+  const write = (s: Sandbox, file: string, text: string) => writeFileSync(path.join(s.work, file), text);
+  const pushedFiles = (s: Sandbox) => execFileSync(REAL_GIT, ['--git-dir', s.bare, 'diff-tree', '--no-commit-id', '--name-only', '-r', `refs/heads/${branch}`], { encoding: 'utf8' }).trim().split('\n').sort();
+
+  test('generated files (of the root and of a subproject), pin and lock files are committed and pushed; untracked files are not', () => {
+    const s = start();
+    changeLock(s);
+    write(s, '.github/workflows/images.yml', 'name: images v2\n');
+    write(s, 'api/Dockerfile', 'FROM node@sha256:2\n');
+    write(s, 'api/package-lock.json', '{ "v": 2 }\n');
+    write(s, 'stray.txt', 'untracked\n');
+    const r = run(s, push());
+    expect(r.stderr).not.toMatch(/error|fatal/i);
+    expect(r.status).toBe(0);
+    expect(remoteHead(s, branch).stdout.trim()).toBe(subject);
+    expect(pushedFiles(s)).toEqual(['.github/workflows/images.yml', 'api/Dockerfile', 'api/package-lock.json', 'base-images.lock.json']);
+  });
+
+  test.each([
+    [['README.md'], 'README.md'],
+    [['.projenrc.ts', 'README.md'], '.projenrc.ts, README.md'],
+  ])('a change outside the allow-list (%j) fails naming the files, and nothing is pushed', (files, named) => {
+    const s = start();
+    changeLock(s);
+    for (const f of files) write(s, f, 'changed by a dependency\n');
+    const r = run(s, push());
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain(`::error title=Unexpected changes::Only generated files and pin or lock files may change here; these changed too: ${named}. Nothing is pushed`);
+    expect(r.pushes).toBe('');
+    expect(r.gh).toBe('');
+    expect(remoteHead(s, branch).stdout.trim()).not.toBe(subject);
+  });
+
+  test('a files.json rewritten in the work tree does not widen the list: it is read from the commit checked out', () => {
+    const s = start();
+    write(s, '.projen/files.json', JSON.stringify({ files: ['.github/workflows/images.yml', '.projen/files.json', 'README.md'] }));
+    write(s, 'README.md', 'changed by a dependency\n');
+    const r = run(s, push());
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain('these changed too: README.md.');
+    expect(r.pushes).toBe('');
+  });
+
+  test('a deleted file outside the list, staged by the code that ran, is refused too', () => {
+    const s = start();
+    changeLock(s);
+    execFileSync(REAL_GIT, ['rm', '-q', 'README.md'], { cwd: s.work });
+    const r = run(s, push());
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain('these changed too: README.md.');
+  });
+
+  test('a commit made during the run (HEAD moved) fails: nothing is pushed', () => {
+    const s = start();
+    const checkedOut = execFileSync(REAL_GIT, ['rev-parse', 'HEAD'], { cwd: s.work, encoding: 'utf8' }).trim();
+    write(s, 'README.md', 'sneaked in\n');
+    execFileSync(REAL_GIT, ['-c', 'user.name=x', '-c', 'user.email=x@x', 'commit', '-q', '-am', 'sneaked'], { cwd: s.work });
+    changeLock(s);
+    const r = run(s, push(), {}, { 'steps.checked-out.outputs.sha': checkedOut });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toContain('::error title=Unexpected commit::');
+    expect(r.pushes).toBe('');
+  });
+
+  test('hooks planted in .git/hooks or through core.hooksPath do not run (they would see the token)', () => {
+    const s = start();
+    changeLock(s);
+    const marker = path.join(s.dir, 'hook-ran');
+    const planted = path.join(s.dir, 'planted-hooks');
+    mkdirSync(planted);
+    for (const dir of [path.join(s.work, '.git', 'hooks'), planted]) {
+      for (const hook of ['pre-push', 'pre-commit', 'commit-msg', 'post-commit', 'reference-transaction']) {
+        writeFileSync(path.join(dir, hook), `#!/bin/sh\necho "${hook} GH_TOKEN=$GH_TOKEN" >> "${marker}"\n`);
+        chmodSync(path.join(dir, hook), 0o755);
+      }
+    }
+    const r1 = run(s, push());
+    expect(r1.status).toBe(0);
+    expect(() => readFileSync(marker, 'utf8')).toThrow();
+    // The same with core.hooksPath pointing at the planted hooks (a dependency could set it in .git/config).
+    const s2 = start();
+    changeLock(s2);
+    execFileSync(REAL_GIT, ['config', 'core.hooksPath', planted], { cwd: s2.work });
+    const r2 = run(s2, push());
+    expect(r2.status).toBe(0);
+    expect(remoteHead(s2, branch).stdout.trim()).toBe(subject);
+    expect(() => readFileSync(marker, 'utf8')).toThrow();
+  });
+});
+
+describe('the app token asks for exactly what each push needs', () => {
+  test.each([
+    // The weekly branch changes images.yml (a workflow) and opens a pull request.
+    ['update-base-images.yml', 'update', { 'permission-contents': 'write', 'permission-pull-requests': 'write', 'permission-workflows': 'write' }],
+    // The sync pushes regenerated workflows to Dependabot's branch; it opens nothing.
+    ['dependabot-sync.yml', 'sync', { 'permission-contents': 'write', 'permission-workflows': 'write' }],
+  ])('%s', (workflow, job, permissions) => {
+    const wf = parse(readFileSync(path.join(REPO_ROOT, '.github', 'workflows', workflow), 'utf8'));
+    const token = (wf.jobs[job].steps as { uses?: string; with?: Record<string, string> }[]).find((x) => x.uses?.startsWith('actions/create-github-app-token@'))!;
+    const asked = Object.fromEntries(Object.entries(token.with!).filter(([k]) => k.startsWith('permission-')));
+    expect(asked).toEqual(permissions);
+    // Every input is one the action declares.
+    const action = readFileSync(path.join('/work/shared/actions/actions', readdirSync('/work/shared/actions/actions').find((d) => d.startsWith('create-github-app-token@'))!, 'action.yml'), 'utf8');
+    for (const input of Object.keys(token.with!)) expect(parse(action).inputs).toHaveProperty([input]);
   });
 });
