@@ -8,7 +8,7 @@ import type { DependabotConfig } from '../github/dependabot-config';
 import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
 import type { ImageCiWorkflow } from '../github/image-ci-workflow';
 import { SIGNER_ISSUER } from '../github/image-steps';
-import type { PinWorkflows } from '../github/pin-workflows';
+import { appPermissionsText, type PinWorkflows } from '../github/pin-workflows';
 import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
 import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
@@ -172,7 +172,7 @@ function ciSection(f: DocsFacts): string[] {
       ]),
       ['environments `staging` and `production`, with the reviewers who approve a deploy', 'Settings → Environments', 'GitHub creates them on first use with no protection rule: deploys run unapproved'],
       [`branch protection on \`${policy.defaultBranch}\` requiring the \`${ci?.summaryJobName ?? 'images'}\` and \`build\` checks`, 'Settings → Branches', 'a red image build can be merged'],
-      ...(f.pinWorkflows ? [[`a GitHub App (Contents, Pull requests and Workflows: read and write) installed on the repository; its client ID in variable \`${f.pinWorkflows.appClientIdVariable}\`, its private key in secret \`${f.pinWorkflows.appPrivateKeySecret}\`, as an Actions secret and as a Dependabot secret`, 'Settings → Secrets and variables → Actions, and → Dependabot', 'the weekly base-image update and the Dependabot sync fail at their first step with an error saying what to set: their pull requests would otherwise get no CI (a push with the workflow token starts no workflow)']] : []),
+      ...(f.pinWorkflows ? [[`a GitHub App (${appPermissionsText(f.pinWorkflows.appPermissions)}: read and write) installed on the repository; its client ID in variable \`${f.pinWorkflows.appClientIdVariable}\`, its private key in secret \`${f.pinWorkflows.appPrivateKeySecret}\`, as an Actions secret and as a Dependabot secret`, 'Settings → Secrets and variables → Actions, and → Dependabot', 'the weekly base-image update and the Dependabot sync fail at their first step with an error saying what to set: their pull requests would otherwise get no CI (a push with the workflow token starts no workflow)']] : []),
       ['code scanning: public repositories have it; private and internal ones need GitHub Advanced Security (Code Security)', 'Settings → Code security', 'the SARIF jobs warn "Code scanning unavailable" instead of uploading; the scans still fail the build and their tables are in the job summary'],
     ]),
     '',
