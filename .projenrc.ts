@@ -239,6 +239,12 @@ const dependabot = new DependabotConfig(project, {
   baseImages: () => images.baseImageUsage(),
 });
 const pinWorkflows = new PinWorkflows(project, { pins });
+// The workflows run here for real (act, the pinned actions' code, BuildKit, a registry): one event a call.
+project.addTask('ci:local', {
+  description: 'Run one GitHub event through the generated workflows with the local twin (npx projen ci:local -- --help)',
+  exec: 'tsx projenrc/tools/ci-local.ts',
+  receiveArgs: true,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Docs rendered from the same configuration: build guide, CONTRIBUTING, remediation.

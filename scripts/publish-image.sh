@@ -4,6 +4,7 @@
 #
 #   publish-image.sh digest REF                      manifest digest of REF (exit 1: no such image)
 #   publish-image.sh tag REPOSITORY@DIGEST TAG...    put each TAG on that manifest
+#   publish-image.sh newest-tag REPOSITORY PREFIX    the newest tag starting with PREFIX (exit 1: none)
 #
 # MOVING_TAGS         tags that may move to another digest (space or newline separated); any other
 #                     tag already on a different digest is an error (immutable tags)
@@ -41,8 +42,29 @@ is_moving() {
   return 1
 }
 
+# The newest tag of REPOSITORY that starts with PREFIX, in version order (staging-20261201 after
+# staging-20261130, production-v1.10.0 after production-v1.9.2). Exit 1: no such tag.
+newest_tag() {
+  local repository=$1 prefix=$2 list err
+  err=$(mktemp)
+  if ! list=$(skopeo list-tags "${tls[@]}" "docker://$repository" 2>"$err"); then
+    if grep -Eqi 'name unknown|not found|repository .* not found' "$err"; then rm -f "$err"; return 1; fi
+    echo "publish-image: cannot list the tags of $repository:" >&2; cat "$err" >&2; rm -f "$err"; return 2
+  fi
+  rm -f "$err"
+  local newest
+  newest=$(printf '%s' "$list" | jq -r --arg p "$prefix" '.Tags[] | select(startswith($p))' | sort -V | tail -n 1)
+  [ -n "$newest" ] || return 1
+  printf '%s
+' "$newest"
+}
+
 cmd=${1:-}
 case "$cmd" in
+  newest-tag)
+    [ $# -eq 3 ] || die "usage: publish-image.sh newest-tag REPOSITORY PREFIX"
+    newest_tag "$2" "$3"
+    ;;
   digest)
     [ $# -eq 2 ] || die "usage: publish-image.sh digest REF"
     digest_of "$2"
@@ -53,6 +75,8 @@ case "$cmd" in
     case "$source_ref" in *@sha256:*) ;; *) die "$source_ref: give the image by digest (REPOSITORY@sha256:...)";; esac
     repository=${source_ref%@*}
     digest=${source_ref#*@}
+    # First every tag is read: an immutable tag on another image stops the run before any tag moves.
+    todo=() states=()
     for tag in "$@"; do
       tag=${tag##*:}
       rc=0; current=$(digest_of "$repository:$tag") || rc=$?
@@ -63,16 +87,21 @@ case "$cmd" in
       fi
       if [ "$rc" -eq 0 ] && ! is_moving "$tag"; then
         echo "publish-image: $repository:$tag is already on $current, not on $digest." >&2
-        echo "publish-image: it is an immutable tag (only ${MOVING_TAGS:-no tag} may move): a different image was published for the same tag. Find out why before deleting anything." >&2
+        echo "publish-image: it is an immutable tag (only ${MOVING_TAGS:-no tag} may move): a different image was published for the same tag. No tag was applied. Find out why before deleting anything." >&2
         exit 1
       fi
+      todo+=("$tag"); if [ "$rc" -eq 0 ]; then states+=("$current"); else states+=(""); fi
+    done
+    # Then they are applied.
+    for i in "${!todo[@]}"; do
+      tag=${todo[$i]} current=${states[$i]}
       # Exit 2, not skopeo's 1 (which would read as an immutable tag), when the copy fails.
       skopeo copy "${tls[@]/--tls-verify/--src-tls-verify}" "${tls[@]/--tls-verify/--dest-tls-verify}" --all --preserve-digests --quiet \
         "docker://$source_ref" "docker://$repository:$tag" || die "cannot put $tag on $source_ref (see skopeo's error above)"
-      if [ "$rc" -eq 0 ]; then echo "$repository:$tag moved from $current to $digest"; else echo "$repository:$tag -> $digest"; fi
+      if [ -n "$current" ]; then echo "$repository:$tag moved from $current to $digest"; else echo "$repository:$tag -> $digest"; fi
     done
     ;;
   *)
-    die "usage: publish-image.sh digest REF | tag REPOSITORY@sha256:DIGEST TAG..."
+    die "usage: publish-image.sh digest REF | tag REPOSITORY@sha256:DIGEST TAG... | newest-tag REPOSITORY PREFIX"
     ;;
 esac

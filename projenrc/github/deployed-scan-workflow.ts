@@ -1,6 +1,6 @@
 import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
-import { codeScanningAvailable } from './image-steps';
+import { codeScanningAvailable, trivyEnv } from './image-steps';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import { isValidTag } from '../image-tags/docker-reference';
 import type { ImageManifestEntry } from '../lib/images-manifest';
@@ -15,8 +15,12 @@ export interface DeployedScanWorkflowOptions {
   readonly reusable: ReusableBuildWorkflow;
   /** The images to scan (from DockerImages), read at synth. */
   readonly images: () => ImageManifestEntry[];
-  /** The tag of the images deployed from the default branch. @default 'latest' */
-  readonly tag?: string;
+  /**
+   * What runs where: each deployment's name and the prefix of the tags its deploys put on the
+   * images. The newest tag of each prefix (by version order) is the image scanned.
+   * @default staging (`staging-`, staging-YYYYMMDD) and production (`production-v`, production-vX.Y.Z)
+   */
+  readonly deployments?: Record<string, string>;
   /** When (cron, UTC). @default '0 6 * * *' (every day at 06:00) */
   readonly schedule?: string;
   /** Runner label. @default 'ubuntu-24.04' */
@@ -26,16 +30,17 @@ export interface DeployedScanWorkflowOptions {
 }
 
 /**
- * `.github/workflows/scan-deployed.yml`: every day, Trivy scans the images the default branch
- * published (`latest`) for the vulnerabilities disclosed since they were built. A HIGH or
+ * `.github/workflows/scan-deployed.yml`: every day, Trivy scans the images that run in each
+ * deployment (the newest `staging-*` and `production-v*` tags) for the vulnerabilities disclosed
+ * since they were built. A HIGH or
  * CRITICAL finding fails the run (GitHub notifies on a failed scheduled run) and lands in the
  * Security tab under its own category; an image that cannot be read fails it too, so a broken
  * login never passes for a clean scan.
  */
 export class DeployedScanWorkflow extends Component {
   public readonly fileName: string;
-  /** The tag that is scanned. */
-  public readonly tag: string;
+  /** Each deployment and the prefix of its tags. */
+  public readonly deployments: Readonly<Record<string, string>>;
   /** When it runs (cron, UTC). */
   public readonly schedule: string;
   private readonly workflow: github.GithubWorkflow;
@@ -48,8 +53,12 @@ export class DeployedScanWorkflow extends Component {
     if (!gh) throw new Error('DeployedScanWorkflow needs GitHub enabled on the project (github: true).');
     const name = identifier('DeployedScanWorkflow', 'name', options.name ?? 'scan-deployed');
     this.fileName = `${name}.yml`;
-    this.tag = options.tag ?? 'latest';
-    check(isValidTag(this.tag), 'DeployedScanWorkflow', 'tag', this.tag, 'a Docker tag (letters, digits, "_", "." and "-", at most 128)');
+    this.deployments = options.deployments ?? { staging: 'staging-', production: 'production-v' };
+    check(Object.keys(this.deployments).length > 0, 'DeployedScanWorkflow', 'deployments', this.deployments, 'at least one deployment');
+    for (const [name, prefix] of Object.entries(this.deployments)) {
+      identifier('DeployedScanWorkflow', 'deployments', name);
+      check(isValidTag(prefix), 'DeployedScanWorkflow', `deployments.${name}`, prefix, 'a Docker tag prefix (letters, digits, "_", "." and "-")');
+    }
     this.schedule = cron('DeployedScanWorkflow', 'schedule', options.schedule ?? '0 6 * * *');
     if (options.runsOn) runnerLabel('DeployedScanWorkflow', 'runsOn', options.runsOn);
     this.options = options;
@@ -65,32 +74,44 @@ export class DeployedScanWorkflow extends Component {
     const uses = (a: string) => pins.uses(a);
     const images = this.options.images();
     this.workflow.addJob('scan', {
-      name: 'scan the deployed ${{ matrix.service }} image',
+      name: 'scan ${{ matrix.service }} as deployed to ${{ matrix.deployment }}',
       runsOn: [this.options.runsOn ?? 'ubuntu-24.04'],
       timeoutMinutes: 20,
-      permissions: { ...reusable.login.permissions, securityEvents: JobPermission.WRITE },
-      strategy: { failFast: false, matrix: { include: images.map((i) => ({ service: i.service, image: i.image })) } as never },
+      // actions: read: upload-sarif reads the run's workflow in private repositories.
+      permissions: { ...reusable.login.permissions, securityEvents: JobPermission.WRITE, actions: JobPermission.READ },
+      strategy: {
+        failFast: false,
+        matrix: { include: images.flatMap((i) => Object.entries(this.deployments).map(([deployment, prefix]) => ({ service: i.service, image: i.image, deployment, prefix }))) } as never,
+      },
       steps: [
         { name: 'Checkout (the ignore file)', uses: uses('actions/checkout'), with: { 'persist-credentials': false } },
         ...reusable.login.steps,
         {
-          name: `The deployed image (${this.tag}), by digest`,
+          name: 'The deployed image (the newest deploy tag), by digest',
           id: 'deployed',
-          env: { REGISTRY: reusable.login.host, IMAGE: '${{ matrix.image }}', TAG: this.tag },
+          env: { REGISTRY: reusable.login.host, IMAGE: '${{ matrix.image }}', PREFIX: '${{ matrix.prefix }}', DEPLOYMENT: '${{ matrix.deployment }}' },
           run: [
-            'ref="$REGISTRY/$IMAGE:$TAG"',
+            'rc=0',
+            `tag=$(bash ${reusable.publishScript} newest-tag "$REGISTRY/$IMAGE" "$PREFIX") || rc=$?`,
+            'case "$rc" in',
+            '  0) ;;',
+            '  1) echo "::notice title=Nothing deployed::$REGISTRY/$IMAGE has no $PREFIX* tag: nothing was deployed to $DEPLOYMENT yet."; echo "ref=" >> "$GITHUB_OUTPUT"; exit 0 ;;',
+            '  *) echo "::error title=No deployed image::the tags of $REGISTRY/$IMAGE cannot be read (exit $rc): nothing was scanned."; exit 1 ;;',
+            'esac',
+            'ref="$REGISTRY/$IMAGE:$tag"',
             'rc=0',
             `digest=$(bash ${reusable.publishScript} digest "$ref") || rc=$?`,
             'if [ "$rc" -ne 0 ]; then echo "::error title=No deployed image::$ref cannot be read (exit $rc): nothing was scanned."; exit 1; fi',
             'echo "ref=${ref%:*}@$digest" >> "$GITHUB_OUTPUT"',
-            'echo "Scanning $ref ($digest)" >> "$GITHUB_STEP_SUMMARY"',
+            'echo "Scanning $ref ($digest), deployed to $DEPLOYMENT" >> "$GITHUB_STEP_SUMMARY"',
           ].join('\n'),
         },
         {
           name: `Trivy: ${reusable.severities.join(' and ')} vulnerabilities fail the run`,
           id: 'vuln',
+          if: "steps.deployed.outputs.ref != ''",
           uses: uses('aquasecurity/trivy-action'),
-          env: { TRIVY_DB_REPOSITORY: reusable.trivyDbRepositories.join(','), TRIVY_IGNOREFILE: reusable.trivyIgnoreFile },
+          env: trivyEnv(reusable.stepsConfig, true),
           with: {
             'image-ref': '${{ steps.deployed.outputs.ref }}',
             'scan-type': 'image',
@@ -101,14 +122,16 @@ export class DeployedScanWorkflow extends Component {
             'version': reusable.trivyVersion,
             'scanners': 'vuln',
             'severity': reusable.severities.join(','),
+            // Without it trivy-action drops the severity filter for SARIF, and any LOW finding fails the run.
+            'limit-severities-for-sarif': 'true',
           },
         },
-        codeScanningAvailable("!cancelled() && steps.deployed.outcome == 'success'"),
+        codeScanningAvailable("!cancelled() && steps.deployed.outputs.ref != ''"),
         {
           name: 'Upload the SARIF report',
           if: "!cancelled() && steps.available.outputs.available == 'true' && hashFiles('trivy-deployed.sarif') != ''",
           uses: uses('github/codeql-action/upload-sarif'),
-          with: { sarif_file: 'trivy-deployed.sarif', category: 'trivy-deployed-${{ matrix.service }}' },
+          with: { sarif_file: 'trivy-deployed.sarif', category: 'trivy-deployed-${{ matrix.service }}-${{ matrix.deployment }}' },
         },
       ],
     });

@@ -44,8 +44,10 @@ const buildInputs = {
   'context': '${{ inputs.context }}',
   'file': '${{ inputs.dockerfile }}',
   'labels': '${{ steps.tags.outputs.labels }}',
-  // SOURCE_DATE_EPOCH: BuildKit stamps the image config with the build clock, so both builds give one config.
-  'build-args': '${{ steps.tags.outputs.build-args }}\nSOURCE_DATE_EPOCH=${{ steps.clock.outputs.epoch }}',
+  // SOURCE_DATE_EPOCH: the build clock, stamped into the image config and the provenance.
+  // IMAGE_BUILD_ARGS (repository variable, one NAME=VALUE a line): e.g. base images from a mirror
+  // for runners that cannot reach Docker Hub; empty on GitHub's runners.
+  'build-args': '${{ steps.tags.outputs.build-args }}\nSOURCE_DATE_EPOCH=${{ steps.clock.outputs.epoch }}\n${{ vars.IMAGE_BUILD_ARGS }}',
 };
 const cacheFrom = 'type=gha,scope=${{ inputs.service }}';
 /** A full or flaky cache must never stop the scan and the push: export errors are ignored. */
@@ -89,9 +91,12 @@ export function tags(c: ImageStepsConfig, registryHost?: string): Step {
 }
 
 /**
- * Build once, promote: the image of a commit is the image of the last commit that changed the
- * service's sources. When the registry has it (built and scanned by an earlier run), this run
- * tags it instead of building it again.
+ * Build once, promote: an image is the image of its sources, whatever commit carries them. The
+ * step looks for a commit, on any branch or tag and newest first, whose tree holds exactly what
+ * HEAD holds at the service's paths (so a merge commit, a squash or a rebase of the same change,
+ * several commits in one push, a staging deploy or a release tag all find the image their
+ * content already has), and for that commit's SHA tag in the registry. Found: this run scans and
+ * tags that digest, never rebuilding it. Not found: it builds.
  */
 export function existingImage(c: ImageStepsConfig, registryHost: string): Step {
   return {
@@ -99,46 +104,62 @@ export function existingImage(c: ImageStepsConfig, registryHost: string): Step {
     id: 'existing',
     env: { IMAGE: '${{ inputs.image }}', REGISTRY: registryHost, PATHS: '${{ inputs.paths }}' },
     run: [
-      '# The last commit that changed what goes into this image (pathspecs, one a word).',
+      '# What goes into the image: the blobs at the service\'s pathspecs (one a word), as one hash.',
       '# shellcheck disable=SC2086 # PATHS is a list of pathspecs, split on purpose',
-      'content=$(git log -1 --format=%H HEAD -- $PATHS)',
-      'content=${content:-$(git rev-parse HEAD)}',
-      `ref=$(${c.tagCommand} --image "$IMAGE" --registry "$REGISTRY" --sha "$content" --format sha)`,
-      'rc=0',
-      `digest=$(bash ${c.publishScript} digest "$ref") || rc=$?`,
-      'case "$rc" in',
-      '  0) echo "::notice title=Promoted, not rebuilt::$ref ($digest) was built from the same sources by commit $content: tagging it instead of building again."',
-      '     { echo "found=true"; echo "ref=${ref%:*}@$digest"; echo "digest=$digest"; } >> "$GITHUB_OUTPUT" ;;',
-      '  1) echo "No image for commit $content yet ($ref): building it."',
-      '     echo "found=false" >> "$GITHUB_OUTPUT" ;;',
-      '  *) exit "$rc" ;;',
-      'esac',
+      'content() { git ls-tree -r --full-tree "$1" -- $PATHS | sha256sum | cut -d" " -f1; }',
+      'want=$(content HEAD)',
+      'checked=0',
+      'while read -r commit; do',
+      '  [ "$(content "$commit")" = "$want" ] || continue',
+      `  ref=$(${c.tagCommand} --image "$IMAGE" --registry "$REGISTRY" --sha "$commit" --format sha)`,
+      '  rc=0',
+      `  digest=$(bash ${c.publishScript} digest "$ref") || rc=$?`,
+      '  case "$rc" in',
+      '    0) echo "::notice title=Promoted, not rebuilt::$ref ($digest) holds the same sources (commit $commit): scanning and tagging it instead of building again."',
+      '       { echo "found=true"; echo "digest=$digest"; echo "commit=$commit"; } >> "$GITHUB_OUTPUT"',
+      '       exit 0 ;;',
+      '    1) ;;',
+      '    *) exit "$rc" ;;',
+      '  esac',
+      '  checked=$((checked + 1)); [ "$checked" -lt 20 ] || break',
+      'done < <(git rev-list --all --max-count=1000)',
+      'echo "No image of these sources yet (looked at $checked commits with the same content): building it."',
+      'echo "found=false" >> "$GITHUB_OUTPUT"',
     ].join('\n'),
   };
 }
 
 const NOT_FOUND = "steps.existing.outputs.found != 'true'";
 
+/**
+ * The builder: on GitHub's runners the action's default (a BuildKit container, `docker-container`);
+ * with the repository variable `BUILDKIT_ENDPOINT` (`tcp://…` or `unix://…`), a BuildKit daemon
+ * that already runs there (`remote`): a shared builder for self-hosted runners.
+ */
 export function setupBuildx(c: ImageStepsConfig, onlyWhenBuilding: boolean): Step {
-  return { name: 'Set up Buildx', uses: c.uses('docker/setup-buildx-action'), ...(onlyWhenBuilding ? { if: NOT_FOUND } : {}) };
+  return {
+    name: 'Set up Buildx',
+    uses: c.uses('docker/setup-buildx-action'),
+    ...(onlyWhenBuilding ? { if: NOT_FOUND } : {}),
+    with: { driver: "${{ vars.BUILDKIT_ENDPOINT && 'remote' || 'docker-container' }}", endpoint: '${{ vars.BUILDKIT_ENDPOINT }}' },
+  };
 }
 
-/** The build that is scanned: loaded into the runner's engine, never pushed. */
-export function buildAndLoad(c: ImageStepsConfig, onlyWhenBuilding: boolean): Step {
+/** A pull request's build: loaded into the runner's engine and scanned there, never pushed. */
+export function buildAndLoad(c: ImageStepsConfig): Step {
   return {
     name: 'Build (BuildKit, GitHub Actions cache) and load for scanning',
     id: 'build',
-    ...(onlyWhenBuilding ? { if: NOT_FOUND } : {}),
     uses: c.uses('docker/build-push-action'),
     with: { ...buildInputs, 'load': true, 'push': false, 'tags': LOCAL_REF, 'cache-from': cacheFrom, 'cache-to': cacheTo },
   };
 }
 
-export function buildTime(c: ImageStepsConfig): Step {
+export function buildTime(c: ImageStepsConfig, buildStep: 'build' | 'push' = 'build'): Step {
   return {
     name: 'Build time',
-    if: "!cancelled() && steps.build.outcome != 'skipped'",
-    env: { STARTED: '${{ steps.clock.outputs.epoch }}', BUDGET: String(c.budgetSeconds), OUTCOME: '${{ steps.build.outcome }}' },
+    if: `!cancelled() && steps.${buildStep}.outcome != 'skipped'`,
+    env: { STARTED: '${{ steps.clock.outputs.epoch }}', BUDGET: String(c.budgetSeconds), OUTCOME: `\${{ steps.${buildStep}.outcome }}` },
     run: [
       'seconds=$(( $(date +%s) - STARTED ))',
       'flag="within the $((BUDGET / 60))-minute budget"',
@@ -153,24 +174,34 @@ export function buildTime(c: ImageStepsConfig): Step {
   };
 }
 
-/** The image the scans read: the loaded build, or the registry's image when it is promoted. */
-const SCANNED_REF = "${{ steps.existing.outputs.found == 'true' && steps.existing.outputs.ref || env.LOCAL_REF }}";
+/**
+ * Trivy's databases: the repository variables `TRIVY_DB_REPOSITORY` and `TRIVY_JAVA_DB_REPOSITORY`
+ * (a mirror, for runners that cannot reach the public ones) or the configured defaults.
+ */
+export function trivyEnv(c: ImageStepsConfig, remote: boolean): Record<string, string> {
+  return {
+    TRIVY_DB_REPOSITORY: `\${{ vars.TRIVY_DB_REPOSITORY || '${c.trivyDbRepositories.join(',')}' }}`,
+    TRIVY_JAVA_DB_REPOSITORY: `\${{ vars.TRIVY_JAVA_DB_REPOSITORY || '${c.trivyJavaDbRepositories.join(',')}' }}`,
+    TRIVY_IGNOREFILE: c.trivyIgnoreFile,
+    // The published image is read from the registry by digest, never from the runner's engine.
+    ...(remote ? { TRIVY_IMAGE_SRC: 'remote' } : {}),
+  };
+}
+
+/** The image the publish job scans, signs and tags: the registry's, by digest. */
+const PUBLISHED_REF = '${{ steps.image.outputs.ref }}';
 
 export function scan(c: ImageStepsConfig, kind: 'vuln' | 'secret', promotes: boolean): Step {
-  const ran = promotes ? "(steps.build.outcome == 'success' || steps.existing.outputs.found == 'true')" : "steps.build.outcome == 'success'";
+  const ran = promotes ? "steps.image.outcome == 'success'" : "steps.build.outcome == 'success'";
   return {
     name: kind === 'vuln' ? `Trivy: ${c.severities.join(' and ')} vulnerabilities fail the job` : 'Trivy: any secret fails the job',
     id: kind,
     // The secret scan runs even when the vulnerability scan failed: one run shows both.
     ...(kind === 'secret' ? { if: `!cancelled() && ${ran}` } : {}),
     uses: c.uses('aquasecurity/trivy-action'),
-    env: {
-      TRIVY_DB_REPOSITORY: c.trivyDbRepositories.join(','),
-      TRIVY_JAVA_DB_REPOSITORY: c.trivyJavaDbRepositories.join(','),
-      TRIVY_IGNOREFILE: c.trivyIgnoreFile,
-    },
+    env: trivyEnv(c, promotes),
     with: {
-      'image-ref': promotes ? SCANNED_REF : '${{ env.LOCAL_REF }}',
+      'image-ref': promotes ? PUBLISHED_REF : '${{ env.LOCAL_REF }}',
       'scan-type': 'image',
       'format': 'json',
       'output': `trivy-${kind}.json`,
@@ -206,18 +237,20 @@ export function keepSarif(c: ImageStepsConfig): Step {
     name: 'Keep the SARIF reports for the code-scanning job',
     if: '!cancelled()',
     uses: c.uses('actions/upload-artifact'),
-    with: { 'name': 'sarif-${{ inputs.service }}', 'path': 'trivy-*.sarif', 'if-no-files-found': 'ignore', 'retention-days': 7 },
+    // overwrite: a re-run of a failed job uploads under the same name.
+    with: { 'name': 'sarif-${{ inputs.service }}', 'path': 'trivy-*.sarif', 'if-no-files-found': 'ignore', 'retention-days': 7, 'overwrite': true },
   };
 }
 
 /**
- * The push, after both scans passed: the same build again on the same builder, whose cache holds
- * every layer of the scanned build, pushed by digest with no tag. The next step proves that it is
- * the scanned image.
+ * The publish job's one build: BuildKit builds the image with its provenance and SBOM and pushes it
+ * by digest, with no tag, so nothing can pull it by name before the scans (which read this very
+ * digest from the registry), the signature and the tags. An image that fails a scan stays an
+ * untagged digest (a registry lifecycle rule expires those).
  */
-export function pushByDigest(c: ImageStepsConfig): Step {
+export function buildAndPushByDigest(c: ImageStepsConfig): Step {
   return {
-    name: 'Push by digest (the scanned build from the builder\'s cache; provenance and SBOM attached)',
+    name: 'Build (BuildKit, GitHub Actions cache) and push by digest, untagged (provenance and SBOM attached)',
     id: 'push',
     if: NOT_FOUND,
     uses: c.uses('docker/build-push-action'),
@@ -227,22 +260,8 @@ export function pushByDigest(c: ImageStepsConfig): Step {
       'provenance': 'mode=max',
       'sbom': true,
       'cache-from': cacheFrom,
+      'cache-to': cacheTo,
     },
-  };
-}
-
-export function sameImageCheck(): Step {
-  return {
-    name: 'The pushed image is the scanned image',
-    if: NOT_FOUND,
-    env: { SCANNED: '${{ steps.build.outputs.imageid }}', PUSHED: '${{ steps.push.outputs.imageid }}' },
-    run: [
-      'if [ -z "$SCANNED" ] || [ "$SCANNED" != "$PUSHED" ]; then',
-      '  echo "::error title=Not the scanned image::the pushed image ($PUSHED) is not the scanned one ($SCANNED): it was built again instead of coming from the cache. It stays untagged; re-run the job."',
-      '  exit 1',
-      'fi',
-      'echo "Pushed image $PUSHED is the scanned image."',
-    ].join('\n'),
   };
 }
 
@@ -266,7 +285,8 @@ export function imageToTag(): Step {
 }
 
 /**
- * Moving tags (`latest`, `staging-YYYYMMDD`) never go back in time: a run keeps them only when no
+ * Which tags this run applies. `production-*` only in a job that ran in the production GitHub
+ * Environment, whatever the dispatch asked. Moving tags (`latest`, `staging-YYYYMMDD`) never go back in time: a run keeps them only when no
  * later commit on its branch changed the service, whatever order overlapping runs finish in (the
  * run of that later commit moves them).
  */
@@ -283,6 +303,7 @@ export function movingTagGuard(): Step {
       TAGS: '${{ steps.tags.outputs.tags }}',
       MOVING: '${{ steps.tags.outputs.moving-tags }}',
       PATHS: '${{ inputs.paths }}',
+      ENVIRONMENT: '${{ inputs.environment }}',
     },
     run: [
       'newest=true',
@@ -307,6 +328,11 @@ export function movingTagGuard(): Step {
       'keep=()',
       'for ref in $TAGS; do',
       '  tag=${ref##*:}',
+      '  # A production tag only from a job that ran in the production environment (its reviewers approved it).',
+      '  if [[ "$tag" == production-* ]] && [ "$ENVIRONMENT" != production ]; then',
+      '    echo "::warning title=$tag not applied::this run is not in the production environment (environment: ${ENVIRONMENT:-none}); a production tag needs its approval."',
+      '    continue',
+      '  fi',
       '  if [ "$newest" = false ] && [[ " $MOVING " == *" $tag "* ]]; then',
       '    echo "::notice title=$tag not moved::a later commit on $REF_NAME changed $SERVICE; its run moves $tag."',
       '    continue',
@@ -366,27 +392,57 @@ export function installCosign(c: ImageStepsConfig): Step {
  */
 export const SIGNER_ISSUER = 'https://token.actions.githubusercontent.com';
 
-/** Keyless: the job's OIDC token gets a short-lived certificate; the signature goes to the registry, its record to Rekor. */
-export function sign(): Step {
+/**
+ * Signs the digest, unless a valid signature of this workflow is already there (a re-run): keyless
+ * on GitHub (the job's OIDC token gets a short-lived certificate; the record goes to Rekor), or,
+ * with the `COSIGN_PRIVATE_KEY` secret (and `COSIGN_PASSWORD`), with that key and no transparency
+ * log, for runners that cannot reach Sigstore. Signing comes before any tag: nothing is tagged
+ * unsigned.
+ */
+export function sign(c: ImageStepsConfig): Step {
   return {
-    name: 'Sign the digest (keyless, this workflow\'s OIDC identity)',
-    env: { REF: '${{ steps.image.outputs.ref }}' },
-    run: 'cosign sign --yes "$REF"',
+    name: 'Sign the digest (keyless with this workflow\'s OIDC identity, or the repository\'s key)',
+    id: 'sign',
+    env: {
+      REF: PUBLISHED_REF,
+      COSIGN_PRIVATE_KEY: '${{ secrets.COSIGN_PRIVATE_KEY }}',
+      COSIGN_PASSWORD: '${{ secrets.COSIGN_PASSWORD }}',
+      COSIGN_PUBLIC_KEY: '${{ vars.COSIGN_PUBLIC_KEY }}',
+      ...identityEnv(c),
+    },
+    run: [
+      'if [ -n "$COSIGN_PRIVATE_KEY" ]; then',
+      '  if [ -n "$COSIGN_PUBLIC_KEY" ] && cosign verify --key env://COSIGN_PUBLIC_KEY --insecure-ignore-tlog=true "$REF" > /dev/null 2>&1; then echo "$REF is already signed with the repository\'s key."; exit 0; fi',
+      '  cosign sign --key env://COSIGN_PRIVATE_KEY --use-signing-config=false --tlog-upload=false --yes "$REF"',
+      'else',
+      '  if cosign verify --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER" "$REF" > /dev/null 2>&1; then echo "$REF is already signed by $IDENTITY."; exit 0; fi',
+      '  cosign sign --yes "$REF"',
+      'fi',
+    ].join('\n'),
   };
 }
 
-/** Verifies what was just signed, exactly as a deploy would: the identity and the issuer. */
+function identityEnv(c: ImageStepsConfig): Record<string, string> {
+  return {
+    IDENTITY: `\${{ github.server_url }}/\${{ github.repository }}/${c.workflowPath}@\${{ github.ref }}`,
+    ISSUER: SIGNER_ISSUER,
+  };
+}
+
+/** Verifies what was just signed, exactly as a deploy would: the identity and the issuer (or the repository's public key). */
 export function verifySignature(c: ImageStepsConfig): Step {
   return {
-    name: 'Verify the signature (identity and issuer)',
-    env: {
-      REF: '${{ steps.image.outputs.ref }}',
-      IDENTITY: `\${{ github.server_url }}/\${{ github.repository }}/${c.workflowPath}@\${{ github.ref }}`,
-      ISSUER: SIGNER_ISSUER,
-    },
+    name: 'Verify the signature (identity and issuer, or the repository\'s key)',
+    env: { REF: PUBLISHED_REF, COSIGN_PUBLIC_KEY: '${{ vars.COSIGN_PUBLIC_KEY }}', COSIGN_PRIVATE_KEY: '${{ secrets.COSIGN_PRIVATE_KEY }}', ...identityEnv(c) },
     run: [
-      'cosign verify --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER" "$REF" > /dev/null',
-      'echo "Signed by $IDENTITY" >> "$GITHUB_STEP_SUMMARY"',
+      'if [ -n "$COSIGN_PRIVATE_KEY" ]; then',
+      '  if [ -z "$COSIGN_PUBLIC_KEY" ]; then echo "::error title=No public key::the COSIGN_PRIVATE_KEY secret is set but the COSIGN_PUBLIC_KEY variable is not: set it to the key\'s public half (cosign public-key --key ...)."; exit 1; fi',
+      '  cosign verify --key env://COSIGN_PUBLIC_KEY --insecure-ignore-tlog=true "$REF" > /dev/null',
+      '  echo "Signed with the repository\'s key (COSIGN_PUBLIC_KEY)" >> "$GITHUB_STEP_SUMMARY"',
+      'else',
+      '  cosign verify --certificate-identity "$IDENTITY" --certificate-oidc-issuer "$ISSUER" "$REF" > /dev/null',
+      '  echo "Signed by $IDENTITY" >> "$GITHUB_STEP_SUMMARY"',
+      'fi',
     ].join('\n'),
   };
 }

@@ -49,12 +49,13 @@ export interface ReusableBuildWorkflowOptions {
  *
  * - `scan` (pull requests): build with BuildKit and the GitHub Actions layer cache, load, scan with
  *   Trivy (HIGH/CRITICAL vulnerabilities and any secret fail the job). No registry, no secrets.
- * - `publish` (every other event): "build once, promote". When the registry already holds the
- *   image of the last commit that changed the service's sources, it is scanned again and tagged,
- *   never rebuilt; otherwise the image is built, loaded, scanned, pushed by digest from the same
- *   builder (checked to be the scanned image), and only then tagged. Tags go on by digest; moving
- *   tags only from the newest build of the service; a GitHub Environment gates staging and
- *   production.
+ * - `publish` (every other event): "build once, promote". When the registry already holds an
+ *   image of the same sources (any commit whose tree holds the same content at the service's
+ *   paths), it is scanned again and tagged, never rebuilt; otherwise the image is built and pushed
+ *   by digest, untagged, with its provenance and SBOM. Either way the scans read that digest from
+ *   the registry, then it is signed and verified, and only then tagged (every immutable tag
+ *   checked before any is applied). Moving tags only from the newest build of the service;
+ *   `production-*` only in the production GitHub Environment.
  * - `sarif`: uploads both reports to code scanning, or says why it cannot.
  */
 export class ReusableBuildWorkflow extends Component {
@@ -82,6 +83,8 @@ export class ReusableBuildWorkflow extends Component {
   public readonly login: RegistryLogin;
   /** The script that tags and reads images in the registry, relative to the root. */
   public readonly publishScript: string;
+  /** What the step builders read (the daily scan shares its Trivy settings). */
+  public readonly stepsConfig: ImageStepsConfig;
 
   constructor(project: Project, options: ReusableBuildWorkflowOptions) {
     super(project);
@@ -127,6 +130,7 @@ export class ReusableBuildWorkflow extends Component {
       severities: this.severities,
       budgetSeconds: this.buildBudgetMinutes * 60,
     };
+    this.stepsConfig = c;
 
     const wf = new github.GithubWorkflow(gh, name);
     this.workflow = wf;
@@ -185,7 +189,7 @@ function scanSteps(c: ImageStepsConfig, login: RegistryLogin): github.workflows.
     step.setupNode(c),
     step.tags(c),
     step.setupBuildx(c, false),
-    step.buildAndLoad(c, false),
+    step.buildAndLoad(c),
     step.buildTime(c),
     ...(c.sizeCommand ? [...step.readOnlyLogin(login), step.sizeAgainstDefaultBranch(c, login.host)] : []),
     step.scan(c, 'vuln', false),
@@ -204,20 +208,18 @@ function publishSteps(c: ImageStepsConfig, login: RegistryLogin): github.workflo
     step.tags(c, login.host),
     step.existingImage(c, login.host),
     step.setupBuildx(c, true),
-    step.buildAndLoad(c, true),
-    step.buildTime(c),
+    step.buildAndPushByDigest(c),
+    step.buildTime(c, 'push'),
+    step.imageToTag(),
     step.scan(c, 'vuln', true),
     step.scan(c, 'secret', true),
     step.scanReports(),
     step.keepSarif(c),
-    step.pushByDigest(c),
-    step.sameImageCheck(),
-    step.imageToTag(),
+    step.installCosign(c),
+    step.sign(c),
+    step.verifySignature(c),
     step.movingTagGuard(),
     step.tagImage(c),
-    step.installCosign(c),
-    step.sign(),
-    step.verifySignature(c),
     step.publishSummary(),
   ];
 }

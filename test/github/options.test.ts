@@ -68,7 +68,7 @@ describe('each bad option is a clear error where it is declared', () => {
     [{ reusable: { registry: { kind: 'ecr', roleArnVariable: 'aws-role' } } }, 'Registry: roleArnVariable "aws-role" is not allowed: UPPER_SNAKE_CASE'],
     [{ reusable: { registry: { kind: 'docker-hub' as never } } }, 'Registry: kind "docker-hub" is not supported: use "ecr" or "ghcr".'],
     [{ scan: { schedule: 'daily' } }, 'DeployedScanWorkflow: schedule "daily" is not allowed: five cron fields'],
-    [{ scan: { tag: 'latest;' } }, 'DeployedScanWorkflow: tag "latest;" is not allowed: a Docker tag'],
+    [{ scan: { deployments: { staging: 'staging;' } } }, 'DeployedScanWorkflow: deployments.staging "staging;" is not allowed: a Docker tag prefix'],
     [{ publishPath: '/usr/local/bin/x.sh' }, 'PublishScript: path "/usr/local/bin/x.sh" is not allowed'],
   ] as [Overrides, string][])('%j', (o, message) => {
     expect(() => system(o)).toThrow(ConfigError);
@@ -141,7 +141,7 @@ describe('whatever a string option holds: a clear error, or workflows that actio
     ['defaultBranch', (v: string): Overrides => ({ ci: { tagPolicy: { defaultBranch: v, stagingBranch: 'staging' } } })],
     ['stagingBranch', (v: string): Overrides => ({ ci: { tagPolicy: { defaultBranch: 'main', stagingBranch: v } } })],
     ['roleArnVariable', (v: string): Overrides => ({ reusable: { registry: { kind: 'ecr', roleArnVariable: v } } })],
-    ['deployed tag', (v: string): Overrides => ({ scan: { tag: v } })],
+    ['deployment tag prefix', (v: string): Overrides => ({ scan: { deployments: { production: v } } })],
   ])('%s', (_, make) => {
     fc.assert(fc.property(strings, (v) => {
       const files = accepted(make(v));
