@@ -10,9 +10,11 @@
  * the package in the generated package.json, `npx projen sync-pins` copies the new version back
  * here, so that `npx projen` keeps it and regenerates the Dockerfile with the matching image.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Project } from 'projen';
+import { ContentProblem, readLockFile } from './lib/lock-files';
+import { check, lockFile } from './validate';
 
 export const DEPENDENCY_PINS_FILE = 'dependency-pins.json';
 
@@ -22,22 +24,23 @@ export type DependencyPins = Record<string, Record<string, string>>;
 /** An exact version, as npm writes it for `pkg@1.2.3` (no range). */
 export const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
-/** The pins of a repository; an empty set when the file does not exist. */
-export function readDependencyPins(root: string): DependencyPins {
-  const file = path.join(root, DEPENDENCY_PINS_FILE);
-  if (!existsSync(file)) return {};
-  let pins: DependencyPins;
-  try {
-    pins = JSON.parse(readFileSync(file, 'utf8')) as DependencyPins;
-  } catch (err) {
-    throw new Error(`Unable to parse ${DEPENDENCY_PINS_FILE}: ${(err as Error).message}. Fix the file (or restore it from git) and run \`npx projen\` again.`);
-  }
-  for (const [folder, packages] of Object.entries(pins)) {
-    for (const [pkg, version] of Object.entries(packages ?? {})) {
-      if (!EXACT_VERSION.test(version)) throw new Error(`${DEPENDENCY_PINS_FILE}: ${folder} pins ${pkg} to "${version}", not an exact version such as 1.65.1.`);
+/** What is wrong in dependency-pins.json: an object of service folders to objects of package names to exact versions. */
+export function dependencyPinsProblem(data: unknown): ContentProblem | undefined {
+  const shape = 'an object of service folders to { "<package>": "<exact version>" }, such as { "playwright-runner": { "@playwright/test": "1.65.1" } }';
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(data)) return [data, shape];
+  for (const [folder, packages] of Object.entries(data)) {
+    if (!isObject(packages)) return [packages, `for ${folder}, ${shape.replace('an object of service folders to ', '')}`];
+    for (const [pkg, version] of Object.entries(packages)) {
+      if (typeof version !== 'string' || !EXACT_VERSION.test(version)) return [version, `for ${pkg} of ${folder}, an exact version such as 1.65.1`];
     }
   }
-  return pins;
+  return undefined;
+}
+
+/** The pins of a repository; an empty set when the file does not exist. A file that is no JSON or has the wrong shape is a ConfigError naming what is wrong. */
+export function readDependencyPins(root: string): DependencyPins {
+  return lockFile('DependencyPins', DEPENDENCY_PINS_FILE, readLockFile<DependencyPins>(path.join(root, DEPENDENCY_PINS_FILE), dependencyPinsProblem)) ?? {};
 }
 
 export function writeDependencyPins(root: string, pins: DependencyPins): void {
@@ -51,8 +54,6 @@ export function writeDependencyPins(root: string, pins: DependencyPins): void {
 export function pinnedDependency(root: Project | string, folder: string, pkg: string): string {
   const dir = typeof root === 'string' ? root : root.outdir;
   const version = readDependencyPins(dir)[folder]?.[pkg];
-  if (!version) {
-    throw new Error(`${DEPENDENCY_PINS_FILE} has no version of ${pkg} for ${folder}: add "${folder}": { "${pkg}": "<exact version>" } to it and run \`npx projen\`.`);
-  }
+  check(version !== undefined, 'DependencyPins', `version of ${pkg}`, folder, `a folder that ${DEPENDENCY_PINS_FILE} pins ${pkg} for: add "${folder}": { "${pkg}": "<exact version>" } to it and run \`npx projen\``);
   return `${pkg}@${version}`;
 }

@@ -170,7 +170,7 @@ export function cronFieldProblem(field: string, index: number): string | undefin
  * ranges with optional steps. `61 25 * * *` is refused, not left for GitHub to ignore silently.
  */
 export function cron(component: string, option: string, value: string): string {
-  const fields = typeof value === 'string' ? value.trim().split(/[ \t]+/) : [];
+  const fields = typeof value === 'string' && value.trim() !== '' ? value.trim().split(/[ \t]+/) : [];
   const problem = typeof value !== 'string' || /[^ \tA-Za-z0-9*,\/-]/.test(value) ? 'it holds characters a cron field never has'
     : fields.length !== 5 ? `it has ${fields.length} field(s)`
       : fields.map(cronFieldProblem).find((p) => p !== undefined);

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Component, Project } from 'projen';
-import { BaseImagePin, DEFAULT_BASE_IMAGES_LOCK } from '../lib/lock-files';
-import { check, ConfigError, envName, repoPath } from '../validate';
+import { BaseImagePin, baseImagesLockProblem, DEFAULT_BASE_IMAGES_LOCK, packageLockProblem, readLockFile } from '../lib/lock-files';
+import { check, ConfigError, envName, lockFile, repoPath } from '../validate';
+import { LABEL_BUILD_ARGS } from './kinds/stages';
 import { baseRepository, imageTag, kebabName } from './names';
 
 /** A base image a Dockerfile may start from. */
@@ -10,12 +10,16 @@ export interface BaseImageSpec {
   /** Repository, e.g. `node` or `mcr.microsoft.com/playwright`. */
   readonly repository: string;
   /**
-   * Tag that is tracked, e.g. `24-alpine`. The digest that pins it comes from the lock file. A
+   * Tag that is tracked, e.g. `24-alpine`: one that names a version (a digit in it, or
+   * `{version}`), never a floating one such as `latest` or `lts`. The digest that pins it comes from the lock file. A
    * `{version}` in it is the installed version of the {@link versionOf} package (e.g.
    * `v{version}-noble`), so the image follows that package.
    */
   readonly tag: string;
-  /** Build argument that carries the reference in the Dockerfiles, e.g. `NODE_IMAGE`. */
+  /**
+   * Build argument that carries the reference in the Dockerfiles, e.g. `NODE_IMAGE`: UPPER_SNAKE_CASE,
+   * not one BuildKit or the Dockerfiles use already ({@link RESERVED_BUILD_ARGS}), and its own per base image.
+   */
   readonly buildArg: string;
   /**
    * npm package whose installed version (in the service's package-lock.json) fills `{version}` in
@@ -46,8 +50,36 @@ export function imageKey(spec: Pick<BaseImageSpec, 'repository' | 'tag'>): strin
   return `${spec.repository}:${spec.tag}`;
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const NPM_PACKAGE = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * Build arguments a base image may not carry its reference in: BuildKit's predefined platform
+ * arguments, the proxy arguments Docker passes to every build, `PATH` and `HOME`, and the
+ * arguments every generated Dockerfile declares itself (`VERSION`, ... from the tag script).
+ * `BUILDKIT_*` (BuildKit's own settings, such as `BUILDKIT_SYNTAX`) is refused as a prefix.
+ */
+export const RESERVED_BUILD_ARGS: readonly string[] = [
+  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
+  ...['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((p) => [p, p.toLowerCase()]),
+  'PATH', 'HOME',
+  ...Object.keys(LABEL_BUILD_ARGS),
+];
+
+/** A base image's build argument: an {@link envName} that is not reserved. */
+function baseBuildArg(component: string, option: string, value: string): string {
+  const reserved = typeof value === 'string' && (RESERVED_BUILD_ARGS.includes(value) || value.startsWith('BUILDKIT_'));
+  check(!reserved, component, option, value,
+    `a name of its own, such as NODE_IMAGE: not one BuildKit, Docker or the generated Dockerfiles use already (${RESERVED_BUILD_ARGS.filter((a) => a === a.toUpperCase()).join(', ')}, BUILDKIT_*, or a proxy argument in lowercase)`);
+  return envName(component, option, value);
+}
+
+/** A tracked tag names a version: a digit in it (`24-alpine`, `3.12-slim`, `v{version}-noble`), or the followed package's version. */
+function versionedTag(component: string, option: string, value: string): string {
+  imageTag(component, option, value, true);
+  check(/\d/.test(value) || value.includes('{version}'), component, option, value,
+    'a tag that names a version, such as 24-alpine or 3.12-slim (a floating tag such as latest, lts or alpine moves to a new major version without a change here)');
+  return value;
+}
 
 /**
  * The base images of every Dockerfile, in one place: declared here (repository and tracked tag),
@@ -77,18 +109,16 @@ export class BaseImages extends Component {
     kebabName(C, 'name', name);
     const where = `of base image ${name}`;
     baseRepository(C, `repository ${where}`, spec.repository);
-    imageTag(C, `tag ${where}`, spec.tag, true);
-    envName(C, `buildArg ${where}`, spec.buildArg);
+    versionedTag(C, `tag ${where}`, spec.tag);
+    baseBuildArg(C, `buildArg ${where}`, spec.buildArg);
     if (spec.versionOf !== undefined) {
       check(typeof spec.versionOf === 'string' && NPM_PACKAGE.test(spec.versionOf), C, `versionOf ${where}`, spec.versionOf, 'an npm package name such as @playwright/test', undefined);
       check(spec.tag.includes('{version}'), C, `versionOf ${where}`, spec.versionOf, 'only with a tag that has {version} in it, such as v{version}-noble', undefined);
     }
     const existing = this.specs.get(name);
-    if (existing && imageKey(existing) !== imageKey(spec)) {
-      throw new ConfigError(`${C}: base image ${name} is declared twice, as ${imageKey(existing)} and ${imageKey(spec)}.`);
-    }
+    check(!existing || imageKey(existing) === imageKey(spec), C, 'name', name, `a name of its own: it is declared already, as ${existing ? imageKey(existing) : ''}, not ${imageKey(spec)}`);
     const sameArg = [...this.specs].find(([n, s]) => n !== name && s.buildArg === spec.buildArg);
-    if (sameArg) throw new ConfigError(`${C}: base images ${sameArg[0]} and ${name} both use build argument ${spec.buildArg}; give each its own.`);
+    check(!sameArg, C, `buildArg ${where}`, spec.buildArg, `a build argument of its own: base image ${sameArg?.[0]} uses ${spec.buildArg} already`);
     this.specs.set(name, spec);
     return spec;
   }
@@ -105,31 +135,15 @@ export class BaseImages extends Component {
     return this.specs;
   }
 
-  /** The lock entries, read once from the committed lock file. */
+  /** The lock entries, read once from the committed lock file (its shape checked: a ConfigError naming the entry when it is wrong). */
   public get pins(): Record<string, BaseImagePin> {
-    if (!this.lock) {
-      const file = path.join(this.project.outdir, this.lockFile);
-      if (!existsSync(file)) {
-        this.lock = {};
-      } else {
-        try {
-          this.lock = JSON.parse(readFileSync(file, 'utf8')) as Record<string, BaseImagePin>;
-        } catch (err) {
-          throw new ConfigError(`Unable to parse ${this.lockFile}: ${(err as Error).message}. Fix or delete the file and run \`npx projen update-base-images\`.`);
-        }
-      }
-    }
+    this.lock ??= lockFile('BaseImages', this.lockFile, readLockFile<Record<string, BaseImagePin>>(path.join(this.project.outdir, this.lockFile), baseImagesLockProblem)) ?? {};
     return this.lock;
   }
 
   /** The pin of an image, or undefined when the lock file has no digest for it. */
   public digestOf(spec: BaseImageSpec): string | undefined {
-    const pin = this.pins[imageKey(spec)];
-    if (!pin?.digest) return undefined;
-    if (!DIGEST.test(pin.digest)) {
-      throw new ConfigError(`${this.lockFile}: "${imageKey(spec)}" has an invalid digest ${JSON.stringify(pin.digest)}. Run \`npx projen update-base-images\`.`);
-    }
-    return pin.digest;
+    return this.pins[imageKey(spec)]?.digest ?? undefined;
   }
 
   /** `repository:tag@sha256:...`, or `repository:tag` when no digest is known yet (a warning is logged). */
@@ -149,16 +163,9 @@ export class BaseImages extends Component {
  * The exact version of a package as installed in a project: from package-lock.json, else from an
  * exact version in package.json; undefined when neither pins it.
  */
-export function installedVersion(projectDir: string, pkg: string): string | undefined {
-  const read = (file: string): Record<string, any> | undefined => {
-    const p = path.join(projectDir, file);
-    if (!existsSync(p)) return undefined;
-    try {
-      return JSON.parse(readFileSync(p, 'utf8'));
-    } catch (err) {
-      throw new ConfigError(`Unable to parse ${p}: ${(err as Error).message}. Fix the file and run \`npx projen\` again.`);
-    }
-  };
+export function installedVersion(projectDir: string, pkg: string, label = path.basename(projectDir)): string | undefined {
+  const read = (file: string): Record<string, any> | undefined =>
+    lockFile('DockerImages', `${label}/${file}`, readLockFile<Record<string, any>>(path.join(projectDir, file), packageLockProblem));
   const version = read('package-lock.json')?.packages?.[`node_modules/${pkg}`]?.version;
   if (typeof version === 'string') return version;
   const pj = read('package.json');

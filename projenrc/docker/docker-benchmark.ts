@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Component, JsonFile, Project } from 'projen';
 import { BENCH_MANIFEST, BenchmarkLoad, BenchmarkManifest, BenchmarkTargets } from '../lib/bench-manifest';
-import { ConfigError, check, httpPath, integer, oneLine, repoPath } from '../validate';
+import { ConfigError, check, httpPath, integer, knownKeys, oneLine, repoPath } from '../validate';
 import { DockerImages } from './docker-images';
 import { Dockerfile } from './dockerfile';
 import { DockerIgnore } from './dockerignore';
@@ -32,7 +32,9 @@ export interface DockerBenchmarkOptions {
 
 /** The benchmark tool the task runs, relative to the root. */
 const BENCH_TOOL = 'projenrc/tools/bench-docker.ts';
-const REFERENCE_NAME = /^[a-z][a-z0-9-]*$/;
+const REFERENCE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+/** The longest cold-build target: a day (a longer one is a mistake, never a target). */
+const MAX_BUILD_SECONDS = 86_400;
 const EXACT_PACKAGE = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 interface Reference {
@@ -69,7 +71,15 @@ export class DockerBenchmark extends Component {
     this.dependencyChange = options.dependencyChange ?? 'is-number@7.0.0';
     check(typeof this.dependencyChange === 'string' && EXACT_PACKAGE.test(this.dependencyChange), C, 'dependencyChange', this.dependencyChange, 'a package at an exact version, such as is-number@7.0.0, so that every run makes the same change');
     this.referencesDir = repoPath(C, 'referencesDir', options.referencesDir ?? 'bench');
+    check(options.naiveReferences === undefined || typeof options.naiveReferences === 'boolean', C, 'naiveReferences', options.naiveReferences, 'true or false');
     this.targets = options.targets ?? {};
+    knownKeys(C, 'targets', this.targets, ['coldBuildSeconds', 'sourceRebuildFraction', 'aboveBaseAtMostOf']);
+    knownKeys(C, 'load', options.load ?? {}, ['connections', 'seconds', 'paths']);
+    for (const [service, seconds] of Object.entries(this.targets.coldBuildSeconds ?? {})) {
+      check(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 && seconds <= MAX_BUILD_SECONDS, C, 'targets.coldBuildSeconds', seconds, `a number of seconds above 0 and at most ${MAX_BUILD_SECONDS}, such as 60`, service);
+    }
+    const fraction = this.targets.sourceRebuildFraction;
+    check(fraction === undefined || (typeof fraction === 'number' && Number.isFinite(fraction) && fraction > 0 && fraction < 1), C, 'targets.sourceRebuildFraction', fraction, 'a fraction between 0 and 1, such as 0.15 for 15%');
     this.load = {
       connections: integer(C, 'load.connections', options.load?.connections ?? 32, 1, 1000),
       seconds: integer(C, 'load.seconds', options.load?.seconds ?? 5, 1, 120),
@@ -97,24 +107,18 @@ export class DockerBenchmark extends Component {
   public addReference(service: string, recipe: ReferenceRecipe): this {
     const C = 'DockerBenchmark.addReference';
     const image = this.images.services.find((i) => i.service === service);
-    if (!image) throw new ConfigError(`${C}: no image for service "${service}"; services: ${this.images.services.map((i) => i.service).join(', ')}.`);
-    if (!REFERENCE_NAME.test(recipe.name) || recipe.name === 'ours') {
-      throw new ConfigError(`${C}: reference name "${recipe.name}" must be lowercase letters, digits and "-", and not "ours".`);
-    }
+    check(image !== undefined, C, 'service', service, `a service of the images (${this.images.services.map((i) => i.service).join(', ')})`);
+    check(typeof recipe.name === 'string' && REFERENCE_NAME.test(recipe.name) && recipe.name !== 'ours', C, 'name of the reference', recipe.name, 'lowercase letters, digits and "-", starting with a letter, and not "ours"', service);
     oneLine(C, `description of reference ${recipe.name}`, recipe.description, service);
-    if (recipe.kind && recipe.kind !== image.kind) {
-      throw new ConfigError(`${C}: reference ${recipe.name} is written for ${recipe.kind.name} images; ${service} is a ${image.kind.name}.`);
-    }
-    if (this.references.some((r) => r.image === image && r.recipe.name === recipe.name)) {
-      throw new ConfigError(`${C}: ${service} already has a reference named "${recipe.name}".`);
-    }
+    check(!recipe.kind || recipe.kind === image!.kind, C, `kind of reference ${recipe.name}`, recipe.kind?.name, `the kind of ${service}, ${image!.kind.name}`, service);
+    check(!this.references.some((r) => r.image === image && r.recipe.name === recipe.name), C, 'name of the reference', recipe.name, `a name of its own: ${service} has a reference named so already`, service);
     const base = path.posix.join(this.referencesDir, service, `${recipe.name}.Dockerfile`);
-    const context = image.context;
+    const context = image!.context;
     const ignoreText = !recipe.dockerignore ? `${context}/.dockerignore`
       : `${base}.dockerignore as its .dockerignore${recipe.dockerignore.length ? '' : ' (it leaves nothing out)'}`;
     const usage = `A reference for \`npx projen bench:docker\`, generated by ${recipe.source}, never shipped: ${recipe.description}.`;
     this.references.push({
-      image,
+      image: image!,
       recipe,
       dockerfile: new Dockerfile(this.project, {
         path: base,
@@ -161,20 +165,13 @@ export class DockerBenchmark extends Component {
 
   private validateTargets(): void {
     const services = this.images.services.map((i) => i.service);
-    const where = 'DockerBenchmark targets';
-    for (const [service, seconds] of Object.entries(this.targets.coldBuildSeconds ?? {})) {
-      if (!services.includes(service)) throw new ConfigError(`${where}: coldBuildSeconds names "${service}", which has no image; services: ${services.join(', ')}.`);
-      if (!(seconds > 0)) throw new ConfigError(`${where}: coldBuildSeconds.${service} must be a number of seconds above 0 (got ${seconds}).`);
-    }
-    const fraction = this.targets.sourceRebuildFraction;
-    if (fraction !== undefined && !(fraction > 0 && fraction < 1)) {
-      throw new ConfigError(`${where}: sourceRebuildFraction must be between 0 and 1, e.g. 0.15 for 15% (got ${fraction}).`);
+    const C = 'DockerBenchmark';
+    for (const service of Object.keys(this.targets.coldBuildSeconds ?? {})) {
+      check(services.includes(service), C, 'targets.coldBuildSeconds', service, `a service of the images (${services.join(', ')})`);
     }
     for (const [service, reference] of Object.entries(this.targets.aboveBaseAtMostOf ?? {})) {
       const names = this.references.filter((r) => r.image.service === service).map((r) => r.recipe.name);
-      if (!names.includes(reference)) {
-        throw new ConfigError(`${where}: aboveBaseAtMostOf.${service} names reference "${reference}", which ${service} does not have (${names.join(', ') || 'none'}); add it with addReference().`);
-      }
+      check(names.includes(reference), C, 'targets.aboveBaseAtMostOf', reference, `a reference of ${service} (${names.join(', ') || 'none'}); add it with addReference()`, service);
     }
   }
 }

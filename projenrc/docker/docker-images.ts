@@ -15,7 +15,7 @@ import { ImageOptions, ServiceImage } from './service-image';
 
 /** Options of {@link DockerImages}. */
 export interface DockerImagesOptions {
-  /** Namespace of the image names, e.g. `qualisys` for `qualisys/api`. */
+  /** Namespace of the image names, e.g. `qualisys` for `qualisys/api`: lowercase path components, no registry host (set `registry` for that). */
   readonly namespace: string;
   /** Where the base-image pins live. @default {} */
   readonly baseImages?: BaseImagesOptions;

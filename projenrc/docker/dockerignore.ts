@@ -25,14 +25,41 @@ export const NEVER_IN_CONTEXT: readonly string[] = [
  */
 export const NEVER_AT_ROOT: readonly string[] = ['dist', 'build', '.next', 'out', 'lib', 'results', 'next-env.d.ts'];
 
+/** Whether a .dockerignore pattern of one segment (`*` and `?` wildcards) matches a name. */
+function segmentMatches(pattern: string, name: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`).test(name);
+}
+
+/**
+ * The pattern of {@link NEVER_IN_CONTEXT} (or, for the first segment, {@link NEVER_AT_ROOT}) that an
+ * allowed path's segment would let back in: the segment matches it (`.env.production`, `id_rsa`),
+ * or, with wildcards, could name what it matches (`*.pem`, `.env*`). A segment of wildcards only
+ * below the root (`config/*`) names a folder's content: what it holds of these stays out anyway.
+ */
+function neverInContext(segments: readonly string[]): string | undefined {
+  const named = (seg: string, pattern: string) => segmentMatches(pattern, seg)
+    || (!/^[*?]+$/.test(seg) && segmentMatches(seg, pattern.replace(/[*?]/g, 'x')));
+  for (const [i, seg] of segments.entries()) {
+    const hit = [...NEVER_IN_CONTEXT, ...(i === 0 ? NEVER_AT_ROOT : [])].find((p) => named(seg, p));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 /**
  * Checks a path let into a build context: relative, inside the context, one line. `*` and `?`
- * may stand for any characters, as in Docker's patterns.
+ * may stand for any characters, as in Docker's patterns, but not as the whole first segment (`*`,
+ * `**`, `?*`: that lets the whole context back in), and no segment may name a secret or a file
+ * that never belongs in an image ({@link NEVER_IN_CONTEXT}, {@link NEVER_AT_ROOT} at the root).
  */
 export function checkAllowedPath(component: string, option: string, value: string, service?: string): string {
   const segments = typeof value === 'string' ? value.replace(/\/+$/, '').split('/') : [];
   const ok = segments.length > 0 && segments.every((s) => /^[A-Za-z0-9._*?-]+$/.test(s) && s !== '.' && s !== '..');
   check(ok, component, option, value, 'a path inside the build context, such as migrations or config/*.json: segments of letters, digits, ".", "_", "-", "*" and "?", no "..", no leading "/" or "!"', service);
+  check(!/^[*?]+$/.test(segments[0]), component, option, value, 'a path that names what the build needs, such as migrations or config/*.json: not wildcards alone at the root, which let the whole context (tests, local files) back in', service);
+  const secret = neverInContext(segments);
+  check(secret === undefined, component, option, value, `a path the build needs, never a secret or a file that stays out of every image (it matches ${JSON.stringify(secret)}: ${[...NEVER_IN_CONTEXT, ...NEVER_AT_ROOT].slice(0, 14).join(', ')}, ...)`, service);
   return value;
 }
 

@@ -29,10 +29,16 @@ function referenceOk(test: () => void): boolean {
   }
 }
 
-/** An image repository without a registry host, such as `qualisys/api` (the registry is a build setting). */
+/**
+ * An image repository without a registry host, such as `qualisys/api` (the registry is a build
+ * setting). Docker reads a first component with a dot or a port, or `localhost`, as a registry
+ * host (`ghcr.io/acme/api` is pushed to ghcr.io): such a first component is refused.
+ */
 export function imageRepository(component: string, option: string, value: string, service?: string): string {
-  const ok = typeof value === 'string' && value.length <= MAX_NAME_LENGTH && referenceOk(() => validateRepository(value));
-  check(ok, component, option, value, 'a lowercase image repository such as qualisys/api: components of letters and digits joined by ".", "_", "__" or "-", separated by "/", no registry host', service);
+  const first = typeof value === 'string' ? value.split('/')[0] : '';
+  const ok = typeof value === 'string' && value.length <= MAX_NAME_LENGTH && referenceOk(() => validateRepository(value))
+    && !first.includes('.') && !first.includes(':') && first !== 'localhost';
+  check(ok, component, option, value, 'a lowercase image repository such as qualisys/api: components of letters and digits joined by ".", "_", "__" or "-", separated by "/", no registry host (the first component has no dot or port and is not localhost; the registry is set with registry or --registry)', service);
   return value;
 }
 

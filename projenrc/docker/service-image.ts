@@ -10,13 +10,18 @@ import { imageTag } from './names';
 
 /** Options every service image takes, whatever its kind. */
 export interface ServiceImageOptions {
-  /** Image repository, e.g. `qualisys/api`: lowercase, no registry host. @default `<namespace>/<service folder>` */
+  /** Image repository, e.g. `qualisys/api`: lowercase, no registry host (no first component with a dot or a port, nor localhost). @default `<namespace>/<service folder>` */
   readonly imageName?: string;
-  /** Largest acceptable image, e.g. `200MB` or `2GB` (decimal units: 1 MB = 1,000,000 bytes). */
+  /** Largest acceptable image, e.g. `200MB` or `2GB` (decimal units: 1 MB = 1,000,000 bytes), from 1MB to 100GB. */
   readonly sizeBudget: string;
   /** Base image, by the name given to `addBaseImage()`. @default the kind's (`node`, or `playwright` for a Playwright runner) */
   readonly base?: string;
-  /** Extra paths the build needs in its context, relative to the service folder (`*` and `?` allowed). @default [] */
+  /**
+   * Extra paths the build needs in its context, relative to the service folder (`*` and `?`
+   * allowed, not as a whole first segment: `*` would let everything back in), none of them a
+   * secret or a file that never belongs in an image (`.env`, `*.pem`, `.git`, `node_modules`, ...).
+   * @default []
+   */
   readonly extraAllow?: string[];
   /** Extra patterns kept out of the context, at any depth. @default [] */
   readonly extraIgnores?: string[];
@@ -29,10 +34,14 @@ export interface ServiceImageOptions {
  */
 export type ImageOptions<O extends object, R> = ServiceImageOptions & { readonly kind: ImageKindDefinition<O, R> } & NoInfer<O>;
 
-/** Parses `200MB`, `1.5GB`, `300 MB` into bytes (decimal units, as `docker images` shows them). */
+/** The smallest and largest size budgets: no image is under 1 MB, and one over 100 GB is a mistake. */
+export const SIZE_BUDGET_BOUNDS = { min: 1e6, max: 100e9 } as const;
+
+/** Parses `200MB`, `1.5GB`, `300 MB` into bytes (decimal units, as `docker images` shows them), from 1 MB to 100 GB. */
 export function parseSize(size: string, service?: string): number {
-  const bytes = typeof size === 'string' ? parseDockerSize(size) : undefined;
-  check(bytes !== undefined && bytes > 0, 'DockerImages', 'sizeBudget', size, 'a size above zero: a number and a unit, such as 200MB or 2GB (decimal units)', service);
+  const bytes = typeof size === 'string' && size.length <= 32 ? parseDockerSize(size) : undefined;
+  check(bytes !== undefined && Number.isFinite(bytes) && bytes >= SIZE_BUDGET_BOUNDS.min && bytes <= SIZE_BUDGET_BOUNDS.max, 'DockerImages', 'sizeBudget', size,
+    'a size from 1MB to 100GB: a number and a unit, such as 200MB or 2GB (decimal units)', service);
   return bytes!;
 }
 
@@ -112,7 +121,7 @@ export class ServiceImage<R = unknown> extends Component {
       const spec = this.baseImages.get(this.baseName, this.service);
       // An image that follows a package (Playwright's follows @playwright/test) gets the installed version as its tag.
       const pkg = followedPackage(spec);
-      const version = pkg ? installedVersion(this.serviceProject.outdir, pkg) : undefined;
+      const version = pkg ? installedVersion(this.serviceProject.outdir, pkg, this.context) : undefined;
       if (pkg && version === undefined) {
         throw new ConfigError(`DockerImages: base ${this.baseName} of ${this.service} follows ${pkg}, which is not installed in ${this.context}/: add it as a dependency (an exact version) and run \`npx projen\`.`);
       }

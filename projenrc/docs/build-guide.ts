@@ -4,6 +4,7 @@ import { pushAndSignFacts, pushAndSignSection, pushTroubleshootingRows } from '.
 import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
 import type { DockerBenchmark } from '../docker/docker-benchmark';
 import type { DockerImages } from '../docker/docker-images';
+import { explainRunFlag } from '../docker/kinds/run-flags';
 import type { DependabotConfig } from '../github/dependabot-config';
 import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
 import type { ImageCiWorkflow } from '../github/image-ci-workflow';
@@ -280,8 +281,10 @@ function render(f: DocsFacts): string[] {
     ...(runner ? [
       `## Running the ${runner.service} image`,
       '',
-      `The image runs the Playwright suite once against a running stack and exits with the suite's exit code (3 when a target never became healthy). Recommended flags: ${(runner.runFlags ?? []).map((x) => `\`${x}\``).join(' ')}: \`--init\` reaps the browser's child processes, \`--ipc=host\` gives Chromium the shared memory it needs (or use \`--shm-size=1g\`), and the memory and CPU limits keep a run from starving the stack under test.`,
+      `The image runs the Playwright suite once against a running stack and exits with the suite's exit code (3 when a target never became healthy).${runner.runFlags?.length ? ' Recommended flags (none of them grants privilege or host access: any other is refused at synth):' : ''}`,
       '',
+      ...(runner.runFlags ?? []).map((x) => `- \`${x}\`: ${explainRunFlag(x)}`),
+      ...(runner.runFlags?.length ? [''] : []),
       '```bash',
       `docker run --rm ${(runner.runFlags ?? []).join(' ')} --network host \\`,
       `  ${(runner.runner?.targets ?? []).map((t) => `-e ${t.urlEnv}=http://127.0.0.1:<${t.name} port>`).join(' ')} \\`,

@@ -107,17 +107,24 @@ describe('DockerBenchmark', () => {
     ['a load path for no service', { load: { paths: { worker: '/' } } }, 'DockerBenchmark: load.paths "worker" is not allowed: a service of the images (api, web, playwright-runner).'],
     ['a load path with a quote', { load: { paths: { api: "/x'" } } }, 'DockerBenchmark: load.paths of api "/x\'" is not allowed: a path starting with "/"'],
     ['no connection', { load: { connections: 0 } }, 'DockerBenchmark: load.connections 0 is not allowed: a whole number from 1 to 1000.'],
+    // Every number is finite and in bounds: Infinity or NaN would print as null in the manifest.
+    ['a negative cold-build target', { targets: { coldBuildSeconds: { api: -1 } } }, 'DockerBenchmark: targets.coldBuildSeconds of api -1 is not allowed: a number of seconds above 0 and at most 86400'],
+    ['an infinite cold-build target', { targets: { coldBuildSeconds: { api: Infinity } } }, 'DockerBenchmark: targets.coldBuildSeconds of api Infinity is not allowed: a number of seconds above 0'],
+    ['a cold-build target that is no number', { targets: { coldBuildSeconds: { api: NaN } } }, 'DockerBenchmark: targets.coldBuildSeconds of api NaN is not allowed'],
+    ['a rebuild fraction given as a percentage', { targets: { sourceRebuildFraction: 15 } }, 'DockerBenchmark: targets.sourceRebuildFraction 15 is not allowed: a fraction between 0 and 1, such as 0.15 for 15%.'],
+    ['an infinite number of runs', { runs: Infinity }, 'DockerBenchmark: runs Infinity is not allowed: a whole number from 1 to 100.'],
+    ['a misspelt target', { targets: { coldBuildSecs: { api: 60 } } as object }, 'DockerBenchmark: targets.coldBuildSecs {"api":60} is not allowed: not an option'],
   ])('refuses %s, saying what to write', (_name, options, message) => {
     expect(() => withBenchmark(options)).toThrow(message);
   });
 
   test('refuses a reference for an unknown service, a duplicate, or the name "ours"', () => {
     const m = withBenchmark();
-    expect(() => m.bench.addReference('wbe', nextjsWithDockerReference())).toThrow('no image for service "wbe"; services: api, web, playwright-runner.');
-    expect(() => m.bench.addReference('api', naiveReference(ImageKind.NODE_SERVICE))).toThrow('api already has a reference named "naive"');
+    expect(() => m.bench.addReference('wbe', nextjsWithDockerReference())).toThrow('DockerBenchmark.addReference: service "wbe" is not allowed: a service of the images (api, web, playwright-runner).');
+    expect(() => m.bench.addReference('api', naiveReference(ImageKind.NODE_SERVICE))).toThrow('name of the reference of api "naive" is not allowed: a name of its own: api has a reference named so already.');
     expect(() => m.bench.addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: 'ours' })).toThrow('not "ours"');
-    expect(() => m.bench.addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: 'Big One' })).toThrow('reference name "Big One"');
-    expect(() => m.bench.addReference('api', nextjsWithDockerReference())).toThrow('reference nextjs-example is written for nextjs-standalone images; api is a node-service.');
+    expect(() => m.bench.addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: 'Big One' })).toThrow('name of the reference of api "Big One" is not allowed: lowercase letters');
+    expect(() => m.bench.addReference('api', nextjsWithDockerReference())).toThrow('kind of reference nextjs-example of api "nextjs-standalone" is not allowed: the kind of api, node-service.');
     expect(() => m.bench.addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: 'two', description: 'line\nFROM evil' })).toThrow('description of reference two of api "line\\nFROM evil" is not allowed: one line of text');
   });
 
@@ -127,10 +134,8 @@ describe('DockerBenchmark', () => {
   });
 
   test.each<[string, DockerBenchmarkOptions['targets'], string]>([
-    ['a cold-build target for an unknown service', { coldBuildSeconds: { wbe: 60 } }, 'coldBuildSeconds names "wbe", which has no image'],
-    ['a negative cold-build target', { coldBuildSeconds: { api: -1 } }, 'coldBuildSeconds.api must be a number of seconds above 0'],
-    ['a rebuild fraction given as a percentage', { sourceRebuildFraction: 15 }, 'sourceRebuildFraction must be between 0 and 1, e.g. 0.15 for 15%'],
-    ['a size comparison with a reference the service lacks', { aboveBaseAtMostOf: { web: 'nextjs-example' } }, 'aboveBaseAtMostOf.web names reference "nextjs-example", which web does not have (naive); add it with addReference()'],
+    ['a cold-build target for an unknown service', { coldBuildSeconds: { wbe: 60 } }, 'DockerBenchmark: targets.coldBuildSeconds "wbe" is not allowed: a service of the images (api, web, playwright-runner).'],
+    ['a size comparison with a reference the service lacks', { aboveBaseAtMostOf: { web: 'nextjs-example' } }, 'DockerBenchmark: targets.aboveBaseAtMostOf of web "nextjs-example" is not allowed: a reference of web (naive); add it with addReference().'],
   ])('fails synth on %s, naming the fix', (_name, targets, message) => {
     const m = withBenchmark({ targets });
     expect(() => synth(m.root)).toThrow(message);

@@ -115,7 +115,7 @@ describe('service images', () => {
     ['a server without a port', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, healthPath: '/health', sizeBudget: '1MB' } as never), 'DockerImages: port of api is missing: a node-service image needs the port its server listens on (1-65535).'],
     ['a relative health path', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 1, healthPath: 'health', sizeBudget: '1MB' }), 'DockerImages: healthPath of api "health" is not allowed: a path starting with "/"'],
     ['an unknown kind', (m) => m.images.addService(m.api, { kind: 'lambda', sizeBudget: '1MB' } as never), 'DockerImages: kind of api "lambda" is not allowed: a registered kind (node-service, nextjs-standalone, playwright-runner); register another with images.registerKind().'],
-    ['a budget without a unit', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 1, healthPath: '/h', sizeBudget: '200' }), 'DockerImages: sizeBudget of api "200" is not allowed: a size above zero: a number and a unit, such as 200MB or 2GB'],
+    ['a budget without a unit', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 1, healthPath: '/h', sizeBudget: '200' }), 'DockerImages: sizeBudget of api "200" is not allowed: a size from 1MB to 100GB: a number and a unit, such as 200MB or 2GB'],
     ['a runner without targets', (m) => m.images.addService(m.runner, { kind: ImageKind.PLAYWRIGHT_RUNNER, sizeBudget: '2GB' } as never), 'DockerImages: runner.targets of playwright-runner is missing: a playwright-runner image needs the services it waits for'],
     ['the same service twice', (m) => { addDefaultServices(m); m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 1, healthPath: '/h', sizeBudget: '1MB' }); }, 'clashes with api'],
     ['an unknown base image', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 1, healthPath: '/h', sizeBudget: '1MB', base: 'python' }), 'DockerImages: base "python" of api is not declared: declare it with images.addBaseImage(\'python\', ...) first (declared: node, playwright).'],
@@ -137,7 +137,14 @@ describe('service images', () => {
     const m = monorepo();
     writeFileSync(path.join(m.outdir, 'base-images.lock.json'), '{ nope');
     addDefaultServices(m);
-    expect(() => synth(m.root)).toThrow(/Unable to parse base-images.lock.json.*Fix or delete the file/);
+    let error: unknown;
+    try {
+      synth(m.root);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(() => { throw error; }).toThrow(/^BaseImages: lock file base-images.lock.json "\{ nope" is not allowed: JSON \(.*\); fix or delete base-images.lock.json and run `npx projen` again\.$/);
   });
 
   test('a runner image gets a run task with its recommended flags, in a POSIX shell', () => {
@@ -153,6 +160,6 @@ describe('service images', () => {
   test('parseSize uses decimal units', () => {
     expect(parseSize('200MB')).toBe(200e6);
     expect(parseSize('1.5 GB')).toBe(1.5e9);
-    expect(() => parseSize('0MB')).toThrow('sizeBudget "0MB" is not allowed: a size above zero');
+    expect(() => parseSize('0MB')).toThrow('sizeBudget "0MB" is not allowed: a size from 1MB to 100GB');
   });
 });

@@ -49,7 +49,7 @@ describe('each bad option is a ConfigError where it is declared, naming the opti
     ['a namespace with uppercase letters', (m) => new DockerImages(new Project({ name: 'x', outdir: m.outdir }), { namespace: 'Acme' }), 'DockerImages: namespace "Acme" is not allowed'],
     ['a base name that is no kebab-case', (m) => m.images.addBaseImage('Py Image', { repository: 'python', tag: '3', buildArg: 'PY_IMAGE' }), 'DockerImages.addBaseImage: name "Py Image" is not allowed'],
     ['a lower-case build argument', (m) => m.images.addBaseImage('py', { repository: 'python', tag: '3', buildArg: 'py_image' }), 'DockerImages.addBaseImage: buildArg of base image py "py_image" is not allowed: UPPER_SNAKE_CASE'],
-    ['a build argument used twice', (m) => m.images.addBaseImage('py', { repository: 'python', tag: '3', buildArg: 'NODE_IMAGE' }), 'base images node and py both use build argument NODE_IMAGE'],
+    ['a build argument used twice', (m) => m.images.addBaseImage('py', { repository: 'python', tag: '3', buildArg: 'NODE_IMAGE' }), 'DockerImages.addBaseImage: buildArg of base image py "NODE_IMAGE" is not allowed: a build argument of its own: base image node uses NODE_IMAGE already.'],
     ['versionOf that is no package name', (m) => m.images.addBaseImage('py', { repository: 'python', tag: 'v{version}', buildArg: 'PY_IMAGE', versionOf: 'Not A Package' }), 'versionOf of base image py "Not A Package" is not allowed: an npm package name'],
     ['versionOf with a fixed tag', (m) => m.images.addBaseImage('py', { repository: 'python', tag: '3', buildArg: 'PY_IMAGE', versionOf: 'pkg' }), 'only with a tag that has {version} in it'],
     ['a port out of range', (m) => m.images.addService(m.api, { ...NODE, port: 70000 }), 'DockerImages: port of api 70000 is not allowed: a whole number from 1 to 65535.'],
@@ -61,14 +61,14 @@ describe('each bad option is a ConfigError where it is declared, naming the opti
     ['a lower-case env name', (m) => m.images.addService(m.api, { ...NODE, env: { log_level: 'x' } }), 'DockerImages: env of api "log_level" is not allowed: UPPER_SNAKE_CASE'],
     ['an env value with $', (m) => m.images.addService(m.api, { ...NODE, env: { LEVEL: '$HOME' } }), 'DockerImages: env.LEVEL of api "$HOME" is not allowed: printable ASCII'],
     ['an env value with a newline', (m) => m.images.addService(m.api, { ...NODE, env: { LEVEL: 'a\nRUN id' } }), 'env.LEVEL of api "a\\nRUN id" is not allowed'],
-    ['a health interval that is no duration', (m) => m.images.addService(m.api, { ...NODE, healthInterval: '10 seconds' }), 'DockerImages: healthInterval of api "10 seconds" is not allowed: a Docker duration such as 10s'],
+    ['a health interval that is no duration', (m) => m.images.addService(m.api, { ...NODE, healthInterval: '10 seconds' }), 'DockerImages: healthInterval of api "10 seconds" is not allowed: a Docker duration from 1s to 1h, such as 10s'],
     ['an extra allowed path with ..', (m) => m.images.addService(m.api, { ...NODE, extraAllow: ['../secrets'] }), 'DockerImages: extraAllow of api "../secrets" is not allowed: a path inside the build context'],
     ['an extra ignore that lets files back in', (m) => m.images.addService(m.api, { ...NODE, extraIgnores: ['!.env'] }), 'DockerImages: extraIgnores of api "!.env" is not allowed: a .dockerignore pattern'],
     ['an extra ignore of two lines', (m) => m.images.addService(m.api, { ...NODE, extraIgnores: ['*.log\n!.env'] }), 'extraIgnores of api "*.log\\n!.env" is not allowed: one line of text'],
     ['a runner target named with a shell character', (m) => m.images.addService(m.runner, runnerWith({ targets: [{ ...TARGET, name: 'web;id' }] })), 'DockerImages: runner.targets[0].name of playwright-runner "web;id" is not allowed'],
     ['two runner targets with one variable', (m) => m.images.addService(m.runner, runnerWith({ targets: [TARGET, { ...TARGET, name: 'api' }] })), 'DockerImages: runner.targets[].urlEnv of playwright-runner "BASE_URL" is not allowed: a different one for each target'],
     ['a runner default project that breaks the shell', (m) => m.images.addService(m.runner, runnerWith({ defaultProject: 'chromium}$(id)' })), 'DockerImages: runner.defaultProject of playwright-runner "chromium}$(id)" is not allowed'],
-    ['a runner flag with a shell character', (m) => m.images.addService(m.runner, runnerWith({ runFlags: ['--init;id'] })), 'DockerImages: runner.runFlags of playwright-runner "--init;id" is not allowed: a docker run flag'],
+    ['a runner flag with a shell character', (m) => m.images.addService(m.runner, runnerWith({ runFlags: ['--init;id'] })), 'DockerImages: runner.runFlags of playwright-runner "--init;id" is not allowed: --init;id is not on the allow-list; only flags that keep the container unprivileged are allowed'],
     ['a runner suite file outside the service', (m) => m.images.addService(m.runner, runnerWith({ suiteFiles: ['../tests/'] })), 'DockerImages: runner.suiteFiles of playwright-runner "../tests" is not allowed'],
     ['zero runner workers', (m) => m.images.addService(m.runner, runnerWith({ defaultWorkers: 0 })), 'DockerImages: runner.defaultWorkers of playwright-runner 0 is not allowed: a whole number from 1 to 256.'],
     ['a .dockerignore path outside the project', (m) => new DockerIgnore(m.api, { path: '../.dockerignore' }), 'DockerIgnore: path "../.dockerignore" is not allowed'],
@@ -141,7 +141,7 @@ describe('a failed synth leaves the work tree as it was', () => {
     writeFileSync(path.join(dir, 'base-images.lock.json'), JSON.stringify(lock));
     const before = treeHash(dir);
     const run = () => system(dir, undefined, lock).root.synth();
-    expect(run).toThrow('base-images.lock.json: "node:24-alpine" has an invalid digest "sha256:short". Run `npx projen update-base-images`.');
+    expect(run).toThrow('BaseImages: lock file base-images.lock.json "sha256:short" is not allowed: for node:24-alpine, a digest "sha256:<64 hex digits>" or null; fix or delete base-images.lock.json and run `npx projen` again.');
     expect(treeHash(dir)).toBe(before);
   });
 

@@ -7,7 +7,7 @@
 import { defineImageKind } from './kind';
 import {
   depsStage, finishServer, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
-  resolveNodeRuntime, resolveServer, SERVER_OPTIONS, ServerOptions, serverRuntimeStage,
+  resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
 } from './node-common';
 import { addBase } from './stages';
 import { sourceFile } from '../../lib/source-file';
@@ -26,6 +26,9 @@ export interface NextjsStandalone extends ServerOptions, NodeRuntime {
 
 /** Next's telemetry, off in every build. */
 export const NO_TELEMETRY = { NEXT_TELEMETRY_DISABLED: '1' };
+
+/** What the runner stage sets besides NODE_ENV and PORT: no telemetry, listen on every interface. */
+const RUNNER_ENV = { ...NO_TELEMETRY, HOSTNAME: '0.0.0.0' };
 
 /**
  * Next traces sharp (the image optimizer's native libraries) into the standalone output even
@@ -54,7 +57,7 @@ export const NEXTJS_STANDALONE = defineImageKind<NextjsStandaloneOptions, Nextjs
 
   resolve: (o, service) => ({
     ...resolveServer(o, service, 'nextjs-standalone'),
-    ...resolveNodeRuntime(o, service, 'node'),
+    ...resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, RUNNER_ENV))),
     startScript: startScript(o.startScript ?? 'start.cjs', service),
   }),
 
@@ -71,7 +74,7 @@ export const NEXTJS_STANDALONE = defineImageKind<NextjsStandaloneOptions, Nextjs
       .env(NO_TELEMETRY)
       .copy('.', '.')
       .run(['node_modules/.bin/next build', PRUNE_UNUSED_SHARP], [{ type: 'cache', id: `next-${ctx.service}`, target: '/app/.next/cache' }]);
-    const runner = serverRuntimeStage(model, ctx, 'runner', 'Only the standalone server, its static assets and public files.', { ...NO_TELEMETRY, HOSTNAME: '0.0.0.0' })
+    const runner = serverRuntimeStage(model, ctx, 'runner', 'Only the standalone server, its static assets and public files.', RUNNER_ENV)
       .copy('/app/public', './public', { from: 'builder' })
       .copy('/app/.next/standalone', './', { from: 'builder' })
       .copy('/app/.next/static', './.next/static', { from: 'builder' })

@@ -7,7 +7,7 @@
 import { check, ConfigError, envName, httpPath, integer, knownKeys } from '../../validate';
 import type { DockerfileModel, RunMount, Stage } from '../dockerfile-model';
 import type { ImageContext } from './kind';
-import { addBase, addLabelsAndVersion, fromBase } from './stages';
+import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';
 
 const COMPONENT = 'DockerImages';
 
@@ -15,11 +15,20 @@ const COMPONENT = 'DockerImages';
 export interface NodeRuntimeOptions {
   /** Runtime user, present in the base image. @default `node`, or `pwuser` for a Playwright runner */
   readonly user?: string;
-  /** Numeric `uid:gid` of that user in the base image (lets Kubernetes' runAsNonRoot check it). @default `1000:1000` for node, `1001:1001` for pwuser; required for any other user */
+  /**
+   * Numeric `uid:gid` of that user in the base image (lets Kubernetes' runAsNonRoot check it):
+   * each from 1 to 2^31-1 (neither root's user nor root's group).
+   * @default `1000:1000` for node, `1001:1001` for pwuser; required for any other user
+   */
   readonly uid?: string;
-  /** Extra runtime environment variables: UPPER_SNAKE_CASE names, printable values without `"`, `\` or `$`. @default {} */
+  /**
+   * Extra runtime environment variables: UPPER_SNAKE_CASE names, printable values without `"`,
+   * `\` or `$`. Not the names the process environment depends on ({@link RESERVED_ENV}) nor those
+   * the image sets itself (`PORT`, from the `port` option; `NODE_ENV`, `APP_VERSION`, ...).
+   * @default {}
+   */
   readonly env?: Record<string, string>;
-  /** HEALTHCHECK interval, a Docker duration such as `10s` or `1m30s`. @default '10s' */
+  /** HEALTHCHECK interval, a Docker duration such as `10s` or `1m30s`, from 1s to 1h. @default '10s' */
   readonly healthInterval?: string;
 }
 
@@ -36,21 +45,63 @@ export interface NodeRuntime {
 /** uid:gid of the users of the official Node.js and Playwright images. */
 const KNOWN_UIDS: Record<string, string> = { node: '1000:1000', pwuser: '1001:1001' };
 
-export function resolveNodeRuntime(o: NodeRuntimeOptions, service: string, defaultUser: string): NodeRuntime {
+/** The largest uid or gid (Linux's are 32-bit, and Kubernetes' runAsUser is at most 2^31-1). */
+const MAX_ID = 2 ** 31 - 1;
+
+/**
+ * Variables no image option may set, whatever the kind: where the shell and Node look for
+ * programs and modules, code they load before the app (`NODE_OPTIONS=--require ...`,
+ * `LD_PRELOAD`), and the user's identity.
+ */
+export const RESERVED_ENV: readonly string[] = ['PATH', 'HOME', 'USER', 'SHELL', 'PWD', 'NODE_OPTIONS', 'NODE_PATH', 'LD_PRELOAD', 'LD_LIBRARY_PATH'];
+
+/** The environment a server kind's runtime stage sets: production, the kind's own (`kindEnv`), and PORT from the port option. */
+export function serverEnv(port: number, kindEnv: Readonly<Record<string, string>>): Record<string, string> {
+  return { NODE_ENV: 'production', ...kindEnv, PORT: String(port) };
+}
+
+/**
+ * Why an environment variable of an image's `env` (or a runner's URL variable) is refused, or
+ * undefined: a {@link RESERVED_ENV} name, or one of `setByImage`, the names the image sets itself
+ * (or, as `setBy` says, reads).
+ */
+export function envNameTaken(name: string, setByImage: readonly string[], setBy = 'the image sets itself'): string | undefined {
+  if (RESERVED_ENV.includes(name)) return `not ${RESERVED_ENV.join(', ')}: the process environment depends on them`;
+  if (name === 'PORT' && setByImage.includes(name)) return 'not PORT: the image sets it from the port option (and EXPOSEs that port), so set port instead';
+  if (setByImage.includes(name)) return `not a name ${setBy} (${setByImage.join(', ')})`;
+  return undefined;
+}
+
+/** A Docker duration (`10s`, `1m30s`, `500ms`) in milliseconds, or undefined when it is none. */
+export function parseDuration(value: string): number | undefined {
+  if (typeof value !== 'string' || !/^(?:\d{1,7}(?:ms|s|m|h))+$/.test(value)) return undefined;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  return [...value.matchAll(/(\d+)(ms|s|m|h)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
+}
+
+/**
+ * Checks the runtime options. `setByImage` is the environment the kind's Dockerfile sets itself
+ * (its `env` may not override those names).
+ */
+export function resolveNodeRuntime(o: NodeRuntimeOptions, service: string, defaultUser: string, setByImage: readonly string[]): NodeRuntime {
   const user = o.user ?? defaultUser;
   check(typeof user === 'string' && /^[a-z_][a-z0-9_-]{0,31}$/.test(user), COMPONENT, 'user', user, 'a user name of the base image: lowercase letters, digits, "_" and "-", starting with a letter or "_"', service);
   const uid = o.uid ?? KNOWN_UIDS[user];
   if (uid === undefined) missing('uid', service, `the numeric uid:gid of user ${user} in the base image, such as 1000:1000 (only those of ${Object.keys(KNOWN_UIDS).join(' and ')} are known)`);
-  const m = typeof uid === 'string' ? /^(\d{1,10}):(\d{1,10})$/.exec(uid) : null;
-  check(!!m && Number(m[1]) !== 0, COMPONENT, 'uid', uid, 'the numeric uid:gid of a non-root user, such as 1000:1000', service);
+  const m = typeof uid === 'string' ? /^([1-9]\d{0,9}):([1-9]\d{0,9})$/.exec(uid) : null;
+  check(!!m && Number(m[1]) <= MAX_ID && Number(m[2]) <= MAX_ID, COMPONENT, 'uid', uid, `the numeric uid:gid of a non-root user, such as 1000:1000: each a whole number from 1 to ${MAX_ID} (0 is root's user or group)`, service);
   const env = o.env ?? {};
   check(typeof env === 'object' && env !== null && !Array.isArray(env), COMPONENT, 'env', env, 'an object of variable names to values', service);
+  const taken = [...setByImage, ...Object.keys(VERSION_ENV)];
   for (const [name, value] of Object.entries(env)) {
     envName(COMPONENT, 'env', name, service);
+    const reason = envNameTaken(name, taken);
+    check(reason === undefined, COMPONENT, 'env', name, `${reason}`, service);
     check(typeof value === 'string' && value.length <= 1000 && /^[\x20-\x7e]*$/.test(value) && !/["\\$]/.test(value), COMPONENT, `env.${name}`, value, 'printable ASCII of at most 1000 characters without ", \\ or $ (Docker would expand $ in ENV)', service);
   }
   const healthInterval = o.healthInterval ?? '10s';
-  check(typeof healthInterval === 'string' && /^(?:[1-9]\d{0,5}(?:ms|s|m|h))+$/.test(healthInterval), COMPONENT, 'healthInterval', healthInterval, 'a Docker duration such as 10s, 500ms or 1m30s', service);
+  const ms = parseDuration(healthInterval);
+  check(ms !== undefined && ms >= 1000 && ms <= 3_600_000, COMPONENT, 'healthInterval', healthInterval, 'a Docker duration from 1s to 1h, such as 10s or 1m30s', service);
   return { user, uid: uid!, env, healthInterval };
 }
 
@@ -122,7 +173,7 @@ export function serverRuntimeStage(
   return model.addStage(name, { from: fromBase(ctx), comment })
     .run(REMOVE_PACKAGE_MANAGERS)
     .workdir('/app')
-    .env({ NODE_ENV: 'production', ...env, PORT: String(ctx.options.port), ...ctx.options.env });
+    .env({ ...serverEnv(ctx.options.port, env), ...ctx.options.env });
 }
 
 /** Ends a server's runtime stage: non-root user, port, health check, labels, exec-form command. */

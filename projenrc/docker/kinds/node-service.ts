@@ -6,7 +6,7 @@
 import { defineImageKind } from './kind';
 import {
   depsStage, finishServer, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
-  resolveNodeRuntime, resolveServer, SERVER_OPTIONS, ServerOptions, serverRuntimeStage,
+  resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
 } from './node-common';
 import { addBase } from './stages';
 import { sourceFile } from '../../lib/source-file';
@@ -23,6 +23,9 @@ export interface NodeService extends ServerOptions, NodeRuntime {
   readonly entrypoint: string;
 }
 
+/** What the runtime stage sets besides NODE_ENV and PORT: listen on every interface of the container. */
+const SERVICE_ENV = { HOST: '0.0.0.0' };
+
 export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
   name: 'node-service',
   description: 'a compiled TypeScript Node.js server (tsc to lib/), such as a Fastify service',
@@ -32,7 +35,7 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
 
   resolve: (o, service) => ({
     ...resolveServer(o, service, 'node-service'),
-    ...resolveNodeRuntime(o, service, 'node'),
+    ...resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, SERVICE_ENV))),
     entrypoint: contextPath('DockerImages', 'entrypoint', o.entrypoint ?? 'lib/server.js', service),
   }),
 
@@ -47,7 +50,7 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
       .run('node_modules/.bin/tsc --build');
     // Its own install, in parallel with the one above (npm's cache takes concurrent writers).
     depsStage(model, ctx, 'prod-deps', 'Production dependencies only (no devDependencies), without the test folders they publish.', 'production-pruned');
-    const runtime = serverRuntimeStage(model, ctx, 'runtime', 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.', { HOST: '0.0.0.0' })
+    const runtime = serverRuntimeStage(model, ctx, 'runtime', 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.', SERVICE_ENV)
       .copy('/app/node_modules', './node_modules', { from: 'prod-deps' })
       .copy('/app/lib', './lib', { from: 'build' })
       .copy('package.json', './');

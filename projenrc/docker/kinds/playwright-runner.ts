@@ -11,14 +11,15 @@ import { check, contextPath, envName, httpPath, integer } from '../../validate';
 import type { DockerfileModel } from '../dockerfile-model';
 import { kebabName } from '../names';
 import { ImageContext, ImageTarget, defineImageKind } from './kind';
-import { depsStage, missing, naiveStage, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeRuntime, NodeRuntimeOptions, onlyKeys, resolveNodeRuntime } from './node-common';
-import { addBase, addLabelsAndVersion, fromBase } from './stages';
+import { depsStage, envNameTaken, missing, naiveStage, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeRuntime, NodeRuntimeOptions, onlyKeys, resolveNodeRuntime } from './node-common';
+import { checkRunFlags } from './run-flags';
+import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';
 
 /** A service the runner waits for before the suite starts. */
 export interface RunnerTarget {
   /** Name in messages, e.g. `web`: kebab-case. */
   readonly name: string;
-  /** Variable holding the target's base URL, e.g. `BASE_URL`: UPPER_SNAKE_CASE. */
+  /** Variable holding the target's base URL, e.g. `BASE_URL`: UPPER_SNAKE_CASE, not one the runner, its image or its run task reads ({@link RUNNER_READS}). */
   readonly urlEnv: string;
   /** Health path appended to the URL, e.g. `/api/health`. */
   readonly healthPath: string;
@@ -36,7 +37,12 @@ export interface RunnerOptions {
   readonly defaultWorkers?: number;
   /** Files and folders of the suite, relative to the service folder (folders end with `/`). @default ['playwright.config.ts', 'tsconfig.json', 'src/', 'tests/'] */
   readonly suiteFiles?: string[];
-  /** Recommended `docker run` flags, used by the run task and the docs, such as `--ipc=host`. @default [] */
+  /**
+   * Recommended `docker run` flags, used by the run task and the docs, such as `--ipc=host`: only
+   * flags that keep the container unprivileged (`ALLOWED_RUN_FLAGS` in `run-flags.ts`, where each
+   * has the line the guide prints for it).
+   * @default []
+   */
   readonly runFlags?: string[];
 }
 
@@ -58,6 +64,19 @@ export interface PlaywrightRunner extends NodeRuntime {
 
 /** The entrypoint script, in the service folder and in the image. */
 export const ENTRYPOINT_SCRIPT = 'docker-entrypoint.sh';
+
+/** What the runner's image sets itself. */
+const RUNNER_IMAGE_ENV = { CI: 'true', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', RESULTS_DIR: '/results' };
+
+/** The suite's settings, read by the entrypoint and the Playwright config; the run task passes them through. */
+const SUITE_SETTINGS = ['UNAVAILABLE_BASE_URL', 'PW_PROJECT', 'PW_WORKERS', 'PW_TIMEOUT_MS', 'PW_RETRIES', 'WAIT_TIMEOUT'];
+
+/** The variables the run task's shell reads: the network and the image it runs. */
+const RUN_TASK_ENV = { network: 'DOCKER_NETWORK', image: 'IMAGE' };
+
+/** Every variable the runner, its image or its run task reads or sets itself: no target's URL variable may be one of them. */
+export const RUNNER_READS: readonly string[] = [...SUITE_SETTINGS, ...Object.keys(RUNNER_IMAGE_ENV), ...Object.keys(VERSION_ENV), ...Object.values(RUN_TASK_ENV)];
+
 const RUNNER_KEYS = ['targets', 'waitTimeoutSeconds', 'defaultProject', 'defaultWorkers', 'suiteFiles', 'runFlags'];
 const C = 'DockerImages';
 
@@ -69,9 +88,12 @@ function resolveRunner(o: PlaywrightRunnerOptions, service: string): PlaywrightR
     const at = `runner.targets[${i}]`;
     onlyKeys(at, t, ['name', 'urlEnv', 'healthPath'], service);
     // All three reach the entrypoint's shell and the health check's JavaScript unquoted: safe alphabets only.
+    const urlEnv = envName(C, `${at}.urlEnv`, t.urlEnv, service);
+    const taken = envNameTaken(urlEnv, RUNNER_READS, 'the runner, its image or its run task reads or sets');
+    check(taken === undefined, C, `${at}.urlEnv`, urlEnv, `a variable of its own, such as BASE_URL: ${taken}`, service);
     return {
       name: kebabName(C, `${at}.name`, t.name, service),
-      urlEnv: envName(C, `${at}.urlEnv`, t.urlEnv, service),
+      urlEnv,
       healthPath: httpPath(C, `${at}.healthPath`, t.healthPath, service),
     };
   });
@@ -84,12 +106,9 @@ function resolveRunner(o: PlaywrightRunnerOptions, service: string): PlaywrightR
   check(typeof defaultProject === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(defaultProject), C, 'runner.defaultProject', defaultProject, 'a Playwright project name of letters, digits, "_", "." and "-", such as chromium', service);
   const suiteFiles = r.suiteFiles ?? ['playwright.config.ts', 'tsconfig.json', 'src/', 'tests/'];
   for (const f of suiteFiles) contextPath(C, 'runner.suiteFiles', typeof f === 'string' ? f.replace(/\/$/, '') : f, service);
-  const runFlags = r.runFlags ?? [];
-  for (const flag of runFlags) {
-    check(typeof flag === 'string' && /^--?[a-z][a-z0-9-]*(?:=[A-Za-z0-9._:\/,@=-]+)?$/.test(flag), C, 'runner.runFlags', flag, 'a docker run flag such as --init or --memory=2g: a dash, a lowercase name, and "=value" of letters, digits and . _ : / , @ = -', service);
-  }
+  const runFlags = [...checkRunFlags(C, 'runner.runFlags', r.runFlags ?? [], service)];
   return {
-    ...resolveNodeRuntime(o, service, 'pwuser'),
+    ...resolveNodeRuntime(o, service, 'pwuser', Object.keys(RUNNER_IMAGE_ENV)),
     targets,
     waitTimeoutSeconds: integer(C, 'runner.waitTimeoutSeconds', r.waitTimeoutSeconds ?? 60, 1, 86400, service),
     defaultProject,
@@ -109,7 +128,7 @@ function render(model: DockerfileModel, ctx: ImageContext<PlaywrightRunner>): vo
   const first = o.targets[0];
   const runner = model.addStage('runner', { from: fromBase(ctx), comment: 'The suite, run by a non-root user; reports go to the /results volume.' })
     .workdir('/app')
-    .env({ CI: 'true', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', RESULTS_DIR: '/results', ...o.env })
+    .env({ ...RUNNER_IMAGE_ENV, ...o.env })
     .copy('/app/node_modules', './node_modules', { from: 'deps' })
     .copy(['package.json', ...o.suiteFiles.filter((f) => !f.endsWith('/'))], './');
   for (const dir of o.suiteFiles.filter((f) => f.endsWith('/'))) runner.copy(dir.replace(/\/$/, ''), `./${dir}`);
@@ -174,7 +193,7 @@ export function runnerEntrypointLines(service: string, o: PlaywrightRunner): str
  * command (context, flags, variable names, image name) was checked against a safe alphabet.
  */
 function addRunTask(target: ImageTarget, o: PlaywrightRunner): void {
-  const envs = [...o.targets.map((t) => t.urlEnv), 'UNAVAILABLE_BASE_URL', 'PW_PROJECT', 'PW_WORKERS', 'PW_TIMEOUT_MS', 'PW_RETRIES', 'WAIT_TIMEOUT'];
+  const envs = [...o.targets.map((t) => t.urlEnv), ...SUITE_SETTINGS];
   target.rootProject.addTask(`docker:run:${target.service}`, {
     // ${VAR:-default} needs a POSIX shell; projen's own shell does not expand it.
     shell: TaskShell.sh(),
@@ -183,8 +202,8 @@ function addRunTask(target: ImageTarget, o: PlaywrightRunner): void {
       { exec: `mkdir -p ${target.context}/results && chmod a+rwx ${target.context}/results` },
       {
         exec: [
-          'docker run --rm', ...o.runFlags, '--network "${DOCKER_NETWORK:-host}"',
-          ...[...new Set(envs)].map((e) => `-e ${e}`), `-v "$(pwd)/${target.context}/results:/results"`, `"\${IMAGE:-${target.imageName}:dev}"`,
+          'docker run --rm', ...o.runFlags, `--network "\${${RUN_TASK_ENV.network}:-host}"`,
+          ...[...new Set(envs)].map((e) => `-e ${e}`), `-v "$(pwd)/${target.context}/results:/results"`, `"\${${RUN_TASK_ENV.image}:-${target.imageName}:dev}"`,
         ].join(' '),
         receiveArgs: true,
       },

@@ -19,11 +19,20 @@ export function fromBase(ctx: ImageContext<unknown>): string {
   return `\${${ctx.baseArg}}`;
 }
 
+/**
+ * The build arguments every image declares, with their defaults: `build:docker` and the workflows
+ * pass them (`--build-arg VERSION=...`) from the tag script's output.
+ */
+export const LABEL_BUILD_ARGS: Readonly<Record<string, string>> = { VERSION: 'dev', REVISION: 'unknown', CREATED: '', SOURCE: '' };
+
+/** The environment every image sets from those arguments. */
+export const VERSION_ENV: Readonly<Record<string, string>> = { APP_VERSION: '${VERSION}' };
+
 /** The version and OCI labels, from build arguments set by the tag script; last, so a new revision rebuilds only these layers. */
 export function addLabelsAndVersion(stage: Stage, ctx: ImageContext<unknown>): void {
+  for (const [name, value] of Object.entries(LABEL_BUILD_ARGS)) stage.arg(name, value);
   stage
-    .arg('VERSION', 'dev').arg('REVISION', 'unknown').arg('CREATED', '').arg('SOURCE', '')
-    .env({ APP_VERSION: '${VERSION}' })
+    .env(VERSION_ENV)
     .label({
       'org.opencontainers.image.title': ctx.service,
       'org.opencontainers.image.version': '${VERSION}',
