@@ -8,6 +8,7 @@
  * a safe alphabet here, or quoted by the one helper for that language below.
  */
 import { REGISTRY_FORMS, registryProblem } from './image-tags/docker-reference';
+import { REGISTRY_FORMS, registryProblem } from './image-tags/docker-reference';
 
 import { installConfigErrorReport, runningProjenrc } from './lib/config-error-report';
 
@@ -72,6 +73,16 @@ export function calendarDate(component: string, option: string, value: string, s
 /** A whole number in a range. */
 export function integer(component: string, option: string, value: number, min: number, max: number, service?: string): number {
   check(Number.isInteger(value) && value >= min && value <= max, component, option, value, `a whole number from ${min} to ${max}`, service);
+  return value;
+}
+
+/**
+ * A registry reference `HOST[:PORT][/NAMESPACE]` (`ghcr.io/acme`, `127.0.0.1:5000`): the grammar
+ * the tag script (`--registry`) and push:docker check too ({@link registryProblem}).
+ */
+export function registryReference(component: string, option: string, value: string, service?: string): string {
+  const problem = registryProblem(value);
+  check(problem === undefined, component, option, value, `${REGISTRY_FORMS}; here ${problem}`, service);
   return value;
 }
 

@@ -11,13 +11,16 @@ import { parseArgs } from "node:util";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
+// image-tags/policy.ts
+import { createHash } from "node:crypto";
+
 // image-tags/docker-reference.ts
+import { isIPv6 } from "node:net";
 var TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 var MAX_TAG_LENGTH = 128;
 var MAX_NAME_LENGTH = 255;
 var PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 var DOMAIN_LABEL = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-var PORT = /^[0-9]+$/;
 var InvalidReferenceError = class extends Error {
   constructor(message) {
     super(message);
@@ -27,12 +30,57 @@ var InvalidReferenceError = class extends Error {
 function isValidTag(tag) {
   return TAG_PATTERN.test(tag);
 }
-function validateRegistry(registry, shown = registry) {
-  const [host, port, ...rest] = registry.split(":");
-  const ok = rest.length === 0 && host.split(".").every((label) => DOMAIN_LABEL.test(label)) && (port === void 0 || PORT.test(port));
-  if (!ok) {
-    throw new InvalidReferenceError(`Invalid registry "${shown}": expected a host name with an optional port and namespace, such as ghcr.io, ghcr.io/acme or localhost:5000 (no scheme).`);
+var REGISTRY_FORMS = "a registry host with an optional port and namespace: HOST[:PORT][/NAMESPACE], where HOST is a DNS name with a dot, localhost or an IP address ([::1] for IPv6) and PORT is 1 to 65535, such as 127.0.0.1:5000, ghcr.io/acme or 123456789012.dkr.ecr.eu-west-1.amazonaws.com (no scheme, no tag)";
+var IPV4 = /^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+function registryHostProblem(hostPort) {
+  let host;
+  let port;
+  if (hostPort.startsWith("[")) {
+    const m = /^\[([^\]]*)\](?::(.*))?$/.exec(hostPort);
+    if (!m || m[1].includes("%") || !isIPv6(m[1])) return `${JSON.stringify(hostPort)} is not an IPv6 address in brackets such as [::1]:5000`;
+    [, host, port] = m;
+  } else {
+    const parts = hostPort.split(":");
+    if (parts.length > 2) return `${JSON.stringify(hostPort)} has more than one ":" (an IPv6 address goes in brackets: [::1]:5000)`;
+    [host, port] = parts;
+    const labels = host.split(".");
+    if (host.length === 0) return "the host is empty";
+    if (host.length > 253 || !labels.every((l) => l.length <= 63 && DOMAIN_LABEL.test(l))) {
+      return `${JSON.stringify(host)} is not a host name (labels of letters, digits and inner "-", joined by ".")`;
+    }
+    if (labels.every((l) => /^[0-9]+$/.test(l)) && !IPV4.test(host)) return `${JSON.stringify(host)} is not an IPv4 address (four numbers from 0 to 255)`;
+    if (labels.length < 2 && host.toLowerCase() !== "localhost") {
+      return `${JSON.stringify(host)} is not a registry host: a host has a dot (ghcr.io), is localhost, or is an IP address; for a namespace give its host too (ghcr.io/${host.toLowerCase()})`;
+    }
   }
+  if (port !== void 0 && !(/^[1-9][0-9]{0,4}$/.test(port) && Number(port) <= 65535)) {
+    return `port ${JSON.stringify(port)} is not a number from 1 to 65535`;
+  }
+  return void 0;
+}
+function registryProblem(value) {
+  if (typeof value !== "string") return "it is not a string";
+  if (value.length === 0) return "it is empty";
+  if (/[\u0000-\u0020\u007f-\u00a0\u2028\u2029]/.test(value)) return "it holds white space or a control character";
+  if (value.length > MAX_NAME_LENGTH) return `it is longer than ${MAX_NAME_LENGTH} characters`;
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(value)) return "it has a scheme: give the host alone (ghcr.io, not https://ghcr.io)";
+  const [hostPort, ...namespace] = value.replace(/\/+$/, "").split("/");
+  const hostProblem = registryHostProblem(hostPort);
+  if (hostProblem) return hostProblem;
+  const bad = namespace.find((c) => !PATH_COMPONENT.test(c));
+  if (bad !== void 0) {
+    return `the namespace component ${JSON.stringify(bad)} must be lowercase letters and digits, separated by ".", "_", "__" or "-"${bad !== bad.toLowerCase() ? " (namespaces are lowercase)" : ""}`;
+  }
+  return void 0;
+}
+function parseRegistryReference(value) {
+  const problem = registryProblem(value);
+  if (problem) throw new InvalidReferenceError(`Invalid registry ${JSON.stringify(value)}: ${problem}. Expected ${REGISTRY_FORMS}.`);
+  const [host, ...namespace] = value.replace(/\/+$/, "").split("/");
+  return namespace.length ? { host, namespace: namespace.join("/") } : { host };
+}
+function registryText(r) {
+  return r.namespace ? `${r.host}/${r.namespace}` : r.host;
 }
 function validateRepository(name) {
   if (name.length === 0) throw new InvalidReferenceError('Invalid image name "": it is empty.');
@@ -46,13 +94,7 @@ function validateRepository(name) {
 }
 function imageName(repository, registry) {
   validateRepository(repository);
-  if (registry) {
-    const [host, ...namespace] = registry.replace(/\/+$/, "").split("/");
-    validateRegistry(host, registry);
-    if (namespace.length) validateRepository(namespace.join("/"));
-    registry = [host, ...namespace].join("/");
-  }
-  const full = registry ? `${registry}/${repository}` : repository;
+  const full = registry ? `${registryText(parseRegistryReference(registry))}/${repository}` : repository;
   if (full.length > MAX_NAME_LENGTH) {
     throw new InvalidReferenceError(`Invalid image name "${full}": longer than ${MAX_NAME_LENGTH} characters.`);
   }
@@ -131,6 +173,11 @@ function fitTag(variable, suffix = "") {
   if (head.length === 0) head = "ref".slice(0, room);
   return head + suffix;
 }
+var TAG_HASH_LENGTH = 12;
+function immutableTag(name, sanitized) {
+  if (sanitized === name && isValidTag(name)) return name;
+  return fitTag(sanitized, `_${createHash("sha256").update(name).digest("hex").slice(0, TAG_HASH_LENGTH)}`);
+}
 function pad(n, width = 2) {
   return String(n).padStart(width, "0");
 }
@@ -151,8 +198,8 @@ function checkContext(ctx) {
   if (ctx.environment && !ENVIRONMENTS.includes(ctx.environment)) {
     throw new TagPolicyError(`Invalid environment "${ctx.environment}": expected one of ${ENVIRONMENTS.join(", ")}, or none.`);
   }
-  if (ctx.pullRequest !== void 0 && !(Number.isInteger(ctx.pullRequest) && ctx.pullRequest > 0)) {
-    throw new TagPolicyError(`Invalid pull request number "${ctx.pullRequest}": expected a positive integer.`);
+  if (ctx.pullRequest !== void 0 && !(Number.isSafeInteger(ctx.pullRequest) && ctx.pullRequest > 0)) {
+    throw new TagPolicyError(`Invalid pull request number ${ctx.pullRequest}: expected a positive whole number below 2^53.`);
   }
   if (ctx.refType === "tag") {
     const release = parseReleaseTag(ctx.refName);
@@ -189,8 +236,8 @@ function computeTags(input, options = {}) {
     if (!tags.some((t) => t.tag === tag)) tags.push({ tag, rule });
   };
   const deployable = !isPullRequest && !ctx.dirty;
-  if (deployable && release && !release.prerelease) add(fitTag(`production-v${release.version}`), "production");
-  if (deployable && release?.prerelease) add(fitTag(sanitizeRefName(ctx.refName)), "prerelease");
+  if (deployable && release && !release.prerelease) add(immutableTag(`production-v${release.version}`, `production-v${release.version}`), "production");
+  if (deployable && release?.prerelease) add(immutableTag(ctx.refName, sanitizeRefName(ctx.refName)), "prerelease");
   const stagingBuild = ctx.environment === "staging" || ctx.refType === "branch" && ctx.refName === stagingBranch;
   if (deployable && stagingBuild) add(`staging-${utcDate(ctx.now)}`, "staging");
   if (isPullRequest) add(`pr-${ctx.pullRequest}${dirty}`, "pull-request");
@@ -210,6 +257,36 @@ function ociLabels({ result, source, title }) {
   if (source) labels["org.opencontainers.image.source"] = source;
   if (title) labels["org.opencontainers.image.title"] = title;
   return labels;
+}
+
+// image-tags/inputs.ts
+var MAX_PULL_REQUEST_DIGITS = 10;
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+function parsePullRequest(value, source) {
+  if (!new RegExp(`^[1-9][0-9]{0,${MAX_PULL_REQUEST_DIGITS - 1}}$`).test(value)) {
+    throw new TagPolicyError(`Invalid pull request number ${JSON.stringify(value)} (${source}): expected a positive whole number of 1 to ${MAX_PULL_REQUEST_DIGITS} digits, without sign, spaces or leading zeros, such as 42.`);
+  }
+  return Number(value);
+}
+function checkSourceUrl(value, source) {
+  const invalid = (why) => new TagPolicyError(`Invalid source URL ${JSON.stringify(value)} (${source}): ${why}. Expected the repository's web address, such as https://github.com/acme/qualisys.`);
+  if (CONTROL.test(value) || /\s/.test(value)) throw invalid("it holds white space, a newline or another control character");
+  if (value.length > 2e3) throw invalid("it is longer than 2,000 characters");
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid("it is not a URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw invalid(`its scheme ${url.protocol} is not https:`);
+  if (url.username || url.password) throw invalid("it holds credentials (user:token@), which would be published in the image");
+  return value;
+}
+function checkTitle(value, source) {
+  if (CONTROL.test(value) || value.length > 300) {
+    throw new TagPolicyError(`Invalid title ${JSON.stringify(value.length > 300 ? `${value.slice(0, 40)}\u2026` : value)} (${source}): expected one line of at most 300 characters, without newline or other control character.`);
+  }
+  return value;
 }
 
 // image-tags/timestamp.ts
@@ -376,8 +453,8 @@ function readContext(options = {}) {
     throw new TagPolicyError("A branch build needs the branch name: pass --ref-name.");
   }
   const prRaw = o.pullRequest ?? gh.pullRequest;
-  const pullRequest = prRaw === void 0 || prRaw === "" ? void 0 : /^\d+$/.test(prRaw) ? Number(prRaw) : NaN;
-  if (Number.isNaN(pullRequest)) throw new TagPolicyError(`Invalid pull request number "${prRaw}": expected a positive integer.`);
+  const prSource = o.pullRequest !== void 0 ? options.pullRequestSource ?? "--pr" : "GITHUB_REF";
+  const pullRequest = prRaw === void 0 || prRaw === "" ? void 0 : parsePullRequest(prRaw, prSource);
   const now = o.timestamp !== void 0 ? parseTimestamp(o.timestamp, "--timestamp") : env.SOURCE_DATE_EPOCH ? parseTimestamp(env.SOURCE_DATE_EPOCH, "SOURCE_DATE_EPOCH") : (options.clock ?? (() => /* @__PURE__ */ new Date()))();
   const context = {
     sha: (explicitSha ?? facts.sha).toLowerCase(),
@@ -389,7 +466,17 @@ function readContext(options = {}) {
     now,
     dirty: o.dirty ?? (inCi ? false : facts?.dirty ?? false)
   };
-  const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : facts?.remoteUrl ? sourceUrlFromRemote(facts.remoteUrl) : void 0;
+  let source;
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY) {
+    source = checkSourceUrl(`${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`, "GITHUB_SERVER_URL/GITHUB_REPOSITORY");
+  } else if (facts?.remoteUrl) {
+    source = sourceUrlFromRemote(facts.remoteUrl);
+    try {
+      if (source !== void 0) checkSourceUrl(source, "the remote origin");
+    } catch {
+      source = void 0;
+    }
+  }
   return { context, git: facts, source, notes };
 }
 
@@ -428,6 +515,8 @@ task runner does that. Run the script with node where the exact status matters.
 `;
 var UsageError = class extends Error {
 };
+var OutputError = class extends Error {
+};
 function run(argv, env, policy, clock, note = (text) => process.stderr.write(`image-tags: note: ${text}
 `)) {
   let values;
@@ -455,25 +544,28 @@ function run(argv, env, policy, clock, note = (text) => process.stderr.write(`im
       }
     }));
   } catch (err) {
-    throw new UsageError(`${err.message}
-
-${USAGE}`);
+    throw new UsageError(`${err.message.replace(/\s*\n\s*/g, " ").replace(/([^.!?])$/, "$1.")} Run with --help for the options.`);
   }
   if (values.help) return USAGE;
   const format = values.format ?? "lines";
-  if (!FORMATS.includes(format)) throw new UsageError(`Unknown --format "${values.format}": expected one of ${FORMATS.join(", ")}.`);
+  if (!FORMATS.includes(format)) throw new UsageError(`Unknown --format ${JSON.stringify(values.format)}: expected one of ${FORMATS.join(", ")}.`);
   const repository = values.image ?? env.IMAGE_NAME;
-  if (!repository) throw new UsageError(`--image is required (or set IMAGE_NAME).
-
-${USAGE}`);
+  if (!repository) throw new UsageError("--image is required (or set IMAGE_NAME). Run with --help for the options.");
   const dirtyRaw = values.dirty;
-  if (dirtyRaw !== void 0 && dirtyRaw !== "true" && dirtyRaw !== "false") throw new UsageError(`--dirty takes true or false, not "${dirtyRaw}".`);
+  if (dirtyRaw !== void 0 && dirtyRaw !== "true" && dirtyRaw !== "false") throw new UsageError(`--dirty takes true or false, not ${JSON.stringify(dirtyRaw)}.`);
   const registry = values.registry ?? (env.IMAGE_REGISTRY || void 0);
+  const registryWhy = registry === void 0 ? void 0 : registryProblem(registry);
+  if (registryWhy) {
+    throw new InvalidReferenceError(`Invalid registry ${JSON.stringify(registry)} (${values.registry !== void 0 ? "--registry" : "IMAGE_REGISTRY"}): ${registryWhy}. Expected ${REGISTRY_FORMS}.`);
+  }
   const name = imageName(repository, registry);
+  const source = values.source === void 0 ? void 0 : checkSourceUrl(values.source, "--source");
+  const title = values.title === void 0 ? void 0 : checkTitle(values.title, "--title");
   const { context, source: detectedSource, notes } = readContext({
     cwd: values.cwd,
     env,
     clock,
+    pullRequestSource: values.pr !== void 0 ? "--pr" : "TAG_PR",
     overrides: {
       sha: values.sha ?? (env.TAG_SHA || void 0),
       refType: values["ref-type"] ?? (env.TAG_REF_TYPE || void 0),
@@ -488,7 +580,7 @@ ${USAGE}`);
   notes.forEach(note);
   const result = computeTags(context, { ...policy, defaultBranch: values["default-branch"] ?? (env.DEFAULT_BRANCH || policy.defaultBranch) });
   const refs = result.tags.map((t) => `${name}:${t.tag}`);
-  const labels = ociLabels({ result, source: values.source ?? detectedSource, title: values.title ?? repository.split("/").pop() });
+  const labels = ociLabels({ result, source: source ?? detectedSource, title: title ?? repository.split("/").pop() });
   const labelLines = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
   const json = {
     image: name,
@@ -521,11 +613,29 @@ ${USAGE}`);
       ];
       const text = githubOutput({ "image": name, "tags": refs.join("\n"), "labels": labelLines.join("\n"), "build-args": buildArgs.join("\n"), "version": result.version, "moving-tags": json.moving.join(" "), "json": JSON.stringify(json) });
       if (env.GITHUB_OUTPUT) {
-        appendFileSync(env.GITHUB_OUTPUT, text);
+        appendOutput(env.GITHUB_OUTPUT, text);
         return "";
       }
       return text;
     }
+  }
+}
+var WRITE_FAILURES = {
+  ENOENT: "its folder does not exist",
+  EISDIR: "it is a folder",
+  ENOTDIR: "a part of its path is not a folder",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device"
+};
+function appendOutput(file, text) {
+  try {
+    appendFileSync(file, text);
+  } catch (err) {
+    const e = err;
+    const why = (e.code && WRITE_FAILURES[e.code]) ?? e.message;
+    throw new OutputError(`Cannot write the outputs to GITHUB_OUTPUT=${JSON.stringify(file)}: ${why}${e.code ? ` (${e.code})` : ""}. In GitHub Actions the runner sets it; elsewhere unset it to print the outputs, or point it at a writable file.`);
   }
 }
 function githubOutput(outputs) {
@@ -544,15 +654,24 @@ var INPUT_ERRORS = [UsageError, TagPolicyError, GitContextError, InvalidReferenc
 function exitStatus(err) {
   return INPUT_ERRORS.some((type) => err instanceof type) ? 2 : 1;
 }
+function oneLine(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+function errorText(err, env) {
+  const message = oneLine(err instanceof Error ? err.message : String(err));
+  const expected = exitStatus(err) === 2 || err instanceof OutputError;
+  const line = `image-tags: ${expected ? message : `unexpected error: ${message} (a bug: set DEBUG=1 for the stack trace and report it)`}
+`;
+  return env.DEBUG && err instanceof Error && err.stack ? `${line}${err.stack}
+` : line;
+}
 function main(policy) {
   try {
     const argv = process.argv.slice(2);
     process.stdout.write(run(argv[0] === "--" ? argv.slice(1) : argv, process.env, policy));
   } catch (err) {
-    const status = exitStatus(err);
-    process.stderr.write(`image-tags: ${status === 2 ? err.message : err.stack ?? String(err)}
-`);
-    process.exitCode = status;
+    process.stderr.write(errorText(err, process.env));
+    process.exitCode = exitStatus(err);
   }
 }
 

@@ -5,7 +5,8 @@
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { GitContextError, readContext } from './context';
-import { imageName, InvalidReferenceError } from './docker-reference';
+import { imageName, InvalidReferenceError, REGISTRY_FORMS, registryProblem } from './docker-reference';
+import { checkSourceUrl, checkTitle } from './inputs';
 import { computeTags, movingTags, ociLabels, TagPolicyError, TagPolicyOptions } from './policy';
 
 export const FORMATS = ['lines', 'tags', 'json', 'labels', 'github-output', 'sha'] as const;
@@ -45,6 +46,9 @@ task runner does that. Run the script with node where the exact status matters.
 
 export class UsageError extends Error {}
 
+/** $GITHUB_OUTPUT cannot be written (exit 1: the runner's file, not an input of the build). */
+export class OutputError extends Error {}
+
 /**
  * Runs the command; returns the text to print. Throws UsageError or a policy error on bad input.
  * Notes (tags at HEAD that do not count, several release tags) go to `note`, never to the output.
@@ -78,23 +82,30 @@ export function run(
       },
     }));
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
+    throw new UsageError(`${(err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/([^.!?])$/, '$1.')} Run with --help for the options.`);
   }
   if (values.help) return USAGE;
 
   const format = (values.format ?? 'lines') as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`Unknown --format "${values.format}": expected one of ${FORMATS.join(', ')}.`);
+  if (!FORMATS.includes(format)) throw new UsageError(`Unknown --format ${JSON.stringify(values.format)}: expected one of ${FORMATS.join(', ')}.`);
   const repository = values.image ?? env.IMAGE_NAME;
-  if (!repository) throw new UsageError(`--image is required (or set IMAGE_NAME).\n\n${USAGE}`);
+  if (!repository) throw new UsageError('--image is required (or set IMAGE_NAME). Run with --help for the options.');
   const dirtyRaw = values.dirty;
-  if (dirtyRaw !== undefined && dirtyRaw !== 'true' && dirtyRaw !== 'false') throw new UsageError(`--dirty takes true or false, not "${dirtyRaw}".`);
+  if (dirtyRaw !== undefined && dirtyRaw !== 'true' && dirtyRaw !== 'false') throw new UsageError(`--dirty takes true or false, not ${JSON.stringify(dirtyRaw)}.`);
   const registry = values.registry ?? (env.IMAGE_REGISTRY || undefined);
+  const registryWhy = registry === undefined ? undefined : registryProblem(registry);
+  if (registryWhy) {
+    throw new InvalidReferenceError(`Invalid registry ${JSON.stringify(registry)} (${values.registry !== undefined ? '--registry' : 'IMAGE_REGISTRY'}): ${registryWhy}. Expected ${REGISTRY_FORMS}.`);
+  }
   const name = imageName(repository, registry);
+  const source = values.source === undefined ? undefined : checkSourceUrl(values.source, '--source');
+  const title = values.title === undefined ? undefined : checkTitle(values.title, '--title');
 
   const { context, source: detectedSource, notes } = readContext({
     cwd: values.cwd,
     env,
     clock,
+    pullRequestSource: values.pr !== undefined ? '--pr' : 'TAG_PR',
     overrides: {
       sha: values.sha ?? (env.TAG_SHA || undefined),
       refType: values['ref-type'] ?? (env.TAG_REF_TYPE || undefined),
@@ -109,7 +120,7 @@ export function run(
   notes.forEach(note);
   const result = computeTags(context, { ...policy, defaultBranch: values['default-branch'] ?? (env.DEFAULT_BRANCH || policy.defaultBranch) });
   const refs = result.tags.map((t) => `${name}:${t.tag}`);
-  const labels = ociLabels({ result, source: values.source ?? detectedSource, title: values.title ?? repository.split('/').pop() });
+  const labels = ociLabels({ result, source: source ?? detectedSource, title: title ?? repository.split('/').pop() });
   const labelLines = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
   const json = {
     image: name,
@@ -136,11 +147,32 @@ export function run(
       ];
       const text = githubOutput({ 'image': name, 'tags': refs.join('\n'), 'labels': labelLines.join('\n'), 'build-args': buildArgs.join('\n'), 'version': result.version, 'moving-tags': json.moving.join(' '), 'json': JSON.stringify(json) });
       if (env.GITHUB_OUTPUT) {
-        appendFileSync(env.GITHUB_OUTPUT, text);
+        appendOutput(env.GITHUB_OUTPUT, text);
         return '';
       }
       return text;
     }
+  }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of its path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
+/** Appends to $GITHUB_OUTPUT; throws an OutputError that names the file and says why. */
+function appendOutput(file: string, text: string): void {
+  try {
+    appendFileSync(file, text);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = (e.code && WRITE_FAILURES[e.code]) ?? e.message;
+    throw new OutputError(`Cannot write the outputs to GITHUB_OUTPUT=${JSON.stringify(file)}: ${why}${e.code ? ` (${e.code})` : ''}. In GitHub Actions the runner sets it; elsewhere unset it to print the outputs, or point it at a writable file.`);
   }
 }
 
@@ -162,6 +194,22 @@ export function exitStatus(err: unknown): number {
   return INPUT_ERRORS.some((type) => err instanceof type) ? 2 : 1;
 }
 
+/** A message on one line: newlines and other control characters shown as escapes (`\n`). */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+/**
+ * What the script prints for an error: one line, `image-tags: ` and the message. An unexpected
+ * error says it is one; its stack trace follows only with DEBUG set (DEBUG=1).
+ */
+export function errorText(err: unknown, env: NodeJS.ProcessEnv): string {
+  const message = oneLine(err instanceof Error ? err.message : String(err));
+  const expected = exitStatus(err) === 2 || err instanceof OutputError;
+  const line = `image-tags: ${expected ? message : `unexpected error: ${message} (a bug: set DEBUG=1 for the stack trace and report it)`}\n`;
+  return env.DEBUG && err instanceof Error && err.stack ? `${line}${err.stack}\n` : line;
+}
+
 /** Entry point used by the bundled script. */
 export function main(policy: TagPolicyOptions): void {
   try {
@@ -169,8 +217,7 @@ export function main(policy: TagPolicyOptions): void {
     const argv = process.argv.slice(2);
     process.stdout.write(run(argv[0] === '--' ? argv.slice(1) : argv, process.env, policy));
   } catch (err) {
-    const status = exitStatus(err);
-    process.stderr.write(`image-tags: ${status === 2 ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
-    process.exitCode = status;
+    process.stderr.write(errorText(err, process.env));
+    process.exitCode = exitStatus(err);
   }
 }

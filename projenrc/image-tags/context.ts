@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { compareReleaseVersions, parseReleaseTag, pickReleaseTag, RefType, TagContext, TagPolicyError } from './policy';
+import { checkSourceUrl, parsePullRequest } from './inputs';
 import { parseTimestamp } from './timestamp';
 
 /** Values given explicitly (flags or variables); each wins over what git says. */
@@ -27,6 +28,8 @@ export interface ReadContextOptions {
   /** Environment to read CI variables from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   readonly overrides?: ContextOverrides;
+  /** Where overrides.pullRequest came from, for messages. @default '--pr' */
+  readonly pullRequestSource?: string;
   /** The clock, for tests. @default () => new Date() */
   readonly clock?: () => Date;
 }
@@ -190,8 +193,8 @@ export function readContext(options: ReadContextOptions = {}): { context: TagCon
   }
 
   const prRaw = o.pullRequest ?? gh.pullRequest;
-  const pullRequest = prRaw === undefined || prRaw === '' ? undefined : /^\d+$/.test(prRaw) ? Number(prRaw) : NaN;
-  if (Number.isNaN(pullRequest)) throw new TagPolicyError(`Invalid pull request number "${prRaw}": expected a positive integer.`);
+  const prSource = o.pullRequest !== undefined ? (options.pullRequestSource ?? '--pr') : 'GITHUB_REF';
+  const pullRequest = prRaw === undefined || prRaw === '' ? undefined : parsePullRequest(prRaw, prSource);
 
   // An empty SOURCE_DATE_EPOCH counts as unset (CI templates often leave it so); an empty --timestamp does not.
   const now = o.timestamp !== undefined ? parseTimestamp(o.timestamp, '--timestamp')
@@ -208,8 +211,17 @@ export function readContext(options: ReadContextOptions = {}): { context: TagCon
     dirty: o.dirty ?? (inCi ? false : facts?.dirty ?? false),
   };
 
-  const source = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY
-    ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`
-    : facts?.remoteUrl ? sourceUrlFromRemote(facts.remoteUrl) : undefined;
+  let source: string | undefined;
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY) {
+    source = checkSourceUrl(`${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`, 'GITHUB_SERVER_URL/GITHUB_REPOSITORY');
+  } else if (facts?.remoteUrl) {
+    // A remote that makes no web address leaves the source label out (--source gives it).
+    source = sourceUrlFromRemote(facts.remoteUrl);
+    try {
+      if (source !== undefined) checkSourceUrl(source, 'the remote origin');
+    } catch {
+      source = undefined;
+    }
+  }
   return { context, git: facts, source, notes };
 }

@@ -4,6 +4,7 @@
  * out. Nothing here reads git, the environment or the clock: the context is an input, so every
  * rule is testable with a fixed clock.
  */
+import { createHash } from 'node:crypto';
 import { isValidTag, MAX_TAG_LENGTH } from './docker-reference';
 
 /** What kind of git reference the build is for. */
@@ -201,6 +202,22 @@ export function fitTag(variable: string, suffix = ''): string {
   return head + suffix;
 }
 
+/** Length of the hash {@link immutableTag} appends: 12 hex digits, 48 bits. */
+export const TAG_HASH_LENGTH = 12;
+
+/**
+ * A tag that names one release for good (`production-vX.Y.Z`, a pre-release tag): the name
+ * itself when it is a tag as it stands (`sanitized` equals it, 128 characters at most).
+ * Otherwise (longer than 128, or changed by sanitizing: `v1.0.0-RC.1`, `v1.0.0-a+b`) it is
+ * `sanitized` cut to fit, then `_` and the first 12 hex digits of the SHA-256 of the full name, so
+ * two names that share their first 128 characters, or sanitize alike, still get two tags. A name
+ * kept as it is never holds `_` (SemVer has none), so it never equals a hashed one.
+ */
+export function immutableTag(name: string, sanitized: string): string {
+  if (sanitized === name && isValidTag(name)) return name;
+  return fitTag(sanitized, `_${createHash('sha256').update(name).digest('hex').slice(0, TAG_HASH_LENGTH)}`);
+}
+
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
@@ -228,8 +245,8 @@ export function checkContext(ctx: TagContext): TagContext {
   if (ctx.environment && !(ENVIRONMENTS as readonly string[]).includes(ctx.environment)) {
     throw new TagPolicyError(`Invalid environment "${ctx.environment}": expected one of ${ENVIRONMENTS.join(', ')}, or none.`);
   }
-  if (ctx.pullRequest !== undefined && !(Number.isInteger(ctx.pullRequest) && ctx.pullRequest > 0)) {
-    throw new TagPolicyError(`Invalid pull request number "${ctx.pullRequest}": expected a positive integer.`);
+  if (ctx.pullRequest !== undefined && !(Number.isSafeInteger(ctx.pullRequest) && ctx.pullRequest > 0)) {
+    throw new TagPolicyError(`Invalid pull request number ${ctx.pullRequest}: expected a positive whole number below 2^53.`);
   }
   if (ctx.refType === 'tag') {
     const release = parseReleaseTag(ctx.refName);
@@ -270,8 +287,9 @@ export function computeTags(input: TagContext, options: TagPolicyOptions = {}): 
 
   // Deploy tags are only for clean builds of the right ref, never for pull requests.
   const deployable = !isPullRequest && !ctx.dirty;
-  if (deployable && release && !release.prerelease) add(fitTag(`production-v${release.version}`), 'production');
-  if (deployable && release?.prerelease) add(fitTag(sanitizeRefName(ctx.refName)), 'prerelease');
+  // Tags that never move: one per release, even past 128 characters or through sanitizing.
+  if (deployable && release && !release.prerelease) add(immutableTag(`production-v${release.version}`, `production-v${release.version}`), 'production');
+  if (deployable && release?.prerelease) add(immutableTag(ctx.refName, sanitizeRefName(ctx.refName)), 'prerelease');
   const stagingBuild = ctx.environment === 'staging' || (ctx.refType === 'branch' && ctx.refName === stagingBranch);
   if (deployable && stagingBuild) add(`staging-${utcDate(ctx.now)}`, 'staging');
   if (isPullRequest) add(`pr-${ctx.pullRequest}${dirty}`, 'pull-request');

@@ -2,38 +2,14 @@
  * The pure part of `push:docker`: where an image goes (`HOST[/NAMESPACE]/REPOSITORY:TAG`), which
  * tags may move, what a registry's refusal means, and the command line. No projen import, no I/O.
  */
-
-/** A registry to push to: its host and an optional namespace before each repository. */
-export interface RegistryTarget {
-  /** `HOST[:PORT]`, e.g. `127.0.0.1:5000`, `ghcr.io`, `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
-  readonly host: string;
-  /** Path before the repositories, e.g. `acme` (ghcr.io/acme/qualisys/api). */
-  readonly namespace?: string;
-}
-
-/** What a registry may be, for error messages. */
-export const REGISTRY_FORMS = 'a registry host with an optional port and namespace, such as 127.0.0.1:5000, ghcr.io/acme or 123456789012.dkr.ecr.eu-west-1.amazonaws.com (no scheme, no tag)';
-
-const HOST_LABEL = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+import { parseRegistryReference, RegistryTarget, registryProblem, registryText } from '../image-tags/docker-reference';
 
 /**
- * Parses `HOST[:PORT][/NAMESPACE]`; undefined when it is not one. The host must look like a host
- * (a dot, a port, or `localhost`), so a namespace alone (`acme`) is not taken for one.
+ * Parses `HOST[:PORT][/NAMESPACE]` by the grammar the tag script and DockerImages share
+ * ({@link parseRegistryReference}); undefined when it is not one.
  */
 export function parseRegistry(value: string): RegistryTarget | undefined {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 255 || /\s/.test(value)) return undefined;
-  const [hostPort, ...rest] = value.replace(/\/+$/, '').split('/');
-  const [host, port, ...extra] = hostPort.split(':');
-  const hostOk = extra.length === 0 && host.split('.').every((l) => HOST_LABEL.test(l))
-    && (port === undefined || (/^[0-9]{1,5}$/.test(port) && Number(port) > 0 && Number(port) < 65536))
-    && (host.includes('.') || port !== undefined || host === 'localhost');
-  if (!hostOk || !rest.every((c) => PATH_COMPONENT.test(c))) return undefined;
-  return rest.length ? { host: hostPort, namespace: rest.join('/') } : { host: hostPort };
-}
-
-export function registryText(r: RegistryTarget): string {
-  return r.namespace ? `${r.host}/${r.namespace}` : r.host;
+  return registryProblem(value) === undefined ? parseRegistryReference(value) : undefined;
 }
 
 /** `HOST[/NAMESPACE]/REPOSITORY`. */
@@ -41,11 +17,59 @@ export function targetRepository(r: RegistryTarget, repository: string): string 
   return `${registryText(r)}/${repository}`;
 }
 
-/** A registry on this machine (Docker talks plain HTTP to 127.0.0.0/8 and localhost without configuration). */
-export function isLoopback(host: string): boolean {
-  const name = host.split(':')[0];
-  return name === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(name);
+/** The host name of `HOST[:PORT]` (`[::1]:5000` -> `::1`), lowercased. */
+export function hostName(host: string): string {
+  const bracketed = /^\[([^\]]*)\]/.exec(host);
+  return (bracketed ? bracketed[1] : host.split(':')[0]).toLowerCase();
 }
+
+/** A host on this machine: 127.0.0.0/8, ::1 or localhost (Docker talks plain HTTP to these without configuration). */
+export function isLoopback(host: string): boolean {
+  const name = hostName(host);
+  return name === 'localhost' || name === '::1' || /^127(?:\.\d{1,3}){3}$/.test(name);
+}
+
+/**
+ * Where a registry's token realm may be asked for a token, and with what. Credentials (Docker's
+ * for the registry) leave only for the registry's own host: over HTTPS, the same host name (the
+ * TLS certificate vouches for the name; the port may differ, as with a token service on :5001);
+ * over plain HTTP, which only a registry on this machine speaks, the very same host and port (another
+ * port on this machine is another program). A realm on another host is asked over HTTPS only,
+ * anonymously. Anything else is refused: plain HTTP off this machine, plain HTTP for a registry
+ * that speaks HTTPS, another scheme, a realm with credentials in its URL.
+ */
+export type RealmDecision =
+  | { readonly allowed: true; readonly url: URL; readonly sendCredentials: boolean; readonly withheld?: string }
+  | { readonly allowed: false; readonly reason: string };
+
+export function realmPolicy(realm: string, registryHost: string): RealmDecision {
+  let url: URL;
+  try {
+    url = new URL(realm);
+  } catch {
+    return { allowed: false, reason: 'it is not a URL' };
+  }
+  if (url.username || url.password) return { allowed: false, reason: 'it carries credentials in its URL' };
+  const registryLoopback = isLoopback(registryHost);
+  const registryPort = /(?:^\[[^\]]*\]|^[^:\[]*):(\d+)$/.exec(registryHost)?.[1] ?? (registryLoopback ? '80' : '443');
+  const realmName = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const realmPort = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const sameName = realmName === hostName(registryHost);
+  if (url.protocol === 'https:') {
+    return sameName ? { allowed: true, url, sendCredentials: true }
+      : { allowed: true, url, sendCredentials: false, withheld: `the realm is on another host (${url.host}) than the registry (${registryHost})` };
+  }
+  if (url.protocol !== 'http:') return { allowed: false, reason: `its scheme ${url.protocol} is neither https: nor http:` };
+  if (!registryLoopback) return { allowed: false, reason: `it is plain HTTP, and the registry ${registryHost} speaks HTTPS: a token over HTTP can be read and changed on the way` };
+  if (!isLoopback(url.host)) return { allowed: false, reason: `it is plain HTTP to ${url.host}, off this machine: only a realm on this machine (127.0.0.0/8, ::1, localhost) may be plain HTTP` };
+  return sameName && realmPort === registryPort ? { allowed: true, url, sendCredentials: true }
+    : { allowed: true, url, sendCredentials: false, withheld: `the realm is plain HTTP on another ${sameName ? 'port' : 'host'} (${url.host}) than the registry (${registryHost})` };
+}
+
+/** The largest manifest read, in bytes: the distribution spec's usual limit (registries refuse larger ones on push). */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** The most images an index may list for a lookup (BuildKit's multi-platform indexes list a few, with their attestations). */
+export const MAX_INDEX_CHILDREN = 64;
 
 /** Whether a tag may be moved to another digest: it is one of the tag script's moving tags of this build. */
 export function isMovingTag(tag: string, moving: readonly string[]): boolean {

@@ -10,10 +10,11 @@ import * as path from 'node:path';
 import { Project } from 'projen';
 import { DockerImages } from '../../projenrc/docker/docker-images';
 import { pushAndSignFacts, pushAndSignSection, pushTroubleshootingRows } from '../../projenrc/docs/registry-section';
+import { registryText } from '../../projenrc/image-tags/docker-reference';
 import { BuildReport, BuiltImage, mergeBuildReport, NoBuildReportError, readBuildReport, tagOf } from '../../projenrc/lib/build-report';
 import {
   chooseRegistry, classifyRefusal, isLoopback, MANIFEST_ACCEPT, manifestParts, parseChallenge, parsePushArgs, parseRegistry, pushedDigest,
-  referenceCandidates, refusalMessage, registryText, shippingFields, targetRepository,
+  referenceCandidates, refusalMessage, shippingFields, targetRepository,
 } from '../../projenrc/lib/registry-push';
 import { lockedVersions, missingFromSbom, npmPackages, sbomImageId } from '../../projenrc/lib/sbom';
 import { reportEntry, writeBuildReport } from '../../projenrc/tools/build-images';
