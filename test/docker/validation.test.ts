@@ -5,18 +5,22 @@
  * is checked in a root component's preSynthesize(). Either way, a failed synth leaves the work
  * tree exactly as it was.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Project } from 'projen';
+import { readDependencyPins } from '../../projenrc/dependency-pins';
+import { RESERVED_BUILD_ARGS } from '../../projenrc/docker/base-images';
 import { DockerBenchmark } from '../../projenrc/docker/docker-benchmark';
 import { DockerImages } from '../../projenrc/docker/docker-images';
 import { DockerIgnore } from '../../projenrc/docker/dockerignore';
 import { defineImageKind, ImageKind } from '../../projenrc/docker/kinds';
+import { ALLOWED_RUN_FLAGS, explainRunFlag } from '../../projenrc/docker/kinds/run-flags';
 import { addBase, fromBase } from '../../projenrc/docker/kinds/stages';
 import { nextjsWithDockerReference } from '../../projenrc/docker/reference-recipes';
+import { ImageTagScript } from '../../projenrc/image-tag-script';
 import { NodeServiceProject } from '../../projenrc/node-service';
 import { ConfigError } from '../../projenrc/validate';
-import { addDefaultServices, monorepo, synth, tempOutdir, treeHash } from '../fixtures';
+import { addDefaultServices, monorepo, REPO_ROOT, synth, tempOutdir, treeHash } from '../fixtures';
 
 type M = ReturnType<typeof monorepo>;
 const NODE = { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' };
@@ -154,3 +158,190 @@ describe('a failed synth leaves the work tree as it was', () => {
     expect(synth(system(tempOutdir()).root)['api/Dockerfile']).toContain('FROM ${NODE_IMAGE} AS runtime');
   });
 });
+
+/**
+ * Hostile values, one class at a time: each class has one validator at its root, and each value
+ * of it is a ConfigError of one shape ("Component: option of service "value" is not allowed: what
+ * is."), thrown before any file is written.
+ */
+describe('hostile values: a ConfigError of one shape, from the one validator of their class', () => {
+  const SHAPE = /^[\w.]+: .+ is not allowed: .+\.$/s;
+  const rejects = (act: (m: M) => unknown, message: string | RegExp) => {
+    let error: unknown;
+    const m = monorepo();
+    try {
+      act(m);
+      synth(m.root);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(SHAPE);
+    if (typeof message === 'string') expect((error as Error).message).toContain(message);
+    else expect((error as Error).message).toMatch(message);
+  };
+  const flags = (...runFlags: string[]) => (m: M) => m.images.addService(m.runner, runnerWith({ runFlags }));
+
+  describe('runner flags: only those that keep the container unprivileged, each refusal saying why', () => {
+    test.each<[string, string]>([
+      ['--privileged', 'gives the container every capability'],
+      ['--volume=/:/host', 'mounts host files'],
+      ['-v=/:/host', 'mounts host files'],
+      ['--mount=type=bind,source=/,target=/host', 'mounts host files'],
+      ['--pid=host', 'shares a host or container namespace'],
+      ['--userns=host', 'shares the host\'s user namespace'],
+      ['--user=0', 'changes the user: the image runs as its own non-root user'],
+      ['--cap-add=ALL', 'adds kernel capabilities'],
+      ['--security-opt=seccomp=unconfined', '--security-opt takes no-new-privileges (any other weakens the container\'s confinement)'],
+      ['--ipc=container:db', '--ipc takes host|private (any other joins another container\'s IPC namespace)'],
+      ['--env-file=/etc/shadow', 'reads a host file into the container'],
+      ['--entrypoint=/bin/sh', 'replaces the runner\'s entrypoint'],
+      ['--device=/dev/sda', 'gives the container a host device'],
+      ['--network=container:db', 'the run task sets the network itself'],
+      ['--pids-limit=-1', '--pids-limit takes <n> (above zero: never unlimited)'],
+      ['--memory=0', '--memory takes <size>'],
+      ['--init=yes', '--init takes no value'],
+      ['--ipc', '--ipc takes host|private'],
+      ['--tmpfs=/tmp/../etc', '--tmpfs takes <path>[:options]'],
+      ['--log-driver=none', '--log-driver is not on the allow-list'],
+    ])('%s', (flag, why) => rejects(flags(flag), `DockerImages: runner.runFlags of playwright-runner ${JSON.stringify(flag)} is not allowed: ${why}`));
+
+    test('a flag given twice is refused; a repeatable one is not', () => {
+      rejects(flags('--memory=1g', '--memory=2g'), 'runner.runFlags of playwright-runner "--memory=2g" is not allowed: --memory once only.');
+      const m = monorepo();
+      m.images.addService(m.runner, runnerWith({ runFlags: ['--read-only', '--tmpfs=/tmp', '--tmpfs=/home/pwuser:rw,size=64m', '--cap-drop=ALL', '--security-opt=no-new-privileges', '--pids-limit=512', '--shm-size=1g', '--memory-swap=3g', '--cpus=1.5'] }));
+      expect(synth(m.root)['.projen/tasks.json'].tasks['docker:run:playwright-runner'].steps[1].exec).toContain('--read-only --tmpfs=/tmp --tmpfs=/home/pwuser:rw,size=64m --cap-drop=ALL');
+    });
+
+    test('the flags of .projenrc.ts are allowed, and every allowed flag has its line for the guide', () => {
+      const m = monorepo();
+      m.images.addService(m.runner, runnerWith({ runFlags: ['--init', '--ipc=host', '--memory=2g', '--cpus=2'] }));
+      expect(synth(m.root)['.projen/tasks.json'].tasks['docker:run:playwright-runner'].steps[1].exec).toMatch(/^docker run --rm --init --ipc=host --memory=2g --cpus=2 --network/);
+      for (const rule of ALLOWED_RUN_FLAGS) expect(explainRunFlag(rule.form ? `${rule.name}=x` : rule.name)).toMatch(/^[a-z].{10,}[^.]$/);
+      expect(() => explainRunFlag('--privileged')).toThrow('not an allowed flag');
+    });
+
+    test('the build guide explains exactly the flags that are set, from the allow-list', () => {
+      const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, '.projen', 'docker-images.json'), 'utf8')) as { images: { runFlags?: string[] }[] };
+      const set = manifest.images.flatMap((i) => i.runFlags ?? []);
+      const guide = readFileSync(path.join(REPO_ROOT, 'docs', 'docker-build-guide.md'), 'utf8');
+      const bullets = guide.split('\n').filter((l) => /^- `--/.test(l));
+      expect(set.length).toBeGreaterThan(0);
+      expect(bullets).toEqual(set.map((f) => `- \`${f}\`: ${explainRunFlag(f)}`));
+    });
+  });
+
+  describe('base-image build arguments: never one BuildKit, Docker or the Dockerfiles use already', () => {
+    const arg = (buildArg: string) => (m: M) => m.images.addBaseImage('py', { repository: 'python', tag: '3.12-slim', buildArg });
+    test.each(['VERSION', 'REVISION', 'CREATED', 'SOURCE', 'PATH', 'HOME', 'TARGETPLATFORM', 'TARGETARCH', 'BUILDPLATFORM', 'BUILDVARIANT', 'BUILDKIT_SYNTAX', 'BUILDKIT_INLINE_CACHE', 'HTTP_PROXY', 'https_proxy', 'NO_PROXY', 'all_proxy'])('%s', (name) => {
+      rejects(arg(name), `DockerImages.addBaseImage: buildArg of base image py ${JSON.stringify(name)} is not allowed: a name of its own, such as NODE_IMAGE: not one BuildKit, Docker or the generated Dockerfiles use already`);
+    });
+
+    test('the arguments every Dockerfile declares are derived from the Dockerfile, and reserved', () => {
+      const dockerfile = synth((() => { const m = monorepo(); addDefaultServices(m); return m.root; })())['api/Dockerfile'] as string;
+      const declared = [...dockerfile.matchAll(/^ARG (\w+)=/gm)].map((a) => a[1]).filter((a) => a !== 'NODE_IMAGE');
+      expect(declared.length).toBeGreaterThan(0);
+      for (const name of declared) expect(RESERVED_BUILD_ARGS).toContain(name);
+      rejects(arg('NODE_IMAGE'), 'buildArg of base image py "NODE_IMAGE" is not allowed: a build argument of its own: base image node uses NODE_IMAGE already.');
+    });
+  });
+
+  test.each<[string, (m: M) => unknown, string]>([
+    // Registry hosts in names.
+    ['a namespace with a registry host', (m) => new DockerImages(new Project({ name: 'x', outdir: m.outdir }), { namespace: 'ghcr.io/acme' }), 'DockerImages: namespace "ghcr.io/acme" is not allowed: a lowercase image repository such as qualisys/api'],
+    ['a namespace of localhost', (m) => new DockerImages(new Project({ name: 'x', outdir: m.outdir }), { namespace: 'localhost/acme' }), 'no registry host'],
+    ['an image name with a registry host', (m) => m.images.addService(m.api, { ...NODE, imageName: 'ghcr.io/evil/api' }), 'DockerImages: imageName of api "ghcr.io/evil/api" is not allowed'],
+    // Health paths.
+    ['a health path climbing out', (m) => m.images.addService(m.api, { ...NODE, healthPath: '/../../etc/passwd' }), 'DockerImages: healthPath of api "/../../etc/passwd" is not allowed: a path starting with "/"'],
+    ['a runner health path with a . segment', (m) => m.images.addService(m.runner, runnerWith({ targets: [{ ...TARGET, healthPath: '/./health' }] })), 'no "." or ".." segment'],
+    // Size budgets.
+    ['a tiny size budget', (m) => m.images.addService(m.api, { ...NODE, sizeBudget: '0.0000001MB' }), 'DockerImages: sizeBudget of api "0.0000001MB" is not allowed: a size from 1MB to 100GB'],
+    ['a huge size budget', (m) => m.images.addService(m.api, { ...NODE, sizeBudget: '99999999999999999999TB' }), 'a size from 1MB to 100GB'],
+    // Floating base tags.
+    ['a base tag latest', (m) => m.images.addBaseImage('py', { repository: 'python', tag: 'latest', buildArg: 'PY_IMAGE' }), 'DockerImages.addBaseImage: tag of base image py "latest" is not allowed: a tag that names a version'],
+    ['a base tag lts-alpine', (m) => m.images.addBaseImage('py', { repository: 'node', tag: 'lts-alpine', buildArg: 'PY_IMAGE' }), 'a tag that names a version'],
+    // Runner URL variables and image environments.
+    ['a runner URL variable PATH', (m) => m.images.addService(m.runner, runnerWith({ targets: [{ ...TARGET, urlEnv: 'PATH' }] })), 'DockerImages: runner.targets[0].urlEnv of playwright-runner "PATH" is not allowed: a variable of its own, such as BASE_URL: not PATH, HOME'],
+    ['a runner URL variable the entrypoint reads', (m) => m.images.addService(m.runner, runnerWith({ targets: [{ ...TARGET, urlEnv: 'PW_WORKERS' }] })), 'not a name the runner, its image or its run task reads or sets'],
+    ['a runner URL variable the run task reads', (m) => m.images.addService(m.runner, runnerWith({ targets: [{ ...TARGET, urlEnv: 'DOCKER_NETWORK' }] })), 'not a name the runner'],
+    ['env PATH', (m) => m.images.addService(m.api, { ...NODE, env: { PATH: '/tmp' } }), 'DockerImages: env of api "PATH" is not allowed: not PATH, HOME'],
+    ['env NODE_OPTIONS', (m) => m.images.addService(m.api, { ...NODE, env: { NODE_OPTIONS: '--require=/tmp/x.js' } }), 'env of api "NODE_OPTIONS" is not allowed'],
+    ['env PORT beside EXPOSE 3000', (m) => m.images.addService(m.api, { ...NODE, env: { PORT: '9999' } }), 'DockerImages: env of api "PORT" is not allowed: not PORT: the image sets it from the port option'],
+    ['env the node-service image sets', (m) => m.images.addService(m.api, { ...NODE, env: { HOST: '127.0.0.1' } }), 'env of api "HOST" is not allowed: not a name the image sets itself (NODE_ENV, HOST, PORT, APP_VERSION)'],
+    ['env the Next.js image sets', (m) => m.images.addService(m.web, { ...NEXT, env: { NEXT_TELEMETRY_DISABLED: '0' } }), 'env of web "NEXT_TELEMETRY_DISABLED" is not allowed: not a name the image sets itself'],
+    ['env the runner image sets', (m) => m.images.addService(m.runner, { ...RUNNER, env: { RESULTS_DIR: '/' } }), 'env of playwright-runner "RESULTS_DIR" is not allowed'],
+    // uid:gid and the health interval.
+    ['root\'s group as the gid', (m) => m.images.addService(m.api, { ...NODE, uid: '1000:0' }), 'DockerImages: uid of api "1000:0" is not allowed: the numeric uid:gid of a non-root user, such as 1000:1000: each a whole number from 1 to 2147483647'],
+    ['a uid beyond 2^31-1', (m) => m.images.addService(m.api, { ...NODE, uid: '4294967296:1' }), 'uid of api "4294967296:1" is not allowed'],
+    ['a health interval of 999999h', (m) => m.images.addService(m.api, { ...NODE, healthInterval: '999999h' }), 'DockerImages: healthInterval of api "999999h" is not allowed: a Docker duration from 1s to 1h'],
+    ['a health interval under a second', (m) => m.images.addService(m.api, { ...NODE, healthInterval: '500ms' }), 'healthInterval of api "500ms" is not allowed'],
+    // Paths let into the build context.
+    ['extraAllow *', (m) => m.images.addService(m.api, { ...NODE, extraAllow: ['*'] }), 'DockerImages: extraAllow of api "*" is not allowed: a path that names what the build needs'],
+    ['extraAllow **/*', (m) => m.images.addService(m.api, { ...NODE, extraAllow: ['**/*'] }), 'not wildcards alone at the root'],
+    ['extraAllow .env.production', (m) => m.images.addService(m.api, { ...NODE, extraAllow: ['.env.production'] }), 'DockerImages: extraAllow of api ".env.production" is not allowed: a path the build needs, never a secret or a file that stays out of every image (it matches ".env.*"'],
+    ['extraAllow config/*.pem', (m) => m.images.addService(m.api, { ...NODE, extraAllow: ['config/*.pem'] }), 'it matches "*.pem"'],
+    ['extraAllow node_modules', (m) => m.images.addService(m.api, { ...NODE, extraAllow: ['node_modules'] }), 'it matches "node_modules"'],
+    ['extraAllow lib (build output at the root)', (m) => m.images.addService(m.api, { ...NODE, extraAllow: ['lib'] }), 'it matches "lib"'],
+    // Benchmark numbers.
+    ['an infinite cold-build target', (m) => { addDefaultServices(m); new DockerBenchmark(m.root, { images: m.images, targets: { coldBuildSeconds: { api: Infinity } } }); }, 'DockerBenchmark: targets.coldBuildSeconds of api Infinity is not allowed: a number of seconds above 0 and at most 86400'],
+    ['a rebuild fraction of NaN', (m) => { addDefaultServices(m); new DockerBenchmark(m.root, { images: m.images, targets: { sourceRebuildFraction: NaN } }); }, 'DockerBenchmark: targets.sourceRebuildFraction NaN is not allowed'],
+    // Task names and the tag script's options.
+    ['a task name with a shell command', (m) => new ImageTagScript(m.root, { taskName: 'a b; rm' }), 'ImageTagScript: taskName "a b; rm" is not allowed: a task name of lowercase letters, digits and : . _ -'],
+    ['a task name the project has', (m) => new ImageTagScript(m.root, { taskName: 'build' }), 'ImageTagScript: taskName "build" is not allowed: a task name of its own: the project has a task named so already'],
+    ['a SHA tag of 5 characters', (m) => new ImageTagScript(m.root, { shaLength: 5 }), 'ImageTagScript: shaLength 5 is not allowed: a whole number from 7 to 40.'],
+  ])('%s', (_name, act, message) => rejects(act, message));
+
+  describe('lock and pins files: read with a schema check, a ConfigError naming the file and what to do', () => {
+    const FIX = (file: string) => `; fix or delete ${file} and run \`npx projen\` again.`;
+    const withLock = (text: string) => (m: M) => { writeFileSync(path.join(m.outdir, 'base-images.lock.json'), text); addDefaultServices(m); };
+    test.each<[string, string, string]>([
+      ['an array', '[1,2]', 'BaseImages: lock file base-images.lock.json [1,2] is not allowed: an object of "repository:tag" to'],
+      ['null', 'null', 'lock file base-images.lock.json null is not allowed'],
+      ['an entry that is a string', '{"node:24-alpine":"sha256:x"}', 'lock file base-images.lock.json "sha256:x" is not allowed: for node:24-alpine,'],
+      ['a digest that is a number', '{"node:24-alpine":{"digest":5}}', 'lock file base-images.lock.json 5 is not allowed: for node:24-alpine, a digest "sha256:<64 hex digits>" or null'],
+      ['no JSON', '{oops', 'BaseImages: lock file base-images.lock.json "{oops" is not allowed: JSON ('],
+    ])('base-images.lock.json holding %s', (_name, text, message) => rejects(withLock(text), new RegExp(`${escape(message)}.*${escape(FIX('base-images.lock.json'))}$`, 's')));
+
+    test('a package-lock.json the base image follows that is no object', () => {
+      rejects((m) => { writeFileSync(path.join(m.runner.outdir, 'package-lock.json'), '[1,2]'); addDefaultServices(m); }, `DockerImages: lock file playwright-runner/package-lock.json [1,2] is not allowed: an npm package-lock.json: a JSON object${FIX('playwright-runner/package-lock.json')}`);
+    });
+
+    test.each<[string, string, string]>([
+      ['an array', '[1,2]', 'DependencyPins: lock file dependency-pins.json [1,2] is not allowed: an object of service folders to'],
+      ['null', 'null', 'DependencyPins: lock file dependency-pins.json null is not allowed'],
+      ['a folder holding a version', '{"playwright-runner":"1.65.1"}', 'lock file dependency-pins.json "1.65.1" is not allowed: for playwright-runner,'],
+      ['a version that is a number', '{"playwright-runner":{"@playwright/test":1}}', 'lock file dependency-pins.json 1 is not allowed: for @playwright/test of playwright-runner, an exact version such as 1.65.1'],
+      ['a range', '{"playwright-runner":{"@playwright/test":"^1.65.1"}}', '"^1.65.1" is not allowed: for @playwright/test of playwright-runner, an exact version'],
+      ['no JSON', '{oops', 'DependencyPins: lock file dependency-pins.json "{oops" is not allowed: JSON ('],
+    ])('dependency-pins.json holding %s', (_name, text, message) => {
+      const dir = tempOutdir();
+      writeFileSync(path.join(dir, 'dependency-pins.json'), text);
+      let error: unknown;
+      try {
+        readDependencyPins(dir);
+      } catch (err) {
+        error = err;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(SHAPE);
+      expect((error as Error).message).toContain(message);
+      expect((error as Error).message.endsWith(FIX('dependency-pins.json'))).toBe(true);
+    });
+
+    test('a bad lock file fails synth before any file is written', () => {
+      const dir = tempOutdir();
+      const good = () => { const m = monorepo({ outdir: dir }); addDefaultServices(m); return m; };
+      good().root.synth();
+      writeFileSync(path.join(dir, 'base-images.lock.json'), '[1,2]');
+      const before = treeHash(dir);
+      // monorepo() writes the lock file itself: write the bad one after it, before synth.
+      const run = () => { const m = good(); writeFileSync(path.join(dir, 'base-images.lock.json'), '[1,2]'); m.root.synth(); };
+      expect(run).toThrow('BaseImages: lock file base-images.lock.json [1,2] is not allowed');
+      expect(treeHash(dir)).toBe(before);
+    });
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

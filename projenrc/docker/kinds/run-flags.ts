@@ -57,14 +57,15 @@ export const ALLOWED_RUN_FLAGS: readonly RunFlagRule[] = [
   { name: '--security-opt', form: 'no-new-privileges', value: (v) => /^no-new-privileges(?:[:=]true)?$/.test(v), explain: () => 'stops any process in the container from gaining privileges (setuid binaries)' },
 ];
 
-/** Why a flag that is not on the allow-list is refused, for the flags one might reach for. */
+/** Why a flag that is not on the allow-list (or another value of one that is) is refused, for the flags one might reach for. */
 const REFUSED: Readonly<Record<string, string>> = {
   '--privileged': 'gives the container every capability and the host\'s devices',
   '--cap-add': 'adds kernel capabilities (privilege)',
   '--user': 'changes the user: the image runs as its own non-root user',
   '-u': 'changes the user: the image runs as its own non-root user',
   '--group-add': 'adds groups to the non-root user (privilege)',
-  '--security-opt': 'weakens the container\'s confinement (only no-new-privileges is allowed)',
+  '--security-opt': 'weakens the container\'s confinement',
+  '--ipc': 'joins another container\'s IPC namespace',
   '--device': 'gives the container a host device',
   '--device-cgroup-rule': 'gives the container host devices',
   '--gpus': 'gives the container host devices',
@@ -111,7 +112,7 @@ export function checkRunFlags(component: string, option: string, flags: readonly
     const reason = typeof flag !== 'string' ? 'not a string'
       : !rule ? REFUSED[name] ?? `${name} is not on the allow-list`
         : rule.form === undefined ? (value === undefined ? undefined : `${name} takes no value`)
-          : value === undefined || !rule.value!(value) ? `${name} takes ${rule.form}${/<(size|n)>/.test(rule.form) ? ' (above zero: never unlimited)' : ''}`
+          : value === undefined || !rule.value!(value) ? `${name} takes ${rule.form}${/<(size|n)>/.test(rule.form) ? ' (above zero: never unlimited)' : ''}${REFUSED[name] && value !== undefined ? ` (any other ${REFUSED[name]})` : ''}`
             : undefined;
     check(reason === undefined, component, option, flag, `${reason}; only flags that keep the container unprivileged are allowed, such as ${ALLOWED_FORMS}`, service);
     check(rule!.repeatable || !seen.has(name), component, option, flag, `${name} once only`, service);
