@@ -8,7 +8,6 @@
  * a safe alphabet here, or quoted by the one helper for that language below.
  */
 import { REGISTRY_FORMS, registryProblem } from './image-tags/docker-reference';
-import { REGISTRY_FORMS, registryProblem } from './image-tags/docker-reference';
 
 import { installConfigErrorReport, runningProjenrc } from './lib/config-error-report';
 
@@ -73,16 +72,6 @@ export function calendarDate(component: string, option: string, value: string, s
 /** A whole number in a range. */
 export function integer(component: string, option: string, value: number, min: number, max: number, service?: string): number {
   check(Number.isInteger(value) && value >= min && value <= max, component, option, value, `a whole number from ${min} to ${max}`, service);
-  return value;
-}
-
-/**
- * A registry reference `HOST[:PORT][/NAMESPACE]` (`ghcr.io/acme`, `127.0.0.1:5000`): the grammar
- * the tag script (`--registry`) and push:docker check too ({@link registryProblem}).
- */
-export function registryReference(component: string, option: string, value: string, service?: string): string {
-  const problem = registryProblem(value);
-  check(problem === undefined, component, option, value, `${REGISTRY_FORMS}; here ${problem}`, service);
   return value;
 }
 
@@ -175,17 +164,33 @@ export function cronFieldProblem(field: string, index: number): string | undefin
   return undefined;
 }
 
+/** The minutes (0-59, ascending) a valid minute field names. */
+function cronMinutes(field: string): number[] {
+  const set = new Set<number>();
+  for (const item of field.split(',')) {
+    const [base, step] = item.split('/');
+    const [lo, hi] = base === '*' ? [0, 59] : base.split('-').map(Number);
+    const end = hi ?? (step ? 59 : lo);
+    for (let m = lo; m <= end; m += Number(step ?? 1)) set.add(m);
+  }
+  return [...set].sort((a, b) => a - b);
+}
+
 /**
  * A cron schedule of GitHub Actions (UTC): five fields, minute (0-59) hour (0-23) day of month
  * (1-31) month (1-12 or JAN-DEC) day of week (0-6 or SUN-SAT), each a list of `*`, values or
- * ranges with optional steps. `61 25 * * *` is refused, not left for GitHub to ignore silently.
+ * ranges with optional steps, at least 5 minutes apart (GitHub's shortest interval). `61 25 * * *`
+ * is refused, not left for GitHub to ignore silently.
  */
 export function cron(component: string, option: string, value: string): string {
   const fields = typeof value === 'string' && value.trim() !== '' ? value.trim().split(/[ \t]+/) : [];
   const problem = typeof value !== 'string' || /[^ \tA-Za-z0-9*,\/-]/.test(value) ? 'it holds characters a cron field never has'
     : fields.length !== 5 ? `it has ${fields.length} field(s)`
       : fields.map(cronFieldProblem).find((p) => p !== undefined);
-  check(problem === undefined, component, option, value, `five cron fields, minute (0-59) hour (0-23) day (1-31) month (1-12 or JAN-DEC) weekday (0-6 or SUN-SAT), each *, a value or a range with an optional /step, or a list of them, such as "0 6 * * 1" (${problem})`);
+  const minutes = problem === undefined ? cronMinutes(fields[0]) : [];
+  const gap = Math.min(...minutes.map((m, i) => (i + 1 < minutes.length ? minutes[i + 1] : minutes[0] + 60) - m));
+  const tooOften = minutes.length > 1 && gap < 5 ? `it runs ${gap} minute(s) apart; GitHub runs a schedule at most every 5 minutes` : undefined;
+  check((problem ?? tooOften) === undefined, component, option, value, `five cron fields, minute (0-59) hour (0-23) day (1-31) month (1-12 or JAN-DEC) weekday (0-6 or SUN-SAT), each *, a value or a range with an optional /step, or a list of them, such as "0 6 * * 1" (${problem ?? tooOften})`);
   return value;
 }
 
@@ -198,7 +203,7 @@ export function branchName(component: string, option: string, value: string): st
   const ok = typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,99}$/.test(value) && !value.includes('..') && !value.includes('//')
     && !value.endsWith('/') && !value.endsWith('.') && !value.endsWith('.lock') && !value.includes('/.') && !value.includes('.lock/')
     && !/^refs\//.test(value) && value !== 'HEAD';
-  check(ok, component, option, value, 'a short branch name such as main or release/1.2: letters, digits, ".", "_", "/" and "-" (no "..", no "refs/" prefix, no trailing "/" or ".")');
+  check(ok, component, option, value, 'a branch name, short, such as main or release/1.2: letters, digits, ".", "_", "/" and "-" (no "..", no "refs/" prefix, no trailing "/" or ".")');
   return value;
 }
 

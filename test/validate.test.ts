@@ -43,7 +43,7 @@ test('httpPath and branchName keep to their alphabets', () => {
 
 describe('cron: five fields, each within its bounds', () => {
   test.each([
-    '0 5 * * 1', '*/15 * * * *', '0 0 1 1 0', '59 23 31 12 6', '0 9 * * MON-FRI', '0 0 1 JAN,jul *', '5-10/2 1,2,3 1-31/10 */3 sun', '0 6 * * *',
+    '0 5 * * 1', '*/15 * * * *', '*/5 * * * *', '0,30 * * * *', '0 0 1 1 0', '59 23 31 12 6', '0 9 * * MON-FRI', '0 0 1 JAN,jul *', '5-50/15 1,2,3 1-31/10 */3 sun', '0 6 * * *',
   ])('%j is accepted', (value) => {
     expect(cron('C', 'schedule', value)).toBe(value);
   });
@@ -54,6 +54,7 @@ describe('cron: five fields, each within its bounds', () => {
     ['*/0 * * * *', 'minute step 0'], ['10-5 * * * *', 'range 10-5 goes down'], ['0 0 * * FOO', 'day of week "FOO"'], ['0 0 * * *', undefined],
     ['0 5 * *', '4 field(s)'], ['0 5 * * 1 2026', '6 field(s)'], ['daily', '1 field(s)'], ['', '0 field(s)'], ['0 5 * * 1;id', 'characters'],
     ['${{ github.event.inputs.cron }}', 'characters'], ['1,,2 * * * *', 'minute ""'], ['-1 * * * *', 'minute "-1"'], ['0 0 * * MON-', 'day of week "MON-"'],
+    ['* * * * *', 'runs 1 minute(s) apart'], ['*/4 * * * *', 'runs 4 minute(s) apart'], ['0,58 * * * *', 'runs 2 minute(s) apart'], ['*/5 * * * *', undefined],
   ])('%j', (value, problem) => {
     if (problem === undefined) return void expect(cron('C', 's', value)).toBe(value);
     expect(() => cron('C', 'schedule', value)).toThrow(ConfigError);
@@ -66,7 +67,8 @@ describe('cron: five fields, each within its bounds', () => {
       fc.constant('*'), fc.integer({ min: lo, max: hi }).map(String),
       fc.tuple(fc.integer({ min: lo, max: hi }), fc.integer({ min: lo, max: hi }), fc.integer({ min: 1, max: hi - lo + 1 })).map(([a, b, st]) => `${Math.min(a, b)}-${Math.max(a, b)}/${st}`),
     );
-    fc.assert(fc.property(fc.tuple(...bounds.map(([lo, hi]) => field(lo, hi))), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 40 }), (fields, i, over) => {
+    // One minute an hour (GitHub runs a schedule at most every 5 minutes).
+    fc.assert(fc.property(fc.tuple(...bounds.map(([lo, hi], i) => (i === 0 ? fc.integer({ min: lo, max: hi }).map(String) : field(lo, hi)))), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 40 }), (fields, i, over) => {
       expect(cron('C', 's', fields.join(' '))).toBe(fields.join(' '));
       const bad = [...fields];
       bad[i] = String(bounds[i][1] + over);
@@ -78,7 +80,7 @@ describe('cron: five fields, each within its bounds', () => {
 test('branches: short names only, two different branches, and a work branch that is none of the protected ones', () => {
   for (const bad of ['refs/heads/main', 'HEAD', 'a/.hidden', '${{ github.head_ref }}', 'x.lock/y']) expect(() => branchName('C', 'b', bad)).toThrow(ConfigError);
   expect(() => branchPair('C', { defaultBranch: 'main', stagingBranch: 'main' })).toThrow('C: stagingBranch "main" is not allowed: a branch other than the default branch');
-  expect(() => branchPair('C', { defaultBranch: 'refs/heads/main', stagingBranch: 'staging' })).toThrow('C: defaultBranch "refs/heads/main" is not allowed: a short branch name');
+  expect(() => branchPair('C', { defaultBranch: 'refs/heads/main', stagingBranch: 'staging' })).toThrow('C: defaultBranch "refs/heads/main" is not allowed: a branch name, short');
   for (const bad of ['main', 'Main', 'trunk', 'staging', 'preprod', 'release/1.2', 'releases/x', 'refs/heads/x', 'gh-pages', 'production']) {
     expect(() => workBranch('C', 'updateBranch', bad, ['trunk', 'preprod'])).toThrow(/^C: updateBranch ".*" is not allowed: a branch of its own/);
   }

@@ -9,8 +9,10 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { github, Testing } from 'projen';
 import { ActionPins } from '../../projenrc/github/action-pins';
+import { DependabotConfig, DependabotConfigOptions } from '../../projenrc/github/dependabot-config';
 import { DeployedScanWorkflow, DeployedScanWorkflowOptions } from '../../projenrc/github/deployed-scan-workflow';
 import { ImageCiWorkflow, ImageCiWorkflowOptions } from '../../projenrc/github/image-ci-workflow';
+import { PinWorkflows, PinWorkflowsOptions } from '../../projenrc/github/pin-workflows';
 import { PublishScript } from '../../projenrc/github/publish-script';
 import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from '../../projenrc/github/reusable-build-workflow';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
@@ -147,5 +149,117 @@ describe('whatever a string option holds: a clear error, or workflows that actio
       const files = accepted(make(v));
       if (files) expect(actionlint(files)).toBe('');
     }), { numRuns: 25 });
+  });
+});
+
+describe('PinWorkflows, DependabotConfig and the tag script branches: every option checked', () => {
+  interface PinOverrides { readonly pin?: Partial<PinWorkflowsOptions>; readonly tags?: ConstructorParameters<typeof ImageTagScript>[1]; readonly dependabot?: Partial<DependabotConfigOptions> }
+  function pinSystem(o: PinOverrides = {}, outdir = tempOutdir()) {
+    writeFileSync(path.join(outdir, 'github-actions.lock.json'), readFileSync(path.join(REPO_ROOT, 'github-actions.lock.json')));
+    const project = new github.GitHubProject({ name: 'p', outdir });
+    const pins = new ActionPins(project);
+    new ImageTagScript(project, o.tags);
+    new PinWorkflows(project, { pins, ...o.pin });
+    new DependabotConfig(project, { npmDirectories: () => ['/', '/api'], dockerDirectories: () => ['/api'], ...o.dependabot });
+    return project;
+  }
+  const PIN_FILES = ['.github/workflows/update-base-images.yml', '.github/workflows/dependabot-sync.yml'];
+  function lint(files: Record<string, unknown>): string {
+    const dir = tempOutdir();
+    mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
+    for (const f of PIN_FILES) writeFileSync(path.join(dir, f), String(files[f]));
+    // A self-hosted runner's label is the project's choice: actionlint knows GitHub's only.
+    const r = spawnSync('actionlint', ['-no-color', '-ignore', 'label ".+" is unknown', ...PIN_FILES], { cwd: dir, encoding: 'utf8' });
+    return r.stdout + r.stderr + (r.status === 0 ? '' : `exit ${r.status}`);
+  }
+
+  test.each([
+    [{ pin: { updateBranch: 'main' } }, 'PinWorkflows: updateBranch "main" is not allowed: a branch of its own'],
+    [{ pin: { updateBranch: 'release/2.0' } }, 'PinWorkflows: updateBranch "release/2.0" is not allowed: a branch of its own'],
+    [{ pin: { updateBranch: 'refs/heads/chore/x' } }, 'PinWorkflows: updateBranch "refs/heads/chore/x" is not allowed'],
+    // The branches of the project's tag script are found at synth, whatever their names.
+    [{ tags: { defaultBranch: 'trunk', stagingBranch: 'preprod' }, pin: { updateBranch: 'preprod' } }, 'PinWorkflows: updateBranch "preprod" is not allowed: a branch of its own'],
+    [{ pin: { runsOn: '${{ github.event.comment.body }}' } }, 'PinWorkflows: runsOn "${{ github.event.comment.body }}" is not allowed: a runner label'],
+    [{ pin: { nodeVersion: '${{ github.head_ref }}' } }, 'PinWorkflows: nodeVersion "${{ github.head_ref }}" is not allowed: a Node.js version'],
+    [{ pin: { schedule: '99 99 99 99 99' } }, 'PinWorkflows: schedule "99 99 99 99 99" is not allowed: five cron fields'],
+    [{ pin: { schedule: '61 25 * * *' } }, 'PinWorkflows: schedule "61 25 * * *" is not allowed'],
+    [{ pin: { app: { privateKeySecret: 'GITHUB_TOKEN' } } }, 'PinWorkflows: app.privateKeySecret "GITHUB_TOKEN" is not allowed: UPPER_SNAKE_CASE'],
+    [{ pin: { app: { clientIdVariable: 'client-id' } } }, 'PinWorkflows: app.clientIdVariable "client-id" is not allowed'],
+    [{ pin: { app: { clientId: 'X' } as never } }, 'PinWorkflows: app.clientId "X" is not allowed: not an option'],
+    [{ pin: { allowedChanges: ['../x'] } }, 'PinWorkflows: allowedChanges "../x" is not allowed'],
+    [{ pin: { allowedChanges: ['*'] } }, 'PinWorkflows: allowedChanges "*" is not allowed'],
+    [{ pin: { allowedChanges: ['a|b) rm -rf / ;;'] } }, 'PinWorkflows: allowedChanges "a|b) rm -rf / ;;" is not allowed'],
+    [{ tags: { defaultBranch: 'main', stagingBranch: 'main' } }, 'ImageTagScript: stagingBranch "main" is not allowed: a branch other than the default branch'],
+    [{ tags: { defaultBranch: 'refs/heads/main' } }, 'ImageTagScript: defaultBranch "refs/heads/main" is not allowed: a branch name, short'],
+    [{ dependabot: { interval: 'hourly' as never } }, 'DependabotConfig: interval "hourly" is not allowed'],
+    [{ dependabot: { dockerDirectories: () => ['../../etc'] } }, 'DependabotConfig: dockerDirectories "../../etc" is not allowed'],
+    [{ dependabot: { cooldownDays: 0 } }, 'DependabotConfig: cooldownDays 0 is not allowed: a whole number from 1 to 90.'],
+  ] as [PinOverrides, string][])('%j', (o, message) => {
+    expect(() => Testing.synth(pinSystem(o))).toThrow(ConfigError);
+    expect(() => Testing.synth(pinSystem(o))).toThrow(message);
+  });
+
+  test('a bad update branch found at synth changes no file', () => {
+    const dir = tempOutdir();
+    pinSystem({}, dir).synth();
+    const before = treeHash(dir);
+    expect(() => pinSystem({ tags: { defaultBranch: 'trunk', stagingBranch: 'preprod' }, pin: { updateBranch: 'trunk' } }, dir).synth()).toThrow(ConfigError);
+    expect(treeHash(dir)).toBe(before);
+  });
+
+  const strings = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('main', 'a b', "x'y", '$(id)', '`id`', '../x', 'ok-1', 'feature/x', 'UPPER', 'GITHUB_X', '', '-x', '${{ github.head_ref }}', 'refs/heads/x', '24', '0 5 * * 1', '61 25 * * *'));
+  const accepted = (o: PinOverrides): Record<string, unknown> | undefined => {
+    try {
+      return Testing.synth(pinSystem(o));
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toMatch(/^\w+: .+ is not allowed: .+\.$/s);
+      return undefined;
+    }
+  };
+
+  test.each([
+    ['runsOn', (v: string): PinOverrides => ({ pin: { runsOn: v } })],
+    ['nodeVersion', (v: string): PinOverrides => ({ pin: { nodeVersion: v } })],
+    ['schedule', (v: string): PinOverrides => ({ pin: { schedule: v } })],
+    ['updateBranch', (v: string): PinOverrides => ({ pin: { updateBranch: v } })],
+    ['app.clientIdVariable', (v: string): PinOverrides => ({ pin: { app: { clientIdVariable: v } } })],
+    ['app.privateKeySecret', (v: string): PinOverrides => ({ pin: { app: { privateKeySecret: v } } })],
+    ['allowedChanges', (v: string): PinOverrides => ({ pin: { allowedChanges: [v] } })],
+  ])('PinWorkflows %s: a ConfigError of the one shape, or workflows that actionlint passes', (_, make) => {
+    fc.assert(fc.property(strings, (v) => {
+      const files = accepted(make(v));
+      if (files) expect(lint(files)).toBe('');
+    }), { numRuns: 15 });
+  });
+
+  test('a schedule of in-bounds fields is accepted, and actionlint agrees', () => {
+    const field = (lo: number, hi: number) => fc.oneof(fc.constant('*'), fc.integer({ min: lo, max: hi }).map(String), fc.integer({ min: 1, max: hi - lo + 1 }).map((s) => `*/${s}`));
+    fc.assert(fc.property(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 59 }).map(String), fc.constantFrom(5, 6, 10, 12, 15, 20, 30).map((s) => `*/${s}`)), field(0, 23), field(1, 31), field(1, 12), field(0, 6)), (f) => {
+      const files = Testing.synth(pinSystem({ pin: { schedule: f.join(' ') } }));
+      expect(lint(files)).toBe('');
+    }), { numRuns: 10 });
+  });
+
+  test.each([
+    ['interval', (v: string): PinOverrides => ({ dependabot: { interval: v as never } })],
+    ['npmDirectories', (v: string): PinOverrides => ({ dependabot: { npmDirectories: () => [v] } })],
+    ['dockerDirectories', (v: string): PinOverrides => ({ dependabot: { dockerDirectories: () => [v] } })],
+    ['defaultBranch', (v: string): PinOverrides => ({ tags: { defaultBranch: v } })],
+    ['stagingBranch', (v: string): PinOverrides => ({ tags: { stagingBranch: v } })],
+  ])('%s: a ConfigError of the one shape, or a dependabot.yml with only safe values', (_, make) => {
+    fc.assert(fc.property(fc.oneof(strings, fc.constantFrom('/', '/api', '/a/../..', 'daily', 'quarterly', 'staging')), (v) => {
+      const files = accepted(make(v));
+      if (!files) return;
+      expect(String(files['.github/dependabot.yml'])).not.toMatch(/\.\.|\$\{\{/);
+    }), { numRuns: 30 });
+  });
+
+  test('cooldownDays: whole days from 1 to 90, anything else a ConfigError', () => {
+    fc.assert(fc.property(fc.oneof(fc.integer({ min: -10, max: 120 }), fc.double()), (days) => {
+      const ok = Number.isInteger(days) && days >= 1 && days <= 90;
+      if (ok) expect(String(Testing.synth(pinSystem({ dependabot: { cooldownDays: days } }))['.github/dependabot.yml'])).toContain(`default-days: ${days}`);
+      else expect(() => pinSystem({ dependabot: { cooldownDays: days } })).toThrow(ConfigError);
+    }), { numRuns: 40 });
   });
 });
