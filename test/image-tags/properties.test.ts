@@ -1,6 +1,8 @@
 import * as fc from 'fast-check';
+import { errorText, exitStatus, run } from '../../projenrc/image-tags/cli';
 import { isValidTag } from '../../projenrc/image-tags/docker-reference';
 import { computeTags, TagContext } from '../../projenrc/image-tags/policy';
+import { parseRegistry } from '../../projenrc/lib/registry-push';
 
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
@@ -62,5 +64,75 @@ describe('tag properties (fast-check)', () => {
       const tags = computeTags(c).tags.map((t) => t.tag);
       expect(new Set(tags).size).toBe(tags.length);
     }), { numRuns: 1000 });
+  });
+});
+
+describe('hostile input to the script (fast-check, in process)', () => {
+  const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
+  const BASE = ['--image', 'qualisys/api', '--sha', SHA, '--ref-name', 'main', '--dirty', 'false', '--timestamp', '1769178622'];
+  const anyText = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 80 }),
+    fc.string({ unit: 'grapheme', maxLength: 80 }),
+    fc.stringMatching(/^[0-9a-z.:\/\[\]-]{0,40}$/),
+    fc.constantFrom('ghcr.io/acme', '127.0.0.1:5000', '[::1]:5000', 'localhost', 'https://github.com/acme/q', '42', '9999999999', '99999999999999999999999', 'a\nb=c', '\u2028'),
+  );
+
+  /** Runs the script in process: its output, or the one line it prints for the error and the status. */
+  function outcome(argv: string[], env: NodeJS.ProcessEnv = {}): { out: string } | { err: string; status: number } {
+    try {
+      return { out: run(argv, env, {}, undefined, () => undefined) };
+    } catch (e) {
+      return { err: errorText(e, {}), status: exitStatus(e) };
+    }
+  }
+  function expectOneErrorLine(r: { err: string; status: number }): void {
+    expect(r.status).toBe(2);
+    expect(r.err.split('\n')).toHaveLength(2);
+    expect(r.err.endsWith('\n')).toBe(true);
+  }
+
+  test('--source and --title: the labels, one line each, or one error line and exit 2', () => {
+    fc.assert(fc.property(anyText, anyText, (source, title) => {
+      const r = outcome([...BASE, '--format', 'labels', '--source', source, '--title', title]);
+      if ('err' in r) return expectOneErrorLine(r);
+      const lines = r.out.trimEnd().split('\n');
+      expect(lines).toHaveLength(title ? 5 : 4); // an empty title leaves its label out
+      for (const line of lines) expect(line).toMatch(/^org\.opencontainers\.image\.(created|revision|version|source|title)=/);
+      if (title) expect(lines).toContain(`org.opencontainers.image.title=${title}`);
+    }), { numRuns: 1500 });
+  });
+
+  test('--registry and IMAGE_REGISTRY: references under that registry, or one error line and exit 2', () => {
+    fc.assert(fc.property(anyText, fc.boolean(), (registry, viaEnv) => {
+      const r = viaEnv ? outcome([...BASE, '--format', 'lines'], { IMAGE_REGISTRY: registry }) : outcome([...BASE, '--format', 'lines', '--registry', registry]);
+      if (registry === '' && viaEnv) return; // an empty variable is unset
+      if ('err' in r) return expectOneErrorLine(r);
+      expect(parseRegistry(registry)).toBeDefined();
+      const lines = r.out.trimEnd().split('\n');
+      expect(lines).toHaveLength(3);
+      for (const line of lines) expect(line.startsWith(`${registry.replace(/\/+$/, '')}/qualisys/api:`)).toBe(true);
+    }), { numRuns: 1500 });
+  });
+
+  test('--pr and TAG_PR: pr-N with N the digits as given, or one error line and exit 2', () => {
+    fc.assert(fc.property(fc.oneof(anyText, fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String)), fc.boolean(), (pr, viaEnv) => {
+      const r = viaEnv ? outcome([...BASE, '--format', 'tags'], { TAG_PR: pr }) : outcome([...BASE, '--format', 'tags', `--pr=${pr}`]);
+      if (pr === '') return; // empty is unset
+      if ('err' in r) return expectOneErrorLine(r);
+      expect(r.out.split('\n')[0]).toBe(`pr-${pr}`);
+      expect(pr).toMatch(/^[1-9][0-9]{0,9}$/);
+    }), { numRuns: 1500 });
+  });
+
+  test('release tags that never move: one per release name, at most 128 characters', () => {
+    const pre = fc.array(fc.stringMatching(/^(?:[1-9][0-9]{0,3}|[0-9A-Za-z-]*[A-Za-z-][0-9A-Za-z-]*)$/).filter((s) => s.length > 0), { minLength: 1, maxLength: 40 }).map((ids) => ids.join('.'));
+    const tagName = fc.tuple(pre, fc.option(fc.stringMatching(/^[0-9A-Za-z-]+$/), { nil: undefined })).map(([p, b]) => `v1.0.0-${p}${b ? `+${b}` : ''}`);
+    const immutable = (refName: string) => computeTags({ sha: SHA, refType: 'tag', refName, event: 'push', now: new Date(0) }).tags.find((t) => t.rule === 'prerelease')!.tag;
+    fc.assert(fc.property(tagName, tagName, (a, b) => {
+      fc.pre(a !== b);
+      const [ta, tb] = [immutable(a), immutable(b)];
+      expect(ta).toMatch(DOCKER_TAG);
+      expect(ta).not.toBe(tb);
+    }), { numRuns: 2000 });
   });
 });
