@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { github, Testing } from 'projen';
+import { parse as parseYaml } from 'yaml';
 import { ActionPins } from '../../projenrc/github/action-pins';
 import { DependabotConfig, DependabotConfigOptions } from '../../projenrc/github/dependabot-config';
 import { DeployedScanWorkflow, DeployedScanWorkflowOptions } from '../../projenrc/github/deployed-scan-workflow';
@@ -15,6 +16,7 @@ import { ImageCiWorkflow, ImageCiWorkflowOptions } from '../../projenrc/github/i
 import { PinWorkflows, PinWorkflowsOptions } from '../../projenrc/github/pin-workflows';
 import { PublishScript } from '../../projenrc/github/publish-script';
 import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from '../../projenrc/github/reusable-build-workflow';
+import { runsOnLabels, schedulesValid } from '../../projenrc/github/workflow-rules';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
 import { ImageTagScript } from '../../projenrc/image-tag-script';
 import { ConfigError } from '../../projenrc/validate';
@@ -261,5 +263,23 @@ describe('PinWorkflows, DependabotConfig and the tag script branches: every opti
       if (ok) expect(String(Testing.synth(pinSystem({ dependabot: { cooldownDays: days } }))['.github/dependabot.yml'])).toContain(`default-days: ${days}`);
       else expect(() => pinSystem({ dependabot: { cooldownDays: days } })).toThrow(ConfigError);
     }), { numRuns: 40 });
+  });
+});
+
+describe('workflow rules: schedules and runner labels of the generated workflows', () => {
+  const wf = (o: Record<string, unknown>) => ({ on: { schedule: [{ cron: '0 5 * * 1' }] }, jobs: { a: { 'runs-on': 'ubuntu-24.04', 'steps': [] } }, ...o });
+  test('a generated-looking workflow passes; a broken copy is caught', () => {
+    expect([...schedulesValid(wf({})), ...runsOnLabels(wf({}))]).toEqual([]);
+    expect(schedulesValid(wf({ on: { schedule: [{ cron: '61 25 * * *' }] } }))).toEqual([expect.objectContaining({ rule: 'cron', where: 'on.schedule[0]' })]);
+    expect(runsOnLabels(wf({ jobs: { a: { 'runs-on': '${{ github.event.comment.body }}' } } }))).toEqual([expect.objectContaining({ rule: 'runs-on', where: 'jobs.a' })]);
+    expect(runsOnLabels(wf({ jobs: { a: { 'runs-on': ['self-hosted', 'x;y'] } } }))).toHaveLength(1);
+  });
+
+  test('every generated workflow passes both rules', () => {
+    const dir = path.join(REPO_ROOT, '.github', 'workflows');
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.yml'))) {
+      const parsed = parseYaml(readFileSync(path.join(dir, f), 'utf8'));
+      expect([f, ...schedulesValid(parsed), ...runsOnLabels(parsed)]).toEqual([f]);
+    }
   });
 });
