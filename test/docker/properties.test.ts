@@ -10,12 +10,19 @@ import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { Project } from 'projen';
+import { readDependencyPins } from '../../projenrc/dependency-pins';
+import { DockerBenchmark } from '../../projenrc/docker/docker-benchmark';
+import { DockerImages } from '../../projenrc/docker/docker-images';
+import { DockerIgnore } from '../../projenrc/docker/dockerignore';
 import { ImageKind } from '../../projenrc/docker/kinds';
+import { naiveReference } from '../../projenrc/docker/reference-recipes';
+import { ImageTagScript } from '../../projenrc/image-tag-script';
 import { ConfigError } from '../../projenrc/validate';
-import { monorepo, synth, tempOutdir } from '../fixtures';
+import { addDefaultServices, monorepo, synth, tempOutdir } from '../fixtures';
 
 type M = ReturnType<typeof monorepo>;
 const NODE = { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' };
+const NEXT = { kind: ImageKind.NEXTJS_STANDALONE, port: 3000, healthPath: '/api/health', sizeBudget: '300MB' };
 const TARGET = { name: 'web', urlEnv: 'BASE_URL', healthPath: '/api/health' };
 const RUNNER = { kind: ImageKind.PLAYWRIGHT_RUNNER, sizeBudget: '2GB', runner: { targets: [TARGET], runFlags: ['--init'] } };
 const runnerWith = (o: object) => ({ ...RUNNER, runner: { ...RUNNER.runner, ...o } });
@@ -58,7 +65,8 @@ function healthCheckParses(dockerfile: string): void {
 /** Every Docker file a valid declaration writes passes its checks. */
 function filesPass(out: Record<string, any>): void {
   for (const [file, text] of Object.entries(out)) {
-    if (file.endsWith('Dockerfile')) {
+    // The images' Dockerfiles; the benchmark's references (`bench/<service>/<name>.Dockerfile`) are naive on purpose.
+    if (path.basename(file) === 'Dockerfile') {
       hadolint(text);
       if (text.includes('HEALTHCHECK --')) healthCheckParses(text);
     }
@@ -72,7 +80,7 @@ function filesPass(out: Record<string, any>): void {
 }
 
 /** Declares with `value` and synthesizes: a ConfigError with a clear message, or files that pass their checks. */
-function attempt(declare: (m: M, value: string) => void, value: string): void {
+function attempt<V>(declare: (m: M, value: V) => void, value: V): void {
   const m = monorepo();
   try {
     let out: Record<string, any>;
@@ -102,7 +110,27 @@ const strings = fc.oneof(
   ),
 );
 
+/** Numbers, and the ones that break bounds: zero, negative, fractions, huge, Infinity, NaN. */
+const numbers = fc.oneof(
+  fc.integer({ min: -10, max: 100_000 }),
+  fc.double(),
+  fc.constantFrom(0, -1, 0.5, 1, 7, 60, 3000, 65535, 65536, 2 ** 31, 1e12, Number.MAX_SAFE_INTEGER, Infinity, -Infinity, NaN, -0),
+);
+
+/** Any value at all, for options typed as booleans or objects: wrong types included. */
+const anything = fc.oneof(strings, numbers, fc.boolean(), fc.constantFrom(null, [], {}, ['x'], { a: 1 }));
+
+/** File contents for the lock and pins files: JSON of any shape, broken JSON, and the near misses. */
+const lockTexts = fc.oneof(
+  fc.json(),
+  strings,
+  fc.constantFrom('[1,2]', 'null', '{}', '{oops', '{"node:24-alpine":"sha256:x"}', '{"node:24-alpine":{"digest":5}}', '{"node:24-alpine":{"digest":null}}',
+    `{"node:24-alpine":{"digest":"sha256:${'a'.repeat(64)}","extra":1}}`, '{"playwright-runner":"1.65.1"}', '{"playwright-runner":{"@playwright/test":1}}',
+    '{"playwright-runner":{"@playwright/test":"^1.0.0"}}', '{"playwright-runner":{"@playwright/test":"1.65.1"}}'),
+);
+
 const RUNS = { numRuns: 40 };
+const FEWER = { numRuns: 20 };
 
 describe.each<[string, (m: M, v: string) => void]>([
   ['node-service healthPath', (m, v) => m.images.addService(m.api, { ...NODE, healthPath: v })],
@@ -128,9 +156,80 @@ describe.each<[string, (m: M, v: string) => void]>([
   ['runner target name', (m, v) => m.images.addService(m.runner, runnerWith({ targets: [{ ...TARGET, name: v }] }))],
   ['runner defaultProject', (m, v) => m.images.addService(m.runner, runnerWith({ defaultProject: v }))],
   ['runner runFlags', (m, v) => m.images.addService(m.runner, runnerWith({ runFlags: [v] }))],
+  ['runner runFlags, two of them', (m, v) => m.images.addService(m.runner, runnerWith({ runFlags: ['--init', v] }))],
 ])('%s: a clear error, or files that pass hadolint, sh -n and a JavaScript parse', (_option, declare) => {
   // hadolint runs once per new accepted file: seconds, more on a busy machine.
   test('for any string', () => {
     fc.assert(fc.property(strings, (v) => attempt(declare, v)), RUNS);
+  }, 60_000);
+});
+
+/** A new root project in the monorepo's folder, for the options of DockerImages itself. */
+const images = (m: M, options: object) => new DockerImages(new Project({ name: 'x', outdir: m.outdir }), { namespace: 'x', ...options });
+const benchmark = (m: M, options: object) => { addDefaultServices(m); return new DockerBenchmark(m.root, { images: m.images, ...options }); };
+
+/** Every other option of every Docker component, with values of its type and hostile ones. */
+describe.each<[string, fc.Arbitrary<any>, (m: M, v: any) => void]>([
+  // DockerImages
+  ['DockerImages namespace', strings, (m, v) => images(m, { namespace: v })],
+  ['DockerImages baseImages.lockFile', strings, (m, v) => images(m, { baseImages: { lockFile: v } })],
+  ['DockerImages tagScript.path', strings, (m, v) => images(m, { tagScript: { path: v } })],
+  ['DockerImages registry', strings, (m, v) => images(m, { registry: v })],
+  ['DockerImages sizeDeltaWarning', strings, (m, v) => images(m, { sizeDeltaWarning: v })],
+  // addBaseImage
+  ['addBaseImage name', strings, (m, v) => { m.images.addBaseImage(v, { repository: 'python', tag: '3.12-slim', buildArg: 'PY_IMAGE' }); m.images.addService(m.api, { ...NODE, base: v }); }],
+  ['addBaseImage buildArg', strings, (m, v) => { m.images.addBaseImage('py', { repository: 'python', tag: '3.12-slim', buildArg: v }); m.images.addService(m.api, { ...NODE, base: 'py' }); }],
+  ['addBaseImage versionOf', strings, (m, v) => { m.images.addBaseImage('pw2', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-jammy', buildArg: 'PW2_IMAGE', versionOf: v }); m.images.addService(m.runner, { ...RUNNER, base: 'pw2' }); }],
+  // addService, every kind
+  ['sizeBudget', strings, (m, v) => m.images.addService(m.api, { ...NODE, sizeBudget: v })],
+  ['base', strings, (m, v) => m.images.addService(m.api, { ...NODE, base: v })],
+  ['kind by name', strings, (m, v) => m.images.addService(m.api, { ...NODE, kind: v as never })],
+  ['port', numbers, (m, v) => m.images.addService(m.api, { ...NODE, port: v })],
+  ['entrypoint', strings, (m, v) => m.images.addService(m.api, { ...NODE, entrypoint: v })],
+  ['uid', strings, (m, v) => m.images.addService(m.api, { ...NODE, uid: v })],
+  ['healthInterval', strings, (m, v) => m.images.addService(m.api, { ...NODE, healthInterval: v })],
+  ['env of a Next.js image', strings, (m, v) => m.images.addService(m.web, { ...NEXT, env: { [v]: '1' } })],
+  ['env of a runner image', strings, (m, v) => m.images.addService(m.runner, { ...RUNNER, env: { [v]: '1' } })],
+  ['nextjs healthPath', strings, (m, v) => m.images.addService(m.web, { ...NEXT, healthPath: v })],
+  ['nextjs startScript', strings, (m, v) => m.images.addService(m.web, { ...NEXT, startScript: v })],
+  ['nextjs port', numbers, (m, v) => m.images.addService(m.web, { ...NEXT, port: v })],
+  ['runner waitTimeoutSeconds', numbers, (m, v) => m.images.addService(m.runner, runnerWith({ waitTimeoutSeconds: v }))],
+  ['runner defaultWorkers', numbers, (m, v) => m.images.addService(m.runner, runnerWith({ defaultWorkers: v }))],
+  ['runner suiteFiles', strings, (m, v) => m.images.addService(m.runner, runnerWith({ suiteFiles: [v] }))],
+  ['runner user', strings, (m, v) => m.images.addService(m.runner, { ...RUNNER, user: v, uid: '1001:1001' })],
+  // DockerBenchmark
+  ['DockerBenchmark runs', numbers, (m, v) => benchmark(m, { runs: v })],
+  ['DockerBenchmark dependencyChange', strings, (m, v) => benchmark(m, { dependencyChange: v })],
+  ['DockerBenchmark naiveReferences', anything, (m, v) => benchmark(m, { naiveReferences: v })],
+  ['DockerBenchmark referencesDir', strings, (m, v) => benchmark(m, { referencesDir: v })],
+  ['DockerBenchmark targets.coldBuildSeconds', numbers, (m, v) => benchmark(m, { targets: { coldBuildSeconds: { api: v } } })],
+  ['DockerBenchmark targets.coldBuildSeconds service', strings, (m, v) => benchmark(m, { targets: { coldBuildSeconds: { [v]: 60 } } })],
+  ['DockerBenchmark targets.sourceRebuildFraction', numbers, (m, v) => benchmark(m, { targets: { sourceRebuildFraction: v } })],
+  ['DockerBenchmark targets.aboveBaseAtMostOf', strings, (m, v) => benchmark(m, { targets: { aboveBaseAtMostOf: { api: v } } })],
+  ['DockerBenchmark load.connections', numbers, (m, v) => benchmark(m, { load: { connections: v } })],
+  ['DockerBenchmark load.seconds', numbers, (m, v) => benchmark(m, { load: { seconds: v } })],
+  ['DockerBenchmark load.paths', strings, (m, v) => benchmark(m, { load: { paths: { api: v } } })],
+  ['DockerBenchmark addReference name', strings, (m, v) => benchmark(m, { naiveReferences: false }).addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), name: v })],
+  ['DockerBenchmark addReference description', strings, (m, v) => benchmark(m, { naiveReferences: false }).addReference('api', { ...naiveReference(ImageKind.NODE_SERVICE), description: v })],
+  // DockerIgnore
+  ['DockerIgnore path', strings, (m, v) => new DockerIgnore(m.api, { path: v })],
+  ['DockerIgnore usage', strings, (m, v) => new DockerIgnore(m.api, { usage: v })],
+  ['DockerIgnore allow', strings, (m, v) => new DockerIgnore(m.api, { allow: ['src', v] })],
+  ['DockerIgnore deny', strings, (m, v) => new DockerIgnore(m.api, { deny: [v] })],
+  ['DockerIgnore denyAtRoot', strings, (m, v) => new DockerIgnore(m.api, { denyAtRoot: [v] })],
+  // ImageTagScript
+  ['ImageTagScript path', strings, (m, v) => new ImageTagScript(m.root, { path: v })],
+  ['ImageTagScript taskName', strings, (m, v) => new ImageTagScript(m.root, { taskName: v })],
+  ['ImageTagScript shaLength', numbers, (m, v) => new ImageTagScript(m.root, { shaLength: v })],
+  ['ImageTagScript defaultBranch', strings, (m, v) => new ImageTagScript(m.root, { defaultBranch: v })],
+  ['ImageTagScript stagingBranch', strings, (m, v) => new ImageTagScript(m.root, { stagingBranch: v })],
+  ['ImageTagScript fullShaTag', anything, (m, v) => new ImageTagScript(m.root, { fullShaTag: v })],
+  // The lock and pins files
+  ['base-images.lock.json', lockTexts, (m, v) => { writeFileSync(path.join(m.outdir, 'base-images.lock.json'), v); addDefaultServices(m); }],
+  ['package-lock.json the Playwright base follows', lockTexts, (m, v) => { writeFileSync(path.join(m.runner.outdir, 'package-lock.json'), v); addDefaultServices(m); }],
+  ['dependency-pins.json', lockTexts, (m, v) => { writeFileSync(path.join(m.outdir, 'dependency-pins.json'), v); readDependencyPins(m.outdir); }],
+])('%s: a clear error, or files that pass their checks', (_option, values, declare) => {
+  test('for any value', () => {
+    fc.assert(fc.property(values, (v) => attempt(declare, v)), FEWER);
   }, 60_000);
 });
