@@ -130,7 +130,9 @@ export function runsOnLabels(wf: Workflow): Violation[] {
   });
 }
 
-export const RULES = [actionsPinnedBySha, leastPrivilege, timeouts, noUntrustedInterpolation, scansFail, sarifUploads, noAlwaysOnSteps, schedulesValid, runsOnLabels];
+export const RULES = [
+  actionsPinnedBySha, leastPrivilege, timeouts, noUntrustedInterpolation, scansFail, sarifUploads, noAlwaysOnSteps, schedulesValid, runsOnLabels,
+];
 
 export function checkWorkflow(wf: Workflow): Violation[] {
   return RULES.flatMap((rule) => rule(wf));

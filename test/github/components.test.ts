@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { Project, Testing, typescript } from 'projen';
 import { ActionPins } from '../../projenrc/github/action-pins';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
-import { ConfigError } from '../../projenrc/validate';
 import { syncPins } from '../../projenrc/tools/sync-pins';
+import { ConfigError } from '../../projenrc/validate';
 import { runTsTool, tempOutdir } from '../fixtures';
 
 const SHA = 'a'.repeat(40);

@@ -16,8 +16,8 @@ import { ImageCiWorkflow, ImageCiWorkflowOptions } from '../../projenrc/github/i
 import { PinWorkflows, PinWorkflowsOptions } from '../../projenrc/github/pin-workflows';
 import { PublishScript } from '../../projenrc/github/publish-script';
 import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from '../../projenrc/github/reusable-build-workflow';
-import { runsOnLabels, schedulesValid } from '../../projenrc/github/workflow-rules';
 import { TrivyIgnore } from '../../projenrc/github/trivy-ignore';
+import { runsOnLabels, schedulesValid } from '../../projenrc/github/workflow-rules';
 import { ImageTagScript } from '../../projenrc/image-tag-script';
 import { ConfigError } from '../../projenrc/validate';
 import { REPO_ROOT, tempOutdir, treeHash } from '../fixtures';
@@ -155,7 +155,11 @@ describe('whatever a string option holds: a clear error, or workflows that actio
 });
 
 describe('PinWorkflows, DependabotConfig and the tag script branches: every option checked', () => {
-  interface PinOverrides { readonly pin?: Partial<PinWorkflowsOptions>; readonly tags?: ConstructorParameters<typeof ImageTagScript>[1]; readonly dependabot?: Partial<DependabotConfigOptions> }
+  interface PinOverrides {
+    readonly pin?: Partial<PinWorkflowsOptions>;
+    readonly tags?: ConstructorParameters<typeof ImageTagScript>[1];
+    readonly dependabot?: Partial<DependabotConfigOptions>;
+  }
   function pinSystem(o: PinOverrides = {}, outdir = tempOutdir()) {
     writeFileSync(path.join(outdir, 'github-actions.lock.json'), readFileSync(path.join(REPO_ROOT, 'github-actions.lock.json')));
     const project = new github.GitHubProject({ name: 'p', outdir });
