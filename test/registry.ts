@@ -5,7 +5,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -70,9 +70,14 @@ export async function startRegistry(options: { timeoutMs?: number } = {}): Promi
 
   // The registry reads REGISTRY_* variables as configuration: keep ours (REGISTRY_TLS_VERIFY...) away.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
-  const child: ChildProcess = spawn('docker-registry', ['serve', config], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-8000); });
+  // Its log goes to a file, not a pipe: the tests call skopeo synchronously, and a registry that
+  // logs (a warning per unknown tag or repository) into a full pipe nobody reads while node waits
+  // for skopeo would block, and skopeo with it.
+  const logFile = path.join(dir, 'registry.log');
+  const log = openSync(logFile, 'a');
+  const child: ChildProcess = spawn('docker-registry', ['serve', config], { env, stdio: ['ignore', 'ignore', log] });
+  closeSync(log);
+  const logTail = () => { try { return readFileSync(logFile, 'utf8').slice(-8000); } catch { return ''; } };
   let exited: string | undefined;
   const exit = new Promise<void>((resolve) => {
     child.on('exit', (code, signal) => { exited = `exited with ${signal ?? code}`; resolve(); });
@@ -92,6 +97,7 @@ export async function startRegistry(options: { timeoutMs?: number } = {}): Promi
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {
     if (exited !== undefined) {
+      const stderr = logTail();
       await stop();
       throw new Error(`docker-registry ${exited} before answering on ${host}:\n${stderr}`);
     }
@@ -100,6 +106,7 @@ export async function startRegistry(options: { timeoutMs?: number } = {}): Promi
       if (res.status === 200) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
+      const stderr = logTail();
       await stop();
       throw new Error(`docker-registry did not answer GET http://${host}/v2/ with 200 in time:\n${stderr}`);
     }

@@ -141,6 +141,42 @@ describe('tag REPOSITORY@DIGEST TAG...', () => {
     expect(registryDigest(`${repo}:production-v1.0.0`)).toBe(old);
   });
 
+  test('every tag is read before any is applied: an immutable tag on another digest stops the run with no tag applied', () => {
+    const repo = `${host}/tag/all-first`;
+    const old = pushImage(host, 'tag/all-first', 'production-v2.0.0', 'released build');
+    const rebuilt = pushIndex(host, 'tag/all-first', 'build-2', 'another build');
+    // The new tag comes first: a script that tagged as it went would have applied it already.
+    const r = publish(['tag', `${repo}@${rebuilt}`, 'sha-4444444', 'latest', 'production-v2.0.0'], { MOVING_TAGS: 'latest' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`publish-image: ${repo}:production-v2.0.0 is already on ${old}, not on ${rebuilt}.`);
+    expect(r.stderr).toContain('No tag was applied.');
+    expect(copies(r.skopeoCalls)).toEqual([]);
+    expect(registryDigest(`${repo}:sha-4444444`)).toBeUndefined();
+    expect(registryDigest(`${repo}:latest`)).toBeUndefined();
+    expect(registryDigest(`${repo}:production-v2.0.0`)).toBe(old);
+  });
+
+  test('a moving tag before the conflicting immutable one does not move either', () => {
+    const repo = `${host}/tag/all-first-moving`;
+    const yesterday = pushImage(host, 'tag/all-first-moving', 'latest', 'yesterday');
+    const old = pushImage(host, 'tag/all-first-moving', 'sha-5555555', 'first build of 5555555');
+    const rebuilt = pushImage(host, 'tag/all-first-moving', 'build-2', 'second build of 5555555');
+    const r = publish(['tag', `${repo}@${rebuilt}`, 'latest', 'sha-5555555'], { MOVING_TAGS: 'latest' });
+    expect(r.status).toBe(1);
+    expect(copies(r.skopeoCalls)).toEqual([]);
+    expect(registryDigest(`${repo}:latest`)).toBe(yesterday);
+    expect(registryDigest(`${repo}:sha-5555555`)).toBe(old);
+  });
+
+  test('a tag given as REPOSITORY:TAG is applied by its tag part', () => {
+    const repo = `${host}/tag/qualified`;
+    const digest = pushImage(host, 'tag/qualified', 'build-1', 'qualified');
+    const r = publish(['tag', `${repo}@${digest}`, `${repo}:sha-6666666`]);
+    expect(r).toMatchObject({ status: 0, stdout: `${repo}:sha-6666666 -> ${digest}\n` });
+    expect(registryDigest(`${repo}:sha-6666666`)).toBe(digest);
+  });
+
   test('a tag listed in MOVING_TAGS moves to the new digest', () => {
     const repo = `${host}/tag/moving`;
     const old = pushIndex(host, 'tag/moving', 'latest', 'yesterday');
@@ -164,10 +200,54 @@ describe('tag REPOSITORY@DIGEST TAG...', () => {
   });
 });
 
+describe('newest-tag REPOSITORY PREFIX', () => {
+  test('the newest tag of a prefix in version order, not in the registry\'s (alphabetical) order', () => {
+    const repo = `${host}/newest/dated`;
+    pushImage(host, 'newest/dated', 'staging-20261201', 'deployed on the 1st');
+    pushImage(host, 'newest/dated', 'staging-20261130', 'deployed on the 30th');
+    pushImage(host, 'newest/dated', 'production-v1.10.0', 'release 1.10.0');
+    pushImage(host, 'newest/dated', 'production-v1.9.2', 'release 1.9.2');
+    pushImage(host, 'newest/dated', 'latest', 'main');
+    expect(publish(['newest-tag', repo, 'staging-'])).toMatchObject({ status: 0, stdout: 'staging-20261201\n', stderr: '' });
+    expect(publish(['newest-tag', repo, 'production-v'])).toMatchObject({ status: 0, stdout: 'production-v1.10.0\n', stderr: '' });
+    const r = publish(['newest-tag', repo, 'staging-']);
+    expect(r.skopeoCalls).toEqual([`list-tags --tls-verify=false docker://${repo}`]);
+  });
+
+  test('a staging tag with a time (staging-YYYYMMDD-HHMMSS) is newer than the day\'s tag', () => {
+    const repo = `${host}/newest/timed`;
+    pushImage(host, 'newest/timed', 'staging-20261201', 'the day');
+    pushImage(host, 'newest/timed', 'staging-20261130-235959', 'the evening before');
+    expect(publish(['newest-tag', repo, 'staging-']).stdout).toBe('staging-20261201\n');
+  });
+
+  test('exit 1 and no output when no tag has the prefix', () => {
+    const repo = `${host}/newest/none`;
+    pushImage(host, 'newest/none', 'latest', 'never deployed');
+    pushImage(host, 'newest/none', 'sha-1234567', 'never deployed');
+    expect(publish(['newest-tag', repo, 'production-v'])).toMatchObject({ status: 1, stdout: '', stderr: '' });
+  });
+
+  test('exit 1 when the registry has no such repository', () => {
+    expect(publish(['newest-tag', `${host}/newest/no-such-repository`, 'staging-'])).toMatchObject({ status: 1, stdout: '' });
+  });
+
+  test('exit 2, with skopeo\'s error, when the tags cannot be read', async () => {
+    const closed = await freePort();
+    const r = publish(['newest-tag', `127.0.0.1:${closed}/newest/dated`, 'staging-']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`publish-image: cannot list the tags of 127.0.0.1:${closed}/newest/dated:`);
+    expect(r.stderr).toMatch(/connection refused/);
+  });
+});
+
 describe('usage', () => {
   test.each([
-    [[], 'usage: publish-image.sh digest REF | tag REPOSITORY@sha256:DIGEST TAG...'],
-    [['push', 'x'], 'usage: publish-image.sh digest REF | tag REPOSITORY@sha256:DIGEST TAG...'],
+    [[], 'usage: publish-image.sh digest REF | tag REPOSITORY@sha256:DIGEST TAG... | newest-tag REPOSITORY PREFIX'],
+    [['push', 'x'], 'usage: publish-image.sh digest REF | tag REPOSITORY@sha256:DIGEST TAG... | newest-tag REPOSITORY PREFIX'],
+    [['newest-tag', 'registry.example/app'], 'usage: publish-image.sh newest-tag REPOSITORY PREFIX'],
+    [['newest-tag', 'registry.example/app', 'staging-', 'extra'], 'usage: publish-image.sh newest-tag REPOSITORY PREFIX'],
     [['digest'], 'usage: publish-image.sh digest REF'],
     [['tag', 'registry.example/app@sha256:abc'], 'usage: publish-image.sh tag REPOSITORY@sha256:DIGEST TAG...'],
     [['tag', 'registry.example/app:build-1', 'latest'], 'registry.example/app:build-1: give the image by digest (REPOSITORY@sha256:...)'],
