@@ -2,8 +2,9 @@
  * The remaining `run:` scripts of the image workflows, each executed as GitHub's runner would
  * (bash -e, the step's env rendered from the contexts, a fake GITHUB_OUTPUT and summary): the
  * build clock and time budget, the scan reports (a real Trivy report converted by the real
- * Trivy), the check that the pushed image is the scanned one, the publish summary, and the
- * daily scan's look-up of the deployed image in a real registry. Together with events.test.ts
+ * Trivy), signing and verifying the digest (keyless or with the repository's key), the publish
+ * summary, and the daily scan's look-up of the deployed image (the newest deploy tag) in a real
+ * registry. Together with events.test.ts
  * and publish-job.test.ts, every run: script of images.yml, reusable-build.yml and
  * scan-deployed.yml is executed; the last test here checks that no script is left out.
  */
@@ -11,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { condition } from './expressions';
 import { githubContext, gitRepo, loadWorkflow, runStep, SimEvent } from './simulate';
 import { pushImage, startRegistry, TestRegistry } from '../registry';
 
@@ -26,17 +28,21 @@ const push: SimEvent = { name: 'push', ref: 'refs/heads/main', sha: repo.git('re
 const base = { github: githubContext(push), inputs: { service: 'api' } };
 const jobEnv = { SERVICE: 'api' };
 
+const SIGN = 'Sign the digest (keyless with this workflow\'s OIDC identity, or the repository\'s key)';
+const VERIFY = 'Verify the signature (identity and issuer, or the repository\'s key)';
+const DEPLOYED = 'The deployed image (the newest deploy tag), by digest';
+
 /** The run: steps whose scripts the tests execute, by workflow; every other step is an action. */
 const EXECUTED = {
   'images.yml': ['Images whose sources changed (all of them on a deploy, a release or a dispatch)', 'Every image built, scanned and published, or unchanged'],
   'reusable-build.yml': [
     'Build clock', 'Tags and labels (the tag script, as local builds)', 'Image already built from these sources?', 'Build time',
-    'Scan reports: SARIF for code scanning, tables for the job summary', 'The pushed image is the scanned image', 'The image to tag',
+    'Scan reports: SARIF for code scanning, tables for the job summary', 'The image to tag',
     'Moving tags only from the newest build of this service', 'Tag the image (by digest; immutable tags never move)', 'Summary', 'Is code scanning available here?',
-    'Sign the digest (keyless, this workflow\'s OIDC identity)', 'Verify the signature (identity and issuer)',
+    SIGN, VERIFY,
     'Image size against the default branch',
   ],
-  'scan-deployed.yml': ['The deployed image (latest), by digest', 'Is code scanning available here?'],
+  'scan-deployed.yml': [DEPLOYED, 'Is code scanning available here?'],
 };
 
 test('the build clock is the epoch of now', () => {
@@ -72,20 +78,6 @@ test('scan reports: a real Trivy JSON report becomes SARIF and a table in the su
   expect(r.summary).toMatch(/private-key|Private Key/i);
 });
 
-test('the pushed image must be the scanned image', () => {
-  const step = named(reusable.jobs.publish, 'The pushed image is the scanned image');
-  const run = (scanned: string, pushed: string) => {
-    const steps = { build: { outputs: { imageid: scanned } }, push: { outputs: { imageid: pushed } } };
-    return runStep(step, { ...base, steps }, { cwd: repo.dir });
-  };
-  const id = `sha256:${'a'.repeat(64)}`;
-  expect(run(id, id).status).toBe(0);
-  const other = run(id, `sha256:${'b'.repeat(64)}`);
-  expect(other.status).toBe(1);
-  expect(other.stdout).toContain('::error title=Not the scanned image::');
-  expect(run('', '').status).toBe(1);
-});
-
 test('the publish summary says whether the image was promoted or built', () => {
   const step = named(reusable.jobs.publish, 'Summary');
   const run = (found: string) => runStep(step, { ...base, steps: { image: { outputs: { ref: 'r/acme/api@sha256:1' } }, guard: { outputs: { tags: 'abc1234 latest' } }, existing: { outputs: { found } } } }, { cwd: repo.dir, jobEnv });
@@ -93,33 +85,118 @@ test('the publish summary says whether the image was promoted or built', () => {
   expect(run('false').summary).toContain('built, scanned and pushed: `r/acme/api@sha256:1`');
 });
 
-describe('keyless signing: the digest is signed, then verified against this workflow\'s identity', () => {
-  // Keyless signing needs GitHub's OIDC token, Fulcio and Rekor: cosign is played by a script that
-  // records its arguments (the key-pair signing tests run the real cosign against a real registry).
-  const fake = (status: number) => {
+describe('signing: the digest is signed unless already signed, then verified, before any tag', () => {
+  // Keyless signing needs GitHub's OIDC token, Fulcio and Rekor, and the key-pair path a registry:
+  // cosign is played by a script that records its arguments and the key variables it was given,
+  // and whose `verify` and `sign` exit with the given statuses.
+  const fake = (verify: number, sign = 0) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'fake-cosign-'));
-    writeFileSync(path.join(dir, 'cosign'), `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >> "${dir}/calls"\nexit ${status}\n`);
+    writeFileSync(path.join(dir, 'cosign'), [
+      '#!/usr/bin/env bash',
+      `printf '%s\\n' "$*" >> "${dir}/calls"`,
+      `printf '%s|%s|%s\\n' "\${COSIGN_PRIVATE_KEY:-}" "\${COSIGN_PASSWORD:-}" "\${COSIGN_PUBLIC_KEY:-}" >> "${dir}/keys"`,
+      `case "$1" in verify) exit ${verify} ;; sign) exit ${sign} ;; esac`,
+      'exit 99',
+      '',
+    ].join('\n'));
     chmodSync(path.join(dir, 'cosign'), 0o755);
-    return dir;
+    return { dir, calls: () => (existsSync(path.join(dir, 'calls')) ? readFileSync(path.join(dir, 'calls'), 'utf8') : ''), keys: () => readFileSync(path.join(dir, 'keys'), 'utf8') };
   };
   const digestRef = `r.example/acme/api@sha256:${'c'.repeat(64)}`;
-  const ctx = { ...base, github: { ...base.github, server_url: 'https://github.com' }, steps: { image: { outputs: { ref: digestRef } } } };
+  const identity = 'https://github.com/acme/qualisys/.github/workflows/reusable-build.yml@refs/heads/main';
+  const keyless = { ...base, github: { ...base.github, server_url: 'https://github.com' }, steps: { image: { outputs: { ref: digestRef } } }, secrets: {}, vars: {} };
+  const PRIVATE = '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nfake\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----';
+  const PUBLIC = '-----BEGIN PUBLIC KEY-----\nfake\n-----END PUBLIC KEY-----';
+  const withKey = (publicKey = PUBLIC) => ({ ...keyless, secrets: { COSIGN_PRIVATE_KEY: PRIVATE, COSIGN_PASSWORD: 'pw' }, vars: { COSIGN_PUBLIC_KEY: publicKey } });
+  const sign = reusable.jobs.publish.steps.find((s: any) => s.id === 'sign');
+  const run = (step: any, ctx: any, dir: string) => runStep(step, ctx, { cwd: repo.dir, extraPath: dir });
 
-  test('the exact digest is signed, never a tag', () => {
-    const dir = fake(0);
-    const r = runStep(named(reusable.jobs.publish, 'Sign the digest (keyless, this workflow\'s OIDC identity)'), ctx, { cwd: repo.dir, extraPath: dir });
+  test('the steps are the ones named', () => {
+    expect(sign.name).toBe(SIGN);
+    expect(named(reusable.jobs.publish, VERIFY)).toBeDefined();
+  });
+
+  test('keyless: an unsigned digest is signed, the exact digest and never a tag', () => {
+    const c = fake(1);
+    const r = run(sign, keyless, c.dir);
     expect(r.status).toBe(0);
-    expect(readFileSync(path.join(dir, 'calls'), 'utf8')).toBe(`sign --yes ${digestRef}\n`);
+    expect(c.calls()).toBe(`verify --certificate-identity ${identity} --certificate-oidc-issuer https://token.actions.githubusercontent.com ${digestRef}\nsign --yes ${digestRef}\n`);
+    expect(c.keys()).toBe('||\n||\n');
+  });
+
+  test('keyless: a digest this workflow already signed (a promotion, a re-run) is not signed again', () => {
+    const c = fake(0);
+    const r = run(sign, keyless, c.dir);
+    expect(r.status).toBe(0);
+    expect(c.calls()).toBe(`verify --certificate-identity ${identity} --certificate-oidc-issuer https://token.actions.githubusercontent.com ${digestRef}\n`);
+    expect(r.stdout).toContain(`${digestRef} is already signed by ${identity}.`);
+  });
+
+  test('with the repository\'s key: verified with the public key first, then signed with the private key, no transparency log', () => {
+    const c = fake(1);
+    const r = run(sign, withKey(), c.dir);
+    expect(r.status).toBe(0);
+    expect(c.calls()).toBe(`verify --key env://COSIGN_PUBLIC_KEY --insecure-ignore-tlog=true ${digestRef}\n`
+      + `sign --key env://COSIGN_PRIVATE_KEY --use-signing-config=false --tlog-upload=false --yes ${digestRef}\n`);
+    // cosign reads the keys and the password from the environment, never from the command line.
+    expect(c.keys()).toBe(`${PRIVATE}|pw|${PUBLIC}\n`.repeat(2));
+    expect(c.calls()).not.toContain('PRIVATE KEY');
+  });
+
+  test('with the repository\'s key, already signed with it: nothing signed again', () => {
+    const c = fake(0);
+    const r = run(sign, withKey(), c.dir);
+    expect(r.status).toBe(0);
+    expect(c.calls()).toBe(`verify --key env://COSIGN_PUBLIC_KEY --insecure-ignore-tlog=true ${digestRef}\n`);
+    expect(r.stdout).toContain(`${digestRef} is already signed with the repository's key.`);
+  });
+
+  test('with the private key and no public key: signed without a check first (the verify step then says what is missing)', () => {
+    const c = fake(0);
+    expect(run(sign, withKey(''), c.dir).status).toBe(0);
+    expect(c.calls()).toBe(`sign --key env://COSIGN_PRIVATE_KEY --use-signing-config=false --tlog-upload=false --yes ${digestRef}\n`);
+  });
+
+  test('a failed signature fails the step, keyless or with the key', () => {
+    expect(run(sign, keyless, fake(1, 1).dir).status).toBe(1);
+    expect(run(sign, withKey(), fake(1, 1).dir).status).toBe(1);
   });
 
   test('verification checks this repository\'s reusable workflow at the run\'s ref, and GitHub\'s issuer', () => {
-    const dir = fake(0);
-    const r = runStep(named(reusable.jobs.publish, 'Verify the signature (identity and issuer)'), ctx, { cwd: repo.dir, extraPath: dir });
+    const c = fake(0);
+    const r = run(named(reusable.jobs.publish, VERIFY), keyless, c.dir);
     expect(r.status).toBe(0);
-    expect(readFileSync(path.join(dir, 'calls'), 'utf8')).toBe(
-      `verify --certificate-identity https://github.com/acme/qualisys/.github/workflows/reusable-build.yml@refs/heads/main --certificate-oidc-issuer https://token.actions.githubusercontent.com ${digestRef}\n`);
-    expect(r.summary).toBe('Signed by https://github.com/acme/qualisys/.github/workflows/reusable-build.yml@refs/heads/main\n');
-    expect(runStep(named(reusable.jobs.publish, 'Verify the signature (identity and issuer)'), ctx, { cwd: repo.dir, extraPath: fake(1) }).status).toBe(1);
+    expect(c.calls()).toBe(`verify --certificate-identity ${identity} --certificate-oidc-issuer https://token.actions.githubusercontent.com ${digestRef}\n`);
+    expect(r.summary).toBe(`Signed by ${identity}\n`);
+    expect(run(named(reusable.jobs.publish, VERIFY), keyless, fake(1).dir).status).toBe(1);
+  });
+
+  test('with the repository\'s key: verified with the public key', () => {
+    const c = fake(0);
+    const r = run(named(reusable.jobs.publish, VERIFY), withKey(), c.dir);
+    expect(r.status).toBe(0);
+    expect(c.calls()).toBe(`verify --key env://COSIGN_PUBLIC_KEY --insecure-ignore-tlog=true ${digestRef}\n`);
+    expect(r.summary).toBe('Signed with the repository\'s key (COSIGN_PUBLIC_KEY)\n');
+    expect(run(named(reusable.jobs.publish, VERIFY), withKey(), fake(1).dir).status).toBe(1);
+  });
+
+  test('the private key without the public key: an error that says what to set, and no tag (the step fails)', () => {
+    const c = fake(0);
+    const r = run(named(reusable.jobs.publish, VERIFY), withKey(''), c.dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error title=No public key::the COSIGN_PRIVATE_KEY secret is set but the COSIGN_PUBLIC_KEY variable is not');
+    expect(c.calls()).toBe('');
+  });
+
+  test('signed and verified before the guard and the tag step, which run only when they passed', () => {
+    const steps = reusable.jobs.publish.steps as any[];
+    const at = (name: string) => steps.findIndex((s) => s.name === name);
+    expect(at(SIGN)).toBeLessThan(at(VERIFY));
+    expect(at(VERIFY)).toBeLessThan(at('Moving tags only from the newest build of this service'));
+    expect(at(VERIFY)).toBeLessThan(at('Tag the image (by digest; immutable tags never move)'));
+    for (const name of [SIGN, VERIFY, 'Tag the image (by digest; immutable tags never move)']) {
+      expect(condition(steps[at(name)].if, {}, { failed: true })).toBe(false);
+    }
   });
 });
 
@@ -158,24 +235,66 @@ describe('pull requests: the image size against the default branch\'s image', ()
   });
 });
 
-describe('the daily scan reads the deployed image by digest', () => {
+describe('the daily scan reads the deployed image (the newest deploy tag) by digest', () => {
   let registry: TestRegistry;
   beforeAll(async () => { registry = await startRegistry(); });
   afterAll(() => registry?.stop());
-  const step = named(scanDeployed.jobs.scan, 'The deployed image (latest), by digest');
-  const run = () => runStep(step, { ...base, matrix: { image: 'acme/api', service: 'api' }, steps: { login: { outputs: { registry: registry.host } } } }, { cwd: repo.dir, env: { REGISTRY_TLS_VERIFY: 'false' } });
+  const job = scanDeployed.jobs.scan;
+  const step = named(job, DEPLOYED);
+  const matrix = (image: string, deployment: string, prefix: string) => ({ image, service: 'api', deployment, prefix });
+  const run = (m: ReturnType<typeof matrix>, host = registry.host) => runStep(step, { ...base, matrix: m, steps: { login: { outputs: { registry: host } } } }, { cwd: repo.dir, env: { REGISTRY_TLS_VERIFY: 'false' } });
+  // What the later steps do with the step's output: GitHub's own expression evaluation.
+  const later = (ref: string) => (job.steps as any[]).filter((s) => ['vuln', 'available'].includes(s.id)).map((s) => condition(s.if, { steps: { deployed: { outputs: { ref } } } }));
 
-  test('no deployed image: the run fails, saying nothing was scanned', () => {
-    const r = run();
-    expect(r.status).toBe(1);
-    expect(r.stdout).toContain(`::error title=No deployed image::${registry.host}/acme/api:latest cannot be read (exit 1): nothing was scanned.`);
+  test('the matrix: every service in every deployment, with its tag prefix', () => {
+    const include = job.strategy.matrix.include;
+    expect(include).toHaveLength(6);
+    expect(include.filter((i: any) => i.service === 'api')).toEqual([
+      { service: 'api', image: 'qualisys/api', deployment: 'staging', prefix: 'staging-' },
+      { service: 'api', image: 'qualisys/api', deployment: 'production', prefix: 'production-v' },
+    ]);
   });
 
-  test('the deployed image: its digest is what Trivy scans', () => {
-    const digest = pushImage(registry.host, 'acme/api', 'latest', 'deployed');
-    const r = run();
+  test('nothing deployed yet (no repository): a notice, an empty ref, the scan and upload skipped, the job green', () => {
+    const r = run(matrix('acme/never', 'production', 'production-v'));
     expect(r.status).toBe(0);
-    expect(r.outputs.ref).toBe(`${registry.host}/acme/api@${digest}`);
+    expect(r.outputs).toEqual({ ref: '' });
+    expect(r.stdout).toContain(`::notice title=Nothing deployed::${registry.host}/acme/never has no production-v* tag: nothing was deployed to production yet.`);
+    expect(later('')).toEqual([false, false]);
+  });
+
+  test('images, but none with the deployment\'s prefix: nothing deployed there yet', () => {
+    pushImage(registry.host, 'acme/staged', 'staging-20261130', 'staged only');
+    const r = run(matrix('acme/staged', 'production', 'production-v'));
+    expect(r.status).toBe(0);
+    expect(r.outputs.ref).toBe('');
+    expect(r.stdout).toContain('::notice title=Nothing deployed::');
+  });
+
+  test('staging: the newest staging tag, by date, and its digest is what Trivy scans', () => {
+    pushImage(registry.host, 'acme/api', 'staging-20261130', 'older deploy');
+    const newest = pushImage(registry.host, 'acme/api', 'staging-20261201', 'newest deploy');
+    pushImage(registry.host, 'acme/api', 'latest', 'main, not deployed');
+    const r = run(matrix('acme/api', 'staging', 'staging-'));
+    expect(r.status).toBe(0);
+    expect(r.outputs.ref).toBe(`${registry.host}/acme/api@${newest}`);
+    expect(r.summary).toBe(`Scanning ${registry.host}/acme/api:staging-20261201 (${newest}), deployed to staging\n`);
+    expect(later(r.outputs.ref)).toEqual([true, true]);
+  });
+
+  test('production: the newest release in version order (v1.10.0 after v1.9.2)', () => {
+    pushImage(registry.host, 'acme/api', 'production-v1.9.2', 'release 1.9.2');
+    const newest = pushImage(registry.host, 'acme/api', 'production-v1.10.0', 'release 1.10.0');
+    const r = run(matrix('acme/api', 'production', 'production-v'));
+    expect(r.status).toBe(0);
+    expect(r.outputs.ref).toBe(`${registry.host}/acme/api@${newest}`);
+  });
+
+  test('a registry that cannot be read fails the run, saying nothing was scanned', () => {
+    const r = run(matrix('acme/api', 'staging', 'staging-'), '127.0.0.1:9');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('::error title=No deployed image::the tags of 127.0.0.1:9/acme/api cannot be read (exit 2): nothing was scanned.');
+    expect(r.outputs.ref).toBeUndefined();
   });
 });
 
