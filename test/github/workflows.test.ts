@@ -127,24 +127,53 @@ describe('what the workflows do (per event: events.test.ts)', () => {
   const ids = (job: string) => steps(job).map((s) => s.id);
 
   test('BuildKit with the GitHub Actions cache, one scope per service, mode=max; a failed cache export never fails the build', () => {
+    const cache = { 'cache-from': 'type=gha,scope=${{ inputs.service }}', 'cache-to': 'type=gha,scope=${{ inputs.service }},mode=max,ignore-error=true' };
+    expect(steps('scan').find((s) => s.id === 'build')!.with).toMatchObject({ load: true, push: false, ...cache });
+    expect(steps('publish').find((s) => s.id === 'push')!.with).toMatchObject(cache);
+  });
+
+  test('a remote BuildKit, base-image mirrors and Trivy database mirrors come from repository variables', () => {
     for (const job of ['scan', 'publish']) {
-      const build = steps(job).find((s) => s.id === 'build')!;
-      expect(build.with).toMatchObject({ 'load': true, 'push': false, 'cache-from': 'type=gha,scope=${{ inputs.service }}', 'cache-to': 'type=gha,scope=${{ inputs.service }},mode=max,ignore-error=true' });
+      expect(steps(job).find((s) => s.id === 'set_up_buildx')!.with).toEqual({
+        driver: "${{ vars.BUILDKIT_ENDPOINT && 'remote' || 'docker-container' }}", endpoint: '${{ vars.BUILDKIT_ENDPOINT }}',
+      });
+      const build = steps(job).find((s) => s.uses?.startsWith('docker/build-push-action@'))!;
+      expect(String(build.with!['build-args']).split('\n').pop()).toBe('${{ vars.IMAGE_BUILD_ARGS }}');
+    }
+    const trivy = [...steps('scan'), ...steps('publish'), ...load('scan-deployed.yml').jobs.scan.steps].filter((s: Step) => s.uses?.startsWith('aquasecurity/trivy-action@'));
+    for (const s of trivy) {
+      expect((s as { env: Record<string, string> }).env).toMatchObject({
+        TRIVY_DB_REPOSITORY: "${{ vars.TRIVY_DB_REPOSITORY || 'public.ecr.aws/aquasecurity/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2' }}",
+        TRIVY_JAVA_DB_REPOSITORY: "${{ vars.TRIVY_JAVA_DB_REPOSITORY || 'public.ecr.aws/aquasecurity/trivy-java-db:1,ghcr.io/aquasecurity/trivy-java-db:1' }}",
+      });
     }
   });
 
-  test('publish: scanned before pushed, pushed by digest from the same builder, checked to be the scanned image, tagged last', () => {
-    const order = ['existing', 'build', 'vuln', 'secret', 'push', 'image', 'guard'];
+  test('publish: built and pushed by digest once, untagged; the scans, the signature and its check on that digest; tagged last', () => {
+    const order = ['existing', 'push', 'image', 'vuln', 'secret', 'sign', 'guard'];
     const at = order.map((id) => ids('publish').indexOf(id));
-    expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(at.every((i) => i >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    const names = steps('publish').map((s) => s.name);
+    expect(names.indexOf('Tag the image (by digest; immutable tags never move)')).toBe(names.length - 2); // then the summary
+    expect(names.findIndex((n) => n?.startsWith('Verify the signature'))).toBeLessThan(ids('publish').indexOf('guard'));
     const push = steps('publish').find((s) => s.id === 'push')!;
+    expect(push.if).toBe("steps.existing.outputs.found != 'true'");
     expect(push.with).toMatchObject({ outputs: expect.stringContaining('push-by-digest=true'), provenance: 'mode=max', sbom: true });
-    expect(push.with!['cache-to']).toBeUndefined();
-    const check = steps('publish').find((s) => s.name === 'The pushed image is the scanned image') as { env: Record<string, string> };
-    expect(check.env).toEqual({ SCANNED: '${{ steps.build.outputs.imageid }}', PUSHED: '${{ steps.push.outputs.imageid }}' });
-    expect(steps('publish').filter((s) => s.uses?.startsWith('docker/build-push-action@')).length).toBe(2);
+    expect(push.with!.outputs).not.toMatch(/(^|,)(tags?|name)=[^,]*:/); // no tag: nothing can pull it by name yet
+    expect(push.with!.tags).toBeUndefined();
+    expect(push.with!.load).toBeUndefined();
+    // One build, nothing loaded, nothing compared: the scans read the pushed digest from the registry.
+    expect(steps('publish').filter((s) => s.uses?.startsWith('docker/build-push-action@')).length).toBe(1);
+    expect(names).not.toContain('The pushed image is the scanned image');
+    for (const id of ['vuln', 'secret']) {
+      const scan = steps('publish').find((s) => s.id === id) as Step & { env: Record<string, string> };
+      expect(scan.with!['image-ref']).toBe('${{ steps.image.outputs.ref }}');
+      expect(scan.env.TRIVY_IMAGE_SRC).toBe('remote');
+    }
     expect(steps('scan').some((s) => s.id === 'push')).toBe(false);
+    const keep = steps('publish').find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(keep.with).toMatchObject({ overwrite: true });
   });
 
   test('CI runs the Trivy release the local tests install (tools/install-linters.sh)', () => {
@@ -157,22 +186,33 @@ describe('what the workflows do (per event: events.test.ts)', () => {
     expect(setup.with.version).toBe(version);
   });
 
-  test('CI signs with the cosign release the local signing tests use, after tagging, and verifies right after', () => {
+  test('CI signs with the cosign release the local signing tests use, before tagging, and verifies right after', () => {
     const install = steps('publish').find((s) => s.uses?.startsWith('sigstore/cosign-installer@'))!;
     expect(install.with).toEqual({ 'cosign-release': pinnedToolVersion(ROOT, 'COSIGN') });
     const names = steps('publish').map((s) => s.name);
     const at = (n: string) => names.findIndex((x) => x?.startsWith(n));
-    expect(at('Tag the image')).toBeLessThan(at('Sign the digest'));
+    expect(at('cosign')).toBeLessThan(at('Sign the digest'));
     expect(at('Sign the digest')).toBeLessThan(at('Verify the signature'));
+    expect(at('Verify the signature')).toBeLessThan(at('Tag the image'));
     expect(reusable.jobs.publish.permissions['id-token']).toBe('write');
+    const sign = steps('publish').find((s) => s.id === 'sign') as Step & { env: Record<string, string> };
+    expect(sign.env).toMatchObject({
+      REF: '${{ steps.image.outputs.ref }}', COSIGN_PRIVATE_KEY: '${{ secrets.COSIGN_PRIVATE_KEY }}', COSIGN_PASSWORD: '${{ secrets.COSIGN_PASSWORD }}', COSIGN_PUBLIC_KEY: '${{ vars.COSIGN_PUBLIC_KEY }}',
+    });
   });
 
   test('the daily scan reads each deployed image by digest and fails when it cannot', () => {
     const wf = load('scan-deployed.yml');
     expect(wf.on.schedule).toEqual([{ cron: '0 6 * * *' }]);
-    expect(wf.jobs.scan.strategy.matrix.include.map((i: { service: string }) => i.service)).toEqual(['api', 'web', 'playwright-runner']);
+    const include = wf.jobs.scan.strategy.matrix.include as { service: string; deployment: string; prefix: string }[];
+    expect(include.map((i) => `${i.service} ${i.deployment} ${i.prefix}`)).toEqual(['api', 'web', 'playwright-runner'].flatMap((s) => [`${s} staging staging-`, `${s} production production-v`]));
     expect(wf.jobs.scan.strategy['fail-fast']).toBe(false);
+    expect(wf.jobs.scan.permissions).toEqual({ 'contents': 'read', 'id-token': 'write', 'security-events': 'write', 'actions': 'read' });
     const vuln = wf.jobs.scan.steps.find((s: { id?: string }) => s.id === 'vuln');
-    expect(vuln.with).toMatchObject({ 'image-ref': '${{ steps.deployed.outputs.ref }}', 'exit-code': '1', 'format': 'sarif' });
+    expect(vuln.if).toBe("steps.deployed.outputs.ref != ''");
+    expect(vuln.with).toMatchObject({ 'image-ref': '${{ steps.deployed.outputs.ref }}', 'exit-code': '1', 'format': 'sarif', 'severity': 'HIGH,CRITICAL', 'limit-severities-for-sarif': 'true' });
+    expect(vuln.env.TRIVY_IMAGE_SRC).toBe('remote');
+    const upload = wf.jobs.scan.steps.find((s: { uses?: string }) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    expect(upload.with.category).toBe('trivy-deployed-${{ matrix.service }}-${{ matrix.deployment }}');
   });
 });
