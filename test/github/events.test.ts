@@ -222,3 +222,70 @@ describe('the summary job: the one check to require', () => {
     expect(run({ 'changes': 'failure', 'api': 'skipped', 'web': 'skipped', 'playwright-runner': 'skipped' })).toBe(1);
   });
 });
+
+describe('repository variables: GitHub\'s runners when unset, a BuildKit daemon and mirrors when set', () => {
+  const e = push('refs/heads/main', c1, c0);
+  const ctx = (vars: Record<string, string>) => ({
+    github: githubContext(e), inputs: { service: 'api' }, vars,
+    steps: { tags: { outputs: { 'build-args': 'NODE_IMAGE=node:24-alpine@sha256:abc' } }, clock: { outputs: { epoch: EPOCH } } },
+  });
+  const buildx = (job: string) => stepById(reusable.jobs[job], 'set_up_buildx');
+  const build = (job: string) => (reusable.jobs[job].steps as any[]).find((s) => s.uses?.startsWith('docker/build-push-action@'));
+  const trivy = (job: string) => (reusable.jobs[job].steps as any[]).filter((s) => s.uses?.startsWith('aquasecurity/trivy-action@'));
+
+  test.each(['scan', 'publish'])('%s: no variable, a BuildKit container as on GitHub\'s runners', (job) => {
+    const w = buildx(job).with;
+    expect(interpolate(w.driver, ctx({}))).toBe('docker-container');
+    expect(interpolate(w.endpoint, ctx({}))).toBe('');
+  });
+
+  test.each(['scan', 'publish'])('%s: BUILDKIT_ENDPOINT set, the remote driver on that endpoint', (job) => {
+    const w = buildx(job).with;
+    const vars = { BUILDKIT_ENDPOINT: 'tcp://127.0.0.1:1234' };
+    expect(interpolate(w.driver, ctx(vars))).toBe('remote');
+    expect(interpolate(w.endpoint, ctx(vars))).toBe('tcp://127.0.0.1:1234');
+    expect(interpolate(w.driver, ctx({ BUILDKIT_ENDPOINT: '' }))).toBe('docker-container'); // an empty variable is unset
+  });
+
+  test.each(['scan', 'publish'])('%s: IMAGE_BUILD_ARGS come last, after the pins (a mirror overrides a base image)', (job) => {
+    const args = build(job).with['build-args'];
+    expect(interpolate(args, ctx({})).split('\n')).toEqual(['NODE_IMAGE=node:24-alpine@sha256:abc', `SOURCE_DATE_EPOCH=${EPOCH}`, '']);
+    const mirrored = interpolate(args, ctx({ IMAGE_BUILD_ARGS: 'NODE_IMAGE=mirror.local/node:24-alpine' })).split('\n');
+    expect(mirrored).toEqual(['NODE_IMAGE=node:24-alpine@sha256:abc', `SOURCE_DATE_EPOCH=${EPOCH}`, 'NODE_IMAGE=mirror.local/node:24-alpine']);
+  });
+
+  test.each(['scan', 'publish'])('%s: the public Trivy databases, or the mirrors the variables name', (job) => {
+    for (const s of trivy(job)) {
+      expect(interpolate(s.env.TRIVY_DB_REPOSITORY, ctx({}))).toBe('public.ecr.aws/aquasecurity/trivy-db:2,ghcr.io/aquasecurity/trivy-db:2');
+      expect(interpolate(s.env.TRIVY_JAVA_DB_REPOSITORY, ctx({}))).toBe('public.ecr.aws/aquasecurity/trivy-java-db:1,ghcr.io/aquasecurity/trivy-java-db:1');
+      const vars = { TRIVY_DB_REPOSITORY: '127.0.0.1:5000/trivy-db:2', TRIVY_JAVA_DB_REPOSITORY: '127.0.0.1:5000/trivy-java-db:1' };
+      expect(interpolate(s.env.TRIVY_DB_REPOSITORY, ctx(vars))).toBe('127.0.0.1:5000/trivy-db:2');
+      expect(interpolate(s.env.TRIVY_JAVA_DB_REPOSITORY, ctx(vars))).toBe('127.0.0.1:5000/trivy-java-db:1');
+    }
+  });
+
+  test('the publish job builds only when no image of the same sources exists', () => {
+    for (const id of ['set_up_buildx', 'push']) {
+      const s = stepById(reusable.jobs.publish, id);
+      expect(condition(s.if, { steps: { existing: { outputs: { found: 'true' } } } })).toBe(false);
+      expect(condition(s.if, { steps: { existing: { outputs: { found: 'false' } } } })).toBe(true);
+    }
+  });
+});
+
+describe('production tags: the guard sees the environment the job runs in', () => {
+  const guardEnv = (e: SimEvent) => {
+    const s = simulate(e).services.api;
+    return interpolate(stepById(reusable.jobs.publish, 'guard').env.ENVIRONMENT, { github: githubContext(e), inputs: s.with });
+  };
+
+  test.each([
+    ['a release tag', push('refs/tags/v1.2.3', c2, '0'.repeat(40)), 'production'],
+    ['a push to staging', push('refs/heads/staging', c2, c1), 'staging'],
+    ['a push to main', push('refs/heads/main', c1, c0), ''],
+    ['a dispatch with staging on a release tag', { name: 'workflow_dispatch', ref: 'refs/tags/v1.2.3', sha: c2, inputs: { environment: 'staging' } } as SimEvent, 'staging'],
+  ])('%s', (_, e, environment) => {
+    expect(guardEnv(e)).toBe(environment);
+    expect(simulate(e).services.api.environment).toBe(environment);
+  });
+});
