@@ -107,6 +107,35 @@ describe('one source per setting: change it once, every generated file follows',
   });
 });
 
+describe('DeployedScanWorkflow deployments: one matrix entry per image and deployment', () => {
+  const include = (deployments?: Record<string, string>) => (parseYaml(String(Testing.synth(system({ scan: { deployments } }))['.github/workflows/scan-deployed.yml'])) as any).jobs.scan.strategy.matrix.include;
+
+  test('by default staging (staging-) and production (production-v)', () => {
+    expect(include()).toEqual([
+      { service: 'api', image: 'acme/api', deployment: 'staging', prefix: 'staging-' },
+      { service: 'api', image: 'acme/api', deployment: 'production', prefix: 'production-v' },
+    ]);
+  });
+
+  test('the project\'s own deployments and prefixes, and actionlint passes the workflow', () => {
+    const files = Testing.synth(system({ scan: { deployments: { qa: 'qa-', prod: 'release-' } } }));
+    expect((parseYaml(String(files['.github/workflows/scan-deployed.yml'])) as any).jobs.scan.strategy.matrix.include).toEqual([
+      { service: 'api', image: 'acme/api', deployment: 'qa', prefix: 'qa-' },
+      { service: 'api', image: 'acme/api', deployment: 'prod', prefix: 'release-' },
+    ]);
+    expect(actionlint(files)).toBe('');
+  });
+
+  test.each([
+    [{}, 'DeployedScanWorkflow: deployments {} is not allowed: at least one deployment'],
+    [{ 'qa env': 'qa-' }, 'DeployedScanWorkflow: deployments "qa env" is not allowed'],
+    [{ qa: '' }, 'DeployedScanWorkflow: deployments.qa "" is not allowed: a Docker tag prefix'],
+  ])('%j: a clear error', (deployments, message) => {
+    expect(() => system({ scan: { deployments } })).toThrow(ConfigError);
+    expect(() => system({ scan: { deployments } })).toThrow(message);
+  });
+});
+
 describe('a failed synth leaves the work tree as it was', () => {
   test('a bad option, declared after a good synth, changes no file and deletes none', () => {
     const dir = tempOutdir();
