@@ -226,7 +226,9 @@ describe('the summary job: the one check to require', () => {
 describe('repository variables: GitHub\'s runners when unset, a BuildKit daemon and mirrors when set', () => {
   const e = push('refs/heads/main', c1, c0);
   const ctx = (vars: Record<string, string>) => ({
-    github: githubContext(e), inputs: { service: 'api' }, vars,
+    github: githubContext(e),
+    inputs: { service: 'api' },
+    vars,
     steps: { tags: { outputs: { 'build-args': 'NODE_IMAGE=node:24-alpine@sha256:abc' } }, clock: { outputs: { epoch: EPOCH } } },
   });
   const buildx = (job: string) => stepById(reusable.jobs[job], 'set_up_buildx');
