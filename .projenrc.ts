@@ -66,7 +66,7 @@ const project = new typescript.TypeScriptProject({
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     // The image tests need a Docker engine and minutes: they run in `npx projen test:images`.
-    jestConfig: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/'] },
+    jestConfig: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/', '<rootDir>/test/twin/scenarios'] },
   },
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
   gitignore: ['/.tools/', '/.registry/'],
@@ -275,6 +275,11 @@ project.addTask('test:images', {
   description: 'Build the three images for real and test them: users, health, shutdown, read-only, secrets, sizes, the e2e runner',
   env: { JEST_JUNIT_OUTPUT_NAME: 'images.xml' },
   exec: 'jest --ci --runInBand --testPathIgnorePatterns=/node_modules/ --coverage=false test/images',
+});
+project.addTask('test:twin', {
+  description: 'Run the workflows event after event with the local twin (act, BuildKit, a registry) and read the registry back',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'twin.xml' },
+  exec: 'jest --ci --runInBand --testPathIgnorePatterns=/node_modules/ --coverage=false test/twin/scenarios',
 });
 project.addTask('test:all', {
   description: 'Every test, after installing what they need (Chromium, Docker engine, linters); ends with "N passed, N failed"',

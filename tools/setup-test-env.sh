@@ -37,3 +37,15 @@ fi
 # shellcheck source=tools/docker-env.sh
 . "$(dirname "${BASH_SOURCE[0]:-$0}")/docker-env.sh"
 true
+
+# --- The local twin of GitHub Actions (test:twin): act, buildx, buildkitd and the fixtures, built
+# once from the Go module proxy into ~/.cache/ci-twin; the pinned actions' code from a folder of
+# local action checkouts (TWIN_ACTIONS_DIR, `<owner>/<repo>@<sha>/`) where GitHub is not reachable.
+_qs_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
+if [ -z "${TWIN_ACTIONS_DIR:-}" ] && [ -d "$_qs_root/../shared/actions" ]; then export TWIN_ACTIONS_DIR="$_qs_root/../shared/actions"; fi
+if [ -z "${TWIN_SYFT_SRC:-}" ]; then
+  for _qs_d in "$_qs_root"/../shared/src/buildkit-syft-scanner@*; do [ -f "$_qs_d/go.mod" ] && export TWIN_SYFT_SRC="$_qs_d"; done
+fi
+bash "$_qs_root/tools/twin/install.sh" >/dev/null || _qs_log "the twin's tools could not be installed: test:twin will fail (see above)"
+unset _qs_root _qs_d
+true

@@ -7,6 +7,8 @@
 #   1. tools/setup-test-env.sh   Chromium, the linters, a Docker engine and base images
 #   2. npx projen test           root unit tests + each service's tests + the end-to-end suite
 #   3. npx projen test:images    real images built, run, probed and scanned (needs Docker)
+#      npx projen test:twin      the workflows run event after event with the local twin (act,
+#                                BuildKit, a registry): tags, digests, signatures read back
 #   4. npx projen bench:docker   ours against the reference Dockerfiles, one run, as a report (no
 #                                assertion on a figure; it fails only when a build fails)
 #   5. the summary line
@@ -36,6 +38,7 @@ if [ -n "${QUALISYS_SKIP_IMAGES:-}" ]; then
   echo "=== image tests and benchmark skipped: QUALISYS_SKIP_IMAGES is set"
 else
   step "image tests (npx projen test:images)" npx projen test:images
+  step "the workflows run locally, event after event (npx projen test:twin)" npx projen test:twin
   # One run (the full benchmark takes 3): figures printed and written to test-reports/bench-docker.*.
   step "build benchmark, a report (npx projen bench:docker -- --runs 1)" npx projen bench:docker -- --runs 1
 fi

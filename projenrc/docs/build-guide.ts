@@ -6,6 +6,7 @@ import type { DockerBenchmark } from '../docker/docker-benchmark';
 import type { DockerImages } from '../docker/docker-images';
 import { explainRunFlag } from '../docker/kinds/run-flags';
 import type { DependabotConfig } from '../github/dependabot-config';
+import { FAKED_ACTIONS } from '../twin/run-event';
 import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
 import type { ImageCiWorkflow } from '../github/image-ci-workflow';
 import { SIGNER_ISSUER } from '../github/image-steps';
@@ -111,7 +112,7 @@ function ciSection(f: DocsFacts): string[] {
     table(['workflow', 'when', 'what'], [
       [images, `pull requests; pushes to \`${policy.defaultBranch}\` and \`${policy.stagingBranch}\`; release tags \`vX.Y.Z\`; manual dispatch`, `runs \`${r.fileName}\` for each service whose sources changed (every service on a deploy, a release or a dispatch), then one summary job, \`${ci?.summaryJobName ?? 'images'}\``],
       [`\`.github/workflows/${r.fileName}\``, `called by ${images}`, 'pull requests: build and scan; otherwise: publish (promote or build, scan, push by digest, tag); upload SARIF'],
-      ...(f.deployedScan ? [[`\`.github/workflows/${f.deployedScan.fileName}\``, `daily (\`${f.deployedScan.schedule}\`, UTC), or by hand`, `scans the images tagged \`${f.deployedScan.tag}\` for vulnerabilities found since they were built; a finding fails the run and goes to the Security tab`]] : []),
+      ...(f.deployedScan ? [[`\`.github/workflows/${f.deployedScan.fileName}\``, `daily (\`${f.deployedScan.schedule}\`, UTC), or by hand`, `scans the images deployed to ${Object.entries(f.deployedScan.deployments).map(([d, p]) => `${d} (the newest \`${p}*\` tag)`).join(' and ')} for vulnerabilities found since they were built; a HIGH or CRITICAL finding fails the run, and the report goes to the Security tab`]] : []),
       ...(f.buildWorkflowFile ? [[`\`${f.buildWorkflowFile}\``, 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from `.projenrc.ts`']] : []),
       ...(f.pinWorkflows ? [
         [`\`${f.pinWorkflows.updateWorkflowFile}\``, 'weekly, or by hand', 'resolves new base-image digests and opens a pull request'],
@@ -138,14 +139,14 @@ function ciSection(f: DocsFacts): string[] {
     '',
     '### Everything else: build once, promote, publish by digest',
     '',
-    'The publish job gives every commit exactly one image per service: the image of the last commit that changed the service\'s sources. It looks for that image in the registry (by its commit-SHA tag) first:',
+    'The publish job gives every set of sources exactly one image per service, whatever commit carries them: merge commits, squash merges, rebases and pushes of several commits all keep the content and change only the commit. It looks in the registry first for an image of the same sources: the newest commit, on any branch or tag, whose tree holds exactly what this commit holds at the service\'s paths, and that commit\'s SHA tag:',
     '',
-    '- **found** (a deploy of commits already built on the default branch, a release tag, a re-run): it is scanned again, by digest, for anything disclosed since, and then tagged. It is never rebuilt, so what staging and production run is the image the default branch built and scanned.',
-    '- **not found**: the image is built and loaded as for a pull request, scanned, then pushed by digest, with no tag, by the same build on the same builder, whose cache holds every layer of the scanned build (provenance `mode=max` and an SBOM attached). The job checks that the pushed image ID equals the scanned image ID and stops, leaving the push untagged, when it does not.',
+    '- **found** (a deploy of commits already built on the default branch, a release tag, a re-run): that digest is scanned again for anything disclosed since, then signed and tagged. It is never rebuilt, so what staging and production run is the image the default branch built and scanned.',
+    '- **not found**: BuildKit builds the image and pushes it by digest, with no tag (provenance `mode=max` and an SBOM attached: the pushed digest is an OCI index). Nothing can pull it by name yet. The scans then read that very digest from the registry, so the image scanned is the image published; one that fails a scan stays an untagged digest, which an ECR lifecycle rule on untagged images expires.',
     '',
-    `Then \`${r.publishScript}\` puts every tag of the [tagging strategy](#tagging-strategy) on that digest with skopeo. A tag already on that digest is left as it is (a re-run changes nothing). A tag already on another digest is an error, except the moving ones (${moving.map((m) => `\`${m}\``).join(', ')}). A moving tag is only moved by the newest build of the service on its branch: before tagging, the job asks GitHub's compare API what the branch gained since its commit, and leaves the moving tags to a later run when a later commit changed the service. So \`latest\` never goes back to an older commit, whatever order two overlapping runs finish in.`,
+    `Then the digest is signed and the signature verified, and only then does \`${r.publishScript}\` put every tag of the [tagging strategy](#tagging-strategy) on it with skopeo: nothing is ever tagged unsigned. Every tag is read before any is applied: a tag already on that digest is left as it is (a re-run changes nothing), and a tag already on another digest stops the job before any tag moves, except the moving ones (${moving.map((m) => `\`${m}\``).join(', ')}). A moving tag is only moved by the newest build of the service on its branch: before tagging, the job asks GitHub's compare API what the branch gained since its commit, and leaves the moving tags to a later run when a later commit changed the service. So \`latest\` never goes back to an older commit, whatever order two overlapping runs finish in.`,
     '',
-    `Deploys run in GitHub Environments: a push to \`${policy.stagingBranch}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step.`,
+    `Deploys run in GitHub Environments: a push to \`${policy.stagingBranch}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step. A \`production-*\` tag is applied only by a job that ran in the \`production\` environment, whatever a dispatch asked: a dispatch on a release tag with \`none\` or \`staging\` promotes the image without it.`,
     '',
     'Every third-party action is pinned by full commit SHA, with its version in a comment, from `github-actions.lock.json`. Workflows grant nothing at the top level but `contents: read`; each job asks only for what it uses: the scan job reads, the publish job adds `id-token: write` for the registry, the SARIF job `security-events: write`.',
     '',
@@ -166,8 +167,9 @@ function ciSection(f: DocsFacts): string[] {
     table(['what', 'where', 'without it'], [
       ...(r.registry.kind === 'ecr' ? [
         [`an IAM role that trusts GitHub's OIDC provider for this repository and may push to the ECR repositories, in variable \`${role}\`; its region in \`${region}\``, 'Settings → Secrets and variables → Actions → Variables', 'the publish jobs fail at "AWS credentials"; pull requests are unaffected'],
+        [`the role's trust policy (audience \`sts.amazonaws.com\`) allows the subjects of every job that pushes: \`repo:<owner>/<repository>:ref:refs/heads/${policy.defaultBranch}\` (the default branch), \`repo:<owner>/<repository>:environment:staging\` and \`repo:<owner>/<repository>:environment:production\` (a job in an environment gets that subject, not its ref's), \`repo:<owner>/<repository>:ref:refs/tags/v*\` (pre-release tags, which run in no environment) and, to read only, \`repo:<owner>/<repository>:ref:refs/heads/*\` for the daily scan's default-branch run`, 'AWS IAM', 'the job whose subject is missing fails at "AWS credentials" with "Not authorized to perform sts:AssumeRoleWithWebIdentity"'],
         ['(optional) the role\'s trust policy also allows this repository\'s pull requests (subject `repo:<owner>/<repository>:pull_request`) to pull images', 'AWS IAM', 'pull requests show image sizes without the default branch\'s for comparison, and say so'],
-        [`one ECR repository per image (${repositories}), tag immutability \`IMMUTABLE_WITH_EXCLUSION\` with the exclusion filters ${moving.map((m) => `\`${m}\``).join(', ')}`, 'Amazon ECR', 'with plain `IMMUTABLE`, ECR refuses to move `latest` and `staging-*`; with `MUTABLE`, nothing protects the other tags but this workflow'],
+        [`one ECR repository per image (${repositories}), tag immutability \`IMMUTABLE_WITH_EXCLUSION\` with the exclusion filters ${[...moving, 'sha256-*'].map((m) => `\`${m}\``).join(', ')}, and a lifecycle rule that expires untagged images after a few days`, 'Amazon ECR', 'with plain `IMMUTABLE`, ECR refuses to move `latest` and `staging-*`, and cosign\'s signature tags (`sha256-<digest>.sig`, written where a registry has no referrers API) cannot be rewritten when a digest is signed again; with `MUTABLE`, nothing protects the other tags but this workflow'],
       ] : [
         ['`packages: write` for the workflow token', 'granted by the workflow', '-'],
       ]),
@@ -176,6 +178,38 @@ function ciSection(f: DocsFacts): string[] {
       ...(f.pinWorkflows ? [[`a GitHub App (${appPermissionsText(f.pinWorkflows.appPermissions)}: read and write) installed on the repository; its client ID in variable \`${f.pinWorkflows.appClientIdVariable}\`, its private key in secret \`${f.pinWorkflows.appPrivateKeySecret}\`, as an Actions secret and as a Dependabot secret`, 'Settings → Secrets and variables → Actions, and → Dependabot', 'the weekly base-image update and the Dependabot sync fail at their first step with an error saying what to set: their pull requests would otherwise get no CI (a push with the workflow token starts no workflow)']] : []),
       ['code scanning: public repositories have it; private and internal ones need GitHub Advanced Security (Code Security)', 'Settings → Code security', 'the SARIF jobs warn "Code scanning unavailable" instead of uploading; the scans still fail the build and their tables are in the job summary'],
     ]),
+    '',
+  ];
+}
+
+/** The local twin: how the workflows run on a machine without GitHub, and what it cannot show. */
+function twinSection(): string[] {
+  return [
+    '### Run the workflows locally: the twin',
+    '',
+    '`npx projen ci:local -- --repo DIR --event push|pull_request|workflow_dispatch|schedule --ref REF [--before SHA] [--pr N] [--input key=value] [--workflow FILE] [--registry HOST:PORT]` runs one GitHub event on a clone of this repository with the generated workflows, unchanged, and prints each job\'s result and what the registry then holds. What runs for real:',
+    '',
+    '- [act](https://github.com/nektos/act) (self-hosted mode) runs the jobs, conditions, `needs`, outputs and the local reusable workflow;',
+    '- every pinned action\'s own code at its pinned commit (`TWIN_ACTIONS_DIR` holds `<owner>/<repo>@<sha>/` folders; act maps each `uses:` there);',
+    '- actions/checkout fetches from a local smart-HTTP git server holding the repository, with GitHub\'s `refs/pull/N/merge` for a pull request;',
+    '- docker/setup-buildx-action and docker/build-push-action build on a local BuildKit daemon with provenance and SBOM attestations and push to a local registry (Debian\'s docker-registry);',
+    '- Trivy gates for real: the secret scanner as on GitHub, and the vulnerability scanner against a small database built from `tools/twin/trivy-db/fixtures/` and served from the local registry (`twin/trivy-db:2` holds a MEDIUM finding that must pass, `twin/trivy-db:high` adds a HIGH one that must fail);',
+    '- skopeo (`scripts/publish-image.sh`) and cosign sign, verify and tag in that registry.',
+    '',
+    'The workflows reach these through repository variables whose defaults are what GitHub\'s runners use, and which are real options for self-hosted runners too:',
+    '',
+    table(['variable or secret', 'on GitHub (unset)', 'set'], [
+      ['`BUILDKIT_ENDPOINT`', 'a BuildKit container (`docker-container`)', 'a BuildKit daemon that already runs (`remote`, `tcp://` or `unix://`)'],
+      ['`IMAGE_BUILD_ARGS`', 'nothing', 'extra build arguments, one `NAME=VALUE` a line: base images from a mirror'],
+      ['`TRIVY_DB_REPOSITORY`, `TRIVY_JAVA_DB_REPOSITORY`', 'the public databases', 'a mirror of them'],
+      ['secret `COSIGN_PRIVATE_KEY` (+ `COSIGN_PASSWORD`), variable `COSIGN_PUBLIC_KEY`', 'keyless signing with the job\'s OIDC identity (Sigstore)', 'signing with that key, no transparency log, verified with the public key'],
+    ]),
+    '',
+    'Faked, because they are services of GitHub, AWS or Sigstore (each keeps the action\'s documented inputs and outputs and records what it was asked; `tools/twin/fakes/README.md`):',
+    '',
+    table(['action', 'fake'], Object.entries(FAKED_ACTIONS).map(([action, fake]) => [`\`${action}\``, `\`tools/twin/fakes/${fake}\``]).concat([['GitHub\'s REST API (`gh api` compare and code scanning, `gh pr`)', '`tools/twin/fakes/bin/gh`, answering from the local git server'], ['GitHub\'s artifact and cache services', 'act\'s own servers on 127.0.0.1']])),
+    '',
+    'What the twin cannot show: act does not enforce `permissions`, GitHub Environments and their required reviewers, or `concurrency`; keyless signing (Fulcio, Rekor) and OIDC trust are not exercised. Those are checked from the generated YAML by the tests (`test/github/`). The scenario tests (`test/twin/`) run event after event on a scratch repository and read the registry afterwards.',
     '',
   ];
 }
@@ -261,6 +295,7 @@ function render(f: DocsFacts): string[] {
     ...(f.benchmark ? benchmarkSection(f.benchmark) : []),
     ...pushAndSignSection(shipping),
     ...ciSection(f),
+    ...twinSection(),
     '## Tagging strategy',
     '',
     'Tags come from `scripts/image-tags.mjs` (`npx projen image-tags -- --image NAME`), generated from `projenrc/image-tags/`, in CI and locally alike:',

@@ -153,6 +153,8 @@ export class ImageCiWorkflow extends Component {
         publish: "${{ github.event_name != 'pull_request' }}",
         environment: '${{ needs.changes.outputs.environment }}',
       },
+      // Named, never `inherit`: the called workflow gets the secrets it declares and no other.
+      secrets: Object.fromEntries(this.options.reusable.secretNames.map((n) => [n, `\${{ secrets.${n} }}`])),
     };
   }
 

@@ -79,6 +79,8 @@ export class ReusableBuildWorkflow extends Component {
   public readonly workflowPath: string;
   /** What a caller must grant: the union of what the jobs ask for, each job only its own part. */
   public readonly callerPermissions: github.workflows.JobPermissions;
+  /** The secrets a caller passes on, by name. */
+  public readonly secretNames = Object.keys(SECRETS);
   /** The registry login (its variables are part of the repository's set-up). */
   public readonly login: RegistryLogin;
   /** The script that tags and reads images in the registry, relative to the root. */
@@ -134,7 +136,7 @@ export class ReusableBuildWorkflow extends Component {
 
     const wf = new github.GithubWorkflow(gh, name);
     this.workflow = wf;
-    wf.on({ workflowCall: { inputs: INPUTS, outputs: OUTPUTS } });
+    wf.on({ workflowCall: { inputs: INPUTS, outputs: OUTPUTS, secrets: SECRETS } });
     wf.file?.addOverride('permissions', { contents: 'read' });
     const env = { SERVICE: '${{ inputs.service }}', LOCAL_REF: step.LOCAL_REF };
     wf.addJob('scan', {
@@ -175,6 +177,12 @@ const INPUTS: Record<string, github.workflows.WorkflowCallInput> = {
   base: { type: 'string', required: false, description: 'The base image the Dockerfile builds on, for the size comparison' } as never,
   publish: { type: 'boolean', required: false, description: 'Push and tag after both scans passed (never on pull requests)', default: false } as never,
   environment: { type: 'string', required: false, description: 'GitHub Environment of a deploy (staging or production), or empty' } as never,
+};
+
+/** Optional secrets: a signing key for runners that cannot reach Sigstore (keyless signing needs none). */
+const SECRETS: Record<string, github.workflows.WorkflowCallSecret> = {
+  COSIGN_PRIVATE_KEY: { required: false, description: 'A cosign private key: sign with it instead of keyless (set the COSIGN_PUBLIC_KEY variable too)' },
+  COSIGN_PASSWORD: { required: false, description: 'The password of COSIGN_PRIVATE_KEY' },
 };
 
 const OUTPUTS = {

@@ -1,6 +1,7 @@
 /**
  * A local GitHub's git side: a smart-HTTP server over `git http-backend` (CGI) serving bare
- * repositories under one folder, at `http://127.0.0.1:PORT/OWNER/REPO` (and `.git`), so the real
+ * repositories under one folder, at `http://github.localhost:PORT/OWNER/REPO` (and `.git`; the
+ * server listens on 127.0.0.1 only), so the real
  * actions/checkout clones and fetches from it as from github.com (`GITHUB_SERVER_URL`). Any
  * `Authorization` header is accepted and ignored: the twin's token is a dummy.
  */
@@ -70,7 +71,9 @@ export async function startGitServer(root: string, port = 0): Promise<GitServer>
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${actual}`,
+    // A *.localhost name (git's curl resolves it to the loopback address): the artifact and
+    // cache clients treat any other host but github.com as GitHub Enterprise Server and refuse.
+    url: `http://github.localhost:${actual}`,
     port: actual,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

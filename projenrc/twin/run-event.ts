@@ -91,6 +91,10 @@ export const FAKED_ACTIONS: Record<string, string> = {
   'actions/create-github-app-token': 'create-github-app-token',
   'aquasecurity/setup-trivy': 'setup-trivy',
   'sigstore/cosign-installer': 'cosign-installer',
+  // act's artifact server refuses what @actions/artifact 6 sends (and its blob upload), so the
+  // artifact actions are faked too: they keep the files under the state folder, by run and name.
+  'actions/upload-artifact': 'upload-artifact',
+  'actions/download-artifact': 'download-artifact',
 };
 
 function git(cwd: string, ...args: string[]): string {
@@ -100,9 +104,9 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /** `--local-repository` flags: every pinned action folder, then the fakes at the same pins (a fake wins). */
-export function localRepositories(actionsDir: string, fakesDir: string, pins: Record<string, { sha: string }>): string[] {
+export function localRepositories(actionsDir: string, fakesDir: string, pins: Record<string, { sha: string }>, mappedDir: string): string[] {
   const flags: string[] = [];
-  for (const owner of existsSync(actionsDir) ? readdirSync(actionsDir) : []) {
+  for (const owner of existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []) {
     const ownerDir = path.join(actionsDir, owner);
     for (const entry of readdirSync(ownerDir)) {
       const m = /^(.+)@([0-9a-f]{40})$/.exec(entry);
@@ -113,16 +117,21 @@ export function localRepositories(actionsDir: string, fakesDir: string, pins: Re
   }
   for (const [action, fake] of Object.entries(FAKED_ACTIONS)) {
     const [owner, repo, ...sub] = action.split('/');
-    const pin = pins[`${owner}/${repo}`];
-    if (!pin) continue;
+    // The fake stands at every pin of the action: the lock file's, and those other actions use (trivy-action's setup-trivy).
+    const shas = new Set([pins[`${owner}/${repo}`]?.sha].filter((x): x is string => !!x));
+    const ownerDir = path.join(actionsDir, owner);
+    for (const entry of existsSync(ownerDir) ? readdirSync(ownerDir) : []) {
+      const m = /^(.+)@([0-9a-f]{40})$/.exec(entry);
+      if (m && m[1] === repo) shas.add(m[2]);
+    }
     // act resolves `owner/repo/sub@sha` through the repository's folder: a fake of a subpath sits in that subfolder.
-    const dir = sub.length ? path.join(fakesDir, '.mapped', `${owner}-${repo}`) : path.join(fakesDir, fake);
+    const dir = sub.length ? path.join(mappedDir, `${owner}-${repo}`) : path.join(fakesDir, fake);
     if (sub.length) {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(path.join(dir, ...sub.slice(0, -1)), { recursive: true });
       cpSync(path.join(fakesDir, fake), path.join(dir, ...sub), { recursive: true });
     }
-    flags.push('--local-repository', `${owner}/${repo}@${pin.sha}=${dir}`);
+    for (const sha of shas) flags.push('--local-repository', `${owner}/${repo}@${sha}=${dir}`);
   }
   return flags;
 }
@@ -154,8 +163,8 @@ async function seedRegistry(setup: TwinSetup, registry: string, root: string): P
     seedImage(registry, 'twin/buildkit-syft-scanner:stable-1', 'docker/buildkit-syft-scanner:stable-1');
   }
   const fixtures = path.join(root, 'tools', 'twin', 'trivy-db', 'fixtures');
+  // Pushed every time (a few kilobytes), so the registry always holds what the fixtures say.
   for (const [tag, files] of [['2', ['base.yaml']], ['high', ['base.yaml', 'high.yaml']]] as const) {
-    if (await registryHas(registry, 'twin/trivy-db', tag)) continue;
     const out = path.join(setup.stateDir, 'trivy-db', tag);
     const r = spawnSync(path.join(setup.binDir, 'trivy-db-fixture'), [...files.flatMap((f) => ['-fixture', path.join(fixtures, f)]), '-out', out, '-push', `${registry}/twin/trivy-db:${tag}`], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`Cannot write the Trivy database fixture: ${r.stderr.trim()}`);
@@ -308,6 +317,8 @@ export async function runEvent(e: TwinEvent, setup: TwinSetup, root: string): Pr
     writeFileSync(varFile, dotenv(vars));
     writeFileSync(secretFile, dotenv(secrets), { mode: 0o600 });
 
+    // Each event is a run of its own: its id keys the artifacts.
+    const runId = String(Math.floor(Date.now() / 1000));
     const workflows = e.workflows?.map((w) => path.join('.github', 'workflows', w)) ?? ['.github/workflows'];
     const args = [
       e.event,
@@ -315,11 +326,10 @@ export async function runEvent(e: TwinEvent, setup: TwinSetup, root: string): Pr
       '-e', eventFile,
       '-P', 'ubuntu-24.04=-self-hosted', '-P', 'ubuntu-latest=-self-hosted',
       '--action-offline-mode', '--no-skip-checkout',
-      ...localRepositories(setup.actionsDir, setup.fakesDir, pins),
+      ...localRepositories(setup.actionsDir, setup.fakesDir, pins, path.join(state, 'mapped-fakes')),
       '--action-cache-path', actCache,
-      '--artifact-server-path', path.join(state, 'artifacts'), '--artifact-server-addr', '127.0.0.1', '--artifact-server-port', '0',
       '--cache-server-addr', '127.0.0.1', '--cache-server-path', path.join(state, 'actions-cache'),
-      '--env', `GITHUB_SERVER_URL=${server.url}`, '--env', `GITHUB_REPOSITORY=${repository}`, '--env', `GITHUB_ACTOR=${e.actor ?? 'twin-dev'}`,
+      '--env', `GITHUB_SERVER_URL=${server.url}`, '--env', `GITHUB_REPOSITORY=${repository}`, '--env', `GITHUB_ACTOR=${e.actor ?? 'twin-dev'}`, '--env', `GITHUB_RUN_ID=${runId}`,
       '--var-file', varFile, '--secret-file', secretFile,
       '--json',
     ];
@@ -331,6 +341,8 @@ export async function runEvent(e: TwinEvent, setup: TwinSetup, root: string): Pr
       TWIN_GIT_ROOT: gitRoot,
       TWIN_REGISTRY: registry.address,
       REGISTRY_TLS_VERIFY: 'false',
+      // No build record to upload (GitHub's artifact service): build-push-action's documented switch.
+      DOCKER_BUILD_RECORD_UPLOAD: 'false',
       GITHUB_SERVER_URL: server.url,
       GIT_CONFIG_NOSYSTEM: '1',
     };

@@ -134,3 +134,4 @@ export async function registryContents(registry: string): Promise<Record<string,
   }
   return out;
 }
+

@@ -98,7 +98,8 @@ func run(files []string, out, push string) error {
 	if err != nil {
 		return err
 	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
+	// Trivy finds the archive in the manifest by its title annotation, as oras pushes it.
+	img, err := mutate.Append(empty.Image, mutate.Addendum{Layer: layer, Annotations: map[string]string{"org.opencontainers.image.title": databaseArchive}})
 	if err != nil {
 		return err
 	}
