@@ -228,6 +228,13 @@ describe('newest-tag REPOSITORY PREFIX', () => {
     expect(publish(['newest-tag', repo, 'production-v'])).toMatchObject({ status: 1, stdout: '', stderr: '' });
   });
 
+  test('exit 1 for a repository whose every tag was deleted (only untagged images left)', () => {
+    const repo = `${host}/newest/untagged`;
+    pushImage(host, 'newest/untagged', 'staging-20261201', 'tag deleted since');
+    expect(spawnSync('skopeo', ['delete', '--tls-verify=false', `docker://${repo}:staging-20261201`]).status).toBe(0);
+    expect(publish(['newest-tag', repo, 'staging-'])).toMatchObject({ status: 1, stdout: '', stderr: '' });
+  });
+
   test('exit 1 when the registry has no such repository', () => {
     expect(publish(['newest-tag', `${host}/newest/no-such-repository`, 'staging-'])).toMatchObject({ status: 1, stdout: '' });
   });
