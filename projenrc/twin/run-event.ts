@@ -30,6 +30,8 @@ export interface TwinEvent {
   readonly ref?: string;
   /** push: the commit the branch was at before (all zeros: a new branch). */
   readonly before?: string;
+  /** push, workflow_dispatch: the commit the run is at. @default the tip of `ref` (set it to replay an older push whose run finishes late) */
+  readonly sha?: string;
   /** pull_request: its number. @default 1 */
   readonly pr?: number;
   /** pull_request: the base branch. @default the repository's default branch (`main`) */
@@ -219,7 +221,7 @@ function eventPayload(e: TwinEvent, bare: string, repository: string): { payload
     };
   }
   const ref = fullRef(e.ref ?? 'main');
-  const sha = git(bare, 'rev-parse', `${ref}^{commit}`);
+  const sha = git(bare, 'rev-parse', `${e.sha ?? ref}^{commit}`);
   if (e.event === 'push') {
     return { sha, ref, payload: { ref, before: e.before ?? '0000000000000000000000000000000000000000', after: sha, deleted: false, created: !e.before, repository: repoInfo } };
   }
@@ -236,7 +238,7 @@ export function parseJobResults(log: string): JobResult[] {
     if (!line.startsWith('{')) continue;
     try {
       const entry = JSON.parse(line) as { jobResult?: string; jobID?: string; job?: string };
-      if (entry.jobResult) results.push({ job: entry.job ?? entry.jobID ?? '?', result: entry.jobResult });
+      if (entry.jobResult) results.push({ job: (entry.job ?? entry.jobID ?? '?').trim(), result: entry.jobResult });
     } catch {
       // not a JSON line
     }
@@ -268,7 +270,7 @@ export async function runEvent(e: TwinEvent, setup: TwinSetup, root: string): Pr
     const work = path.join(state, 'work', 'checkout');
     rmSync(work, { recursive: true, force: true });
     git(path.dirname(work), 'clone', '--quiet', '--no-checkout', bare, work);
-    git(work, 'fetch', '--quiet', 'origin', `${ref}:refs/twin/run`);
+    git(work, 'fetch', '--quiet', 'origin', `${ref}:refs/twin/run`, sha);
     git(work, 'checkout', '--quiet', '--detach', sha);
     git(work, 'remote', 'set-url', 'origin', `${server.url}/${repository}`);
     const eventFile = path.join(state, 'work', 'event.json');

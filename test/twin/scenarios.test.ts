@@ -87,22 +87,138 @@ afterAll(() => {
   }
 });
 
-describe('the twin: events in order on one repository', () => {
-  let mainSha: string;
+const digestOf = async (image: string, tag: string) => (await contents())[image]?.[tag];
+const tagsOf = async (image: string) => Object.keys((await contents())[image] ?? {}).filter((t) => !t.startsWith('sha256-'));
+const signed = async (image: string, digest: string) => Object.keys((await contents())[image] ?? {}).some((t) => t.startsWith(digest.replace(':', '-')));
+const sarif = (category: string) => readFileSync(path.join(state, 'code-scanning', `${category}.sarif`), 'utf8');
+const today = () => new Date().toISOString().slice(0, 10).replace(/-/g, '');
 
-  test('a first push to main builds, scans, pushes, signs and tags every image', async () => {
-    mainSha = git('rev-parse', 'HEAD');
+describe('the twin: events in order on one repository', () => {
+  let first: string;
+  let built: Record<string, string>;
+
+  test('a first push to main builds, scans, pushes by digest, signs and tags every image', async () => {
+    first = git('rev-parse', 'HEAD');
     const r = await run('push main (new branch)', { event: 'push', ref: 'main' });
-    expect(results(r)).toMatchObject({ changes: 'success', images: 'success' });
+    expect(results(r)).toMatchObject({ 'images/which images this run builds': 'success', 'images/images': 'success' });
     expect(r.exitCode).toBe(0);
-    const c = await contents();
+    built = {};
     for (const image of IMAGES) {
-      expect(Object.keys(c[image] ?? {})).toEqual(expect.arrayContaining([shortSha(mainSha), 'latest']));
-      // One digest under every tag of this build.
-      expect(new Set([c[image][shortSha(mainSha)], c[image].latest]).size).toBe(1);
+      const tags = await tagsOf(image);
+      expect(tags).toEqual(expect.arrayContaining([shortSha(first), 'latest']));
+      expect(tags.some((t) => /^main-\d{8}-\d{6}$/.test(t))).toBe(true);
+      // One digest under every tag of this build, and a signature of it (cosign's tag scheme: this registry has no referrers API).
+      built[image] = (await digestOf(image, 'latest'))!;
+      expect(await digestOf(image, shortSha(first))).toBe(built[image]);
+      expect(await signed(image, built[image])).toBe(true);
     }
-    // Each digest is signed with the twin's key (cosign's tag fallback: this registry has no referrers API).
-    const signatures = Object.keys(c['qualisys/api']).filter((t) => t.startsWith('sha256-'));
-    expect(signatures.length).toBeGreaterThan(0);
+    // Both reports reached code scanning, per service and kind.
+    for (const service of ['api', 'web', 'playwright-runner']) {
+      expect(JSON.parse(sarif(`trivy-vulnerabilities-${service}`)).version).toBe('2.1.0');
+      expect(JSON.parse(sarif(`trivy-secrets-${service}`)).version).toBe('2.1.0');
+    }
+  });
+
+  test('a pull request builds and scans only what it changes, and publishes nothing', async () => {
+    git('checkout', '-q', '-b', 'feature');
+    commitApiChange('feature work');
+    git('checkout', '-q', 'main');
+    const before = await contents();
+    const r = await run('pull request (api changed)', { event: 'pull_request', ref: 'feature', pr: 7 });
+    expect(results(r)).toMatchObject({ 'api/reusable-build/build and scan api': 'success', 'images/images': 'success' });
+    expect(Object.keys(results(r)).filter((j) => /publish|build and scan (web|playwright)/.test(j))).toEqual([]);
+    // Nothing reached the registry: no pr-7 tag, no new digest.
+    expect(await contents()).toEqual(before);
+  });
+
+  test('a squash merge of that pull request publishes api only; the other images keep their tags', async () => {
+    const before = git('rev-parse', 'HEAD');
+    git('merge', '-q', '--squash', 'feature');
+    git('commit', '-q', '-m', 'feature work (#7)');
+    const merged = git('rev-parse', 'HEAD');
+    const r = await run('push main (squash merge, api changed)', { event: 'push', ref: 'main', before });
+    expect(r.exitCode).toBe(0);
+    expect(Object.keys(results(r)).filter((j) => j.includes('publish'))).toEqual(['api/reusable-build/publish api']);
+    const api = await digestOf('qualisys/api', shortSha(merged));
+    expect(api).toBeDefined();
+    expect(api).not.toBe(built['qualisys/api']);
+    expect(await digestOf('qualisys/api', 'latest')).toBe(api);
+    expect(await digestOf('qualisys/web', 'latest')).toBe(built['qualisys/web']);
+    built['qualisys/api'] = api!;
+  });
+
+  test('two overlapping pushes finishing out of order: latest stays on the newer commit', async () => {
+    const base = git('rev-parse', 'HEAD');
+    const a = commitApiChange('change A');
+    const b = commitApiChange('change B');
+    // B's run first (the branch is at B), then A's run finishes later.
+    const rb = await run('push main B (api changed)', { event: 'push', ref: 'main', before: a });
+    expect(rb.exitCode).toBe(0);
+    const digestB = await digestOf('qualisys/api', shortSha(b));
+    expect(await digestOf('qualisys/api', 'latest')).toBe(digestB);
+    const ra = await run('push main A, finishing after B', { event: 'push', ref: 'main', before: base, sha: a });
+    expect(ra.exitCode).toBe(0);
+    expect(await digestOf('qualisys/api', shortSha(a))).toBeDefined();
+    expect(await digestOf('qualisys/api', 'latest')).toBe(digestB);
+    built['qualisys/api'] = digestB!;
+  });
+
+  test('a push to staging promotes every image of main, never rebuilding: staging-YYYYMMDD on the same digests', async () => {
+    git('branch', '-f', 'staging', 'main');
+    // Environments and their reviewers are GitHub's, not act's: the job's `environment:` is checked in test/github/.
+    const r = await run('push staging (deploy)', { event: 'push', ref: 'staging' });
+    expect(r.exitCode).toBe(0);
+    for (const image of IMAGES) expect(await digestOf(image, `staging-${today()}`)).toBe(built[image]);
+  });
+
+  test('a release tag promotes the same digests to production-vX.Y.Z; a re-run changes nothing', async () => {
+    git('tag', 'v1.0.0', 'main');
+    const r = await run('push tag v1.0.0 (release)', { event: 'push', ref: 'refs/tags/v1.0.0' });
+    expect(r.exitCode).toBe(0);
+    for (const image of IMAGES) expect(await digestOf(image, 'production-v1.0.0')).toBe(built[image]);
+    const after = await contents();
+    const again = await run('push tag v1.0.0 again (re-run)', { event: 'push', ref: 'refs/tags/v1.0.0' });
+    expect(again.exitCode).toBe(0);
+    expect(await contents()).toEqual(after);
+  });
+
+  test('a pre-release tag gets its own tag and never production-*', async () => {
+    git('tag', 'v1.1.0-rc.1', 'main');
+    const r = await run('push tag v1.1.0-rc.1 (pre-release)', { event: 'push', ref: 'refs/tags/v1.1.0-rc.1' });
+    expect(r.exitCode).toBe(0);
+    for (const image of IMAGES) {
+      const tags = await tagsOf(image);
+      expect(tags).toContain('v1.1.0-rc.1');
+      expect(tags.filter((t) => t.startsWith('production-'))).toEqual(['production-v1.0.0']);
+    }
+  });
+
+  test('a dispatch on a release tag without the production environment never applies production-*', async () => {
+    git('tag', 'v1.2.0', 'main');
+    const r = await run('dispatch v1.2.0, environment none', { event: 'workflow_dispatch', ref: 'refs/tags/v1.2.0', inputs: { environment: 'none' } });
+    expect(r.exitCode).toBe(0);
+    for (const image of IMAGES) expect(await tagsOf(image)).not.toContain('production-v1.2.0');
+  });
+
+  test('an image with a HIGH finding is pushed by digest but never tagged', async () => {
+    const before = git('rev-parse', 'HEAD');
+    const bad = commitApiChange('change with a vulnerable base');
+    const r = await run('push main, HIGH finding', { event: 'push', ref: 'main', before, vars: { TRIVY_DB_REPOSITORY: `${registry.address}/twin/trivy-db:high` } });
+    expect(r.exitCode).not.toBe(0);
+    expect(results(r)).toMatchObject({ 'api/reusable-build/publish api': 'failure', 'images/images': 'failure' });
+    expect(await digestOf('qualisys/api', shortSha(bad))).toBeUndefined();
+    expect(await digestOf('qualisys/api', 'latest')).toBe(built['qualisys/api']);
+    expect(sarif('trivy-vulnerabilities-api')).toContain('CVE-2099-0001');
+  });
+
+  test('the daily scan reads what staging and production run: passes on MEDIUM, fails on HIGH with the finding in code scanning', async () => {
+    const ok = await run('schedule: scan deployed (MEDIUM only)', { event: 'schedule', ref: 'main', workflows: ['scan-deployed.yml'] });
+    expect(ok.exitCode).toBe(0);
+    expect(ok.jobs.length).toBe(6);
+    const high = await run('schedule: scan deployed (HIGH)', { event: 'schedule', ref: 'main', workflows: ['scan-deployed.yml'], vars: { TRIVY_DB_REPOSITORY: `${registry.address}/twin/trivy-db:high` } });
+    expect(high.exitCode).not.toBe(0);
+    expect(high.jobs.every((j) => j.result === 'failure')).toBe(true);
+    expect(sarif('trivy-deployed-api-production')).toContain('CVE-2099-0001');
+    expect(sarif('trivy-deployed-api-staging')).not.toContain('CVE-2099-0002');
   });
 });
