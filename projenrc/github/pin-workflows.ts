@@ -236,7 +236,8 @@ export class PinWorkflows extends Component {
         checkedOut,
         setupNode,
         { name: 'Install (no install scripts)', run: 'npm ci --no-audit --no-fund --ignore-scripts' },
-        { name: 'Resolve digests and regenerate', env: noScripts, run: 'npx projen update-base-images' },
+        // BASE_IMAGES_REGISTRY_URL (repository variable): a registry mirror to resolve the digests from, for runners without Docker Hub.
+        { name: 'Resolve digests and regenerate', env: { ...noScripts, BASE_IMAGES_REGISTRY_URL: '${{ vars.BASE_IMAGES_REGISTRY_URL }}' }, run: 'npx projen update-base-images' },
         // The regenerated images.yml is a workflow: pushing it takes the workflows permission.
         appToken(this.updatePermissions),
         {
@@ -293,7 +294,7 @@ export class PinWorkflows extends Component {
         { name: 'Install (no install scripts)', run: 'npm ci --no-audit --no-fund --ignore-scripts' },
         {
           name: 'Pins from generated files back to their sources, then regenerate',
-          env: noScripts,
+          env: { ...noScripts, BASE_IMAGES_REGISTRY_URL: '${{ vars.BASE_IMAGES_REGISTRY_URL }}' },
           // A new base image (the Playwright image of a new @playwright/test) gets its digest.
           run: 'npx projen sync-pins\nnpx projen\nnpx projen update-base-images -- --missing',
         },

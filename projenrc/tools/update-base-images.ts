@@ -46,7 +46,7 @@ async function bearerToken(challenge: string): Promise<string | undefined> {
 /** The digest a registry serves for repository:tag (a HEAD on the manifest, anonymous token if asked). */
 export async function resolveDigest(ref: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const { registry, repository, tag } = parseReference(ref);
-  const base = env.BASE_IMAGES_REGISTRY_URL?.replace(/\/$/, '') ?? `https://${registry}`;
+  const base = env.BASE_IMAGES_REGISTRY_URL ? env.BASE_IMAGES_REGISTRY_URL.replace(/\/$/, '') : `https://${registry}`;
   const url = `${base}/v2/${repository}/manifests/${tag}`;
   let res = await fetch(url, { method: 'HEAD', headers: { Accept: MANIFEST_ACCEPT } });
   if (res.status === 401) {

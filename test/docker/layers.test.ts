@@ -1,7 +1,8 @@
 /**
  * The layers of projenrc/ as the Docker side uses them, checked on the import statements:
  * - lib/: pure helpers and the manifests' shapes, importing only Node.js and each other;
- * - tools/: command-line tools, reading the generated manifests, never loading a component or projen;
+ * - tools/: command-line tools, reading the generated manifests, never loading a component or projen
+ *   (the pure tag logic of image-tags/ is theirs to use);
  * - docker/kinds/: one module per kind, importing the Dockerfile model and helpers below them only;
  * - docker/: the components, importing kinds and lib, never a tool or the docs.
  * And what the tasks run and what the generated files name as their source exists.
@@ -40,14 +41,14 @@ const filesIn = (dir: string) => readdirSync(path.join(PROJENRC, dir)).filter((f
 const NOT_COMPONENTS: string[] = [];
 
 describe('layers: imports point down only', () => {
-  test.each(filesIn('lib'))('%s imports only Node.js and lib/', (file) => {
-    for (const dep of runtimeImports(file)) expect(dep).toMatch(/^(node:|lib\/)/);
+  test.each(filesIn('lib'))('%s imports only Node.js, lib/ and the pure reference checks of image-tags/', (file) => {
+    for (const dep of runtimeImports(file)) expect(dep).toMatch(/^(node:|lib\/|image-tags\/docker-reference$)/);
   });
 
   test.each(filesIn('tools'))('%s never loads projen or a component', (file) => {
     for (const dep of closure(file)) {
       expect(dep).not.toBe('projen');
-      expect(dep).not.toMatch(/^(docker|docs|github|image-tags)\//);
+      expect(dep).not.toMatch(/^(docker|docs|github)\//);
     }
   });
 

@@ -38,7 +38,7 @@ describe('ImageTagScript component', () => {
   });
 
   test('a bad policy fails synth with the option named', () => {
-    expect(() => new ImageTagScript(new Project({ name: 'p', outdir: tempOutdir() }), { shaLength: 5 })).toThrow('Invalid shaLength 5: expected an integer from 7 to 40.');
+    expect(() => new ImageTagScript(new Project({ name: 'p', outdir: tempOutdir() }), { shaLength: 5 })).toThrow('ImageTagScript: shaLength 5 is not allowed: a whole number from 7 to 40.');
     expect(() => new ImageTagScript(new Project({ name: 'p', outdir: tempOutdir() }), { defaultBranch: 'my branch' })).toThrow('ImageTagScript: defaultBranch "my branch" is not allowed: a branch name');
   });
 });
