@@ -55,8 +55,7 @@ newest_tag() {
   local newest
   newest=$(printf '%s' "$list" | jq -r --arg p "$prefix" '.Tags[] | select(startswith($p))' | sort -V | tail -n 1)
   [ -n "$newest" ] || return 1
-  printf '%s
-' "$newest"
+  printf '%s\n' "$newest"
 }
 
 cmd=${1:-}

@@ -139,7 +139,7 @@ export function localRepositories(actionsDir: string, fakesDir: string, pins: Re
 }
 
 /** Copies a local Docker engine image into the registry (BuildKit pulls from registries only). */
-function seedImage(registry: string, local: string, target: string): void {
+export function seedImage(registry: string, local: string, target: string): void {
   const dockerHost = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   const r = spawnSync('skopeo', ['copy', '--quiet', '--src-daemon-host', dockerHost, '--dest-tls-verify=false', `docker-daemon:${local}`, `docker://${registry}/${target}`], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`Cannot copy ${local} from the Docker engine to ${registry}/${target}: ${r.stderr.trim()}`);

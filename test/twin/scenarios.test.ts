@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { baseImagesFromEnv, twinTools } from '../../projenrc/tools/ci-local';
-import { runEvent, TwinEvent, TwinRun, TwinSetup } from '../../projenrc/twin/run-event';
+import { runEvent, seedImage, TwinEvent, TwinRun, TwinSetup } from '../../projenrc/twin/run-event';
 import { registryContents, Service, startRegistry } from '../../projenrc/twin/services';
 import { REPO_ROOT } from '../fixtures';
 
@@ -220,5 +220,26 @@ describe('the twin: events in order on one repository', () => {
     expect(high.jobs.every((j) => j.result === 'failure')).toBe(true);
     expect(sarif('trivy-deployed-api-production')).toContain('CVE-2099-0001');
     expect(sarif('trivy-deployed-api-staging')).not.toContain('CVE-2099-0002');
+  });
+
+  test('the weekly base-image update pushes new digests with the App token and opens one pull request', async () => {
+    // A registry mirror that serves "newer" official images: the stand-ins, under the official names.
+    const lock = JSON.parse(readFileSync(path.join(repo, 'base-images.lock.json'), 'utf8')) as Record<string, unknown>;
+    seedImage(registry.address, setup.baseImages!.NODE_IMAGE, 'library/node:24-alpine');
+    seedImage(registry.address, setup.baseImages!.PLAYWRIGHT_IMAGE, 'microsoft/playwright:v1.65.1-noble');
+    const r = await run('schedule: update base images', { event: 'schedule', ref: 'main', workflows: ['update-base-images.yml'], vars: { BASE_IMAGES_REGISTRY_URL: `http://${registry.address}` } });
+    expect(r.exitCode).toBe(0);
+    const bare = path.join(state, 'git', 'acme', 'app.git');
+    const pushed = spawnSync('git', ['--git-dir', bare, 'show', 'refs/heads/chore/update-base-images:base-images.lock.json'], { encoding: 'utf8' });
+    expect(pushed.status).toBe(0);
+    expect(pushed.stdout).not.toBe(JSON.stringify(lock));
+    expect(pushed.stdout).toContain((await digestOf('library/node', '24-alpine'))!);
+    // Only generated and pin files changed in that commit; the App token asked for workflows too (a Dockerfile
+    // change regenerates images.yml's paths and this commit may touch .github/workflows).
+    const files = spawnSync('git', ['--git-dir', bare, 'diff', '--name-only', 'main', 'refs/heads/chore/update-base-images'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(files).toEqual(expect.arrayContaining(['base-images.lock.json', 'api/Dockerfile']));
+    expect(readFileSync(path.join(state, 'app-tokens', 'requests'), 'utf8')).toContain('contents=write pull-requests=write workflows=write');
+    const pulls = JSON.parse(readFileSync(path.join(state, 'pulls.json'), 'utf8')) as { head: string }[];
+    expect(pulls.map((p) => p.head)).toEqual(['chore/update-base-images']);
   });
 });
