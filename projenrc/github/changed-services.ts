@@ -1,4 +1,4 @@
-import { ConfigError } from '../validate';
+import { check } from '../validate';
 
 /**
  * The script of the `changes` job of `images.yml`, as a pure function of the services and their
@@ -26,9 +26,9 @@ const SAFE = /^[A-Za-z0-9._/-]+$/;
 
 export function changedServicesScript(services: readonly ChangedServiceSpec[]): string {
   for (const s of services) {
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(s.service)) throw new ConfigError(`changes: service name "${s.service}" must be lowercase letters, digits and "-".`);
+    check(/^[a-z0-9][a-z0-9-]*$/.test(s.service), 'ImageCiWorkflow', 'service name', s.service, 'lowercase letters, digits and "-"');
     for (const p of s.paths) {
-      if (!SAFE.test(p) || p.split('/').includes('..')) throw new ConfigError(`changes: path "${p}" of ${s.service} must be a plain path inside the repository (letters, digits, ".", "_", "-", "/").`);
+      check(SAFE.test(p) && !p.split('/').includes('..'), 'ImageCiWorkflow', 'path', p, 'a plain path inside the repository (letters, digits, ".", "_", "-", "/")', s.service);
     }
   }
   return [

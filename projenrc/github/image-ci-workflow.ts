@@ -4,7 +4,7 @@ import { changedServicesScript } from './changed-services';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import type { TagPolicyOptions } from '../image-tags/policy';
 import type { ImageManifestEntry } from '../lib/images-manifest';
-import { branchName, identifier, repoPath, runnerLabel } from '../validate';
+import { branchName, branchPair, identifier, repoPath, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -58,6 +58,7 @@ export class ImageCiWorkflow extends Component {
     this.runsOn = [runnerLabel('ImageCiWorkflow', 'runsOn', options.runsOn ?? 'ubuntu-24.04')];
     const defaultBranch = branchName('ImageCiWorkflow', 'tagPolicy.defaultBranch', options.tagPolicy.defaultBranch);
     const stagingBranch = branchName('ImageCiWorkflow', 'tagPolicy.stagingBranch', options.tagPolicy.stagingBranch);
+    branchPair('ImageCiWorkflow', options.tagPolicy, 'tagPolicy.');
     const wf = new github.GithubWorkflow(gh, name, {
       limitConcurrency: true,
       concurrencyOptions: {

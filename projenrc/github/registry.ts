@@ -1,5 +1,5 @@
 import { github } from 'projen';
-import { ConfigError, envName } from '../validate';
+import { check, envName } from '../validate';
 
 /** Where images are pushed. */
 export interface RegistryOptions {
@@ -51,5 +51,6 @@ export function registryLogin(options: RegistryOptions, uses: (action: string) =
       }],
     };
   }
-  throw new ConfigError(`Registry: kind "${(options as { kind: string }).kind}" is not supported: use "ecr" or "ghcr".`);
+  check(false, 'Registry', 'kind', (options as { kind: string }).kind, '"ecr" or "ghcr"');
+  throw new Error('unreachable');
 }

@@ -7,7 +7,7 @@ import { PublishScript } from './publish-script';
 import { registryLogin, RegistryLogin, RegistryOptions } from './registry';
 import { TrivyIgnore } from './trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
-import { check, ConfigError, identifier, integer, runnerLabel } from '../validate';
+import { check, identifier, integer, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -105,9 +105,9 @@ export class ReusableBuildWorkflow extends Component {
     this.trivyIgnoreFile = options.trivyIgnore.path;
     this.trivyDbRepositories = options.trivyDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
     this.trivyVersion = options.trivyVersion ?? pinnedToolVersion(project.outdir, 'TRIVY');
-    if (!/^v\d+\.\d+\.\d+$/.test(this.trivyVersion)) throw new ConfigError(`ReusableBuildWorkflow: trivyVersion "${this.trivyVersion}" must be a release such as v0.74.0.`);
+    check(/^v\d+\.\d+\.\d+$/.test(this.trivyVersion), 'ReusableBuildWorkflow', 'trivyVersion', this.trivyVersion, 'a release such as v0.74.0');
     this.cosignVersion = options.cosignVersion ?? pinnedToolVersion(project.outdir, 'COSIGN');
-    if (!/^v\d+\.\d+\.\d+$/.test(this.cosignVersion)) throw new ConfigError(`ReusableBuildWorkflow: cosignVersion "${this.cosignVersion}" must be a release such as v3.1.3.`);
+    check(/^v\d+\.\d+\.\d+$/.test(this.cosignVersion), 'ReusableBuildWorkflow', 'cosignVersion', this.cosignVersion, 'a release such as v3.1.3');
     this.workflowPath = `.github/workflows/${this.fileName}`;
     this.login = registryLogin(options.registry, (a) => options.pins.uses(a));
     this.publishScript = options.publishScript.path;

@@ -67,10 +67,10 @@ describe('each bad option is a clear error where it is declared', () => {
     [{ ci: { runsOn: 'ubuntu latest' } }, 'ImageCiWorkflow: runsOn "ubuntu latest" is not allowed: a runner label'],
     [{ reusable: { buildBudgetMinutes: 0 } }, 'ReusableBuildWorkflow: buildBudgetMinutes 0 is not allowed: a whole number from 1 to 360'],
     [{ reusable: { nodeVersion: 'lts/*' } }, 'ReusableBuildWorkflow: nodeVersion "lts/*" is not allowed: a Node.js version'],
-    [{ reusable: { trivyVersion: 'latest' } }, 'ReusableBuildWorkflow: trivyVersion "latest" must be a release such as v0.74.0.'],
+    [{ reusable: { trivyVersion: 'latest' } }, 'ReusableBuildWorkflow: trivyVersion "latest" is not allowed: a release such as v0.74.0.'],
     [{ reusable: { trivyDbRepositories: ['ghcr.io/aquasecurity/trivy-db'] } }, 'ReusableBuildWorkflow: trivyDbRepositories "ghcr.io/aquasecurity/trivy-db" is not allowed: an OCI reference with a tag'],
     [{ reusable: { registry: { kind: 'ecr', roleArnVariable: 'aws-role' } } }, 'Registry: roleArnVariable "aws-role" is not allowed: UPPER_SNAKE_CASE'],
-    [{ reusable: { registry: { kind: 'docker-hub' as never } } }, 'Registry: kind "docker-hub" is not supported: use "ecr" or "ghcr".'],
+    [{ reusable: { registry: { kind: 'docker-hub' as never } } }, 'Registry: kind "docker-hub" is not allowed: "ecr" or "ghcr".'],
     [{ scan: { schedule: 'daily' } }, 'DeployedScanWorkflow: schedule "daily" is not allowed: five cron fields'],
     [{ scan: { deployments: { staging: 'staging;' } } }, 'DeployedScanWorkflow: deployments.staging "staging;" is not allowed: a Docker tag prefix'],
     [{ publishPath: '/usr/local/bin/x.sh' }, 'PublishScript: path "/usr/local/bin/x.sh" is not allowed'],
@@ -151,7 +151,7 @@ describe('a failed synth leaves the work tree as it was', () => {
     system({}, dir).synth();
     const before = treeHash(dir);
     const late = system({ ci: { images: () => [{ service: 'api', context: '../api', dockerfile: 'api/Dockerfile', image: 'acme/api' }] as never } }, dir);
-    expect(() => late.synth()).toThrow('changes: path "../api" of api must be a plain path inside the repository');
+    expect(() => late.synth()).toThrow('ImageCiWorkflow: path of api "../api" is not allowed: a plain path inside the repository');
     expect(treeHash(dir)).toBe(before);
   });
 });
