@@ -14,6 +14,9 @@ export interface AppOptions {
 
 const STATUSES = ['passed', 'failed', 'running', 'queued'] as const;
 
+/** The methods the api answers (`Allow` of `OPTIONS *`). */
+const ALLOW = 'GET, HEAD, OPTIONS';
+
 /** JSON body of every error response: one shape, whatever went wrong. */
 interface ErrorBody {
   statusCode: number;
@@ -42,6 +45,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // The asterisk-form target (`OPTIONS * HTTP/1.1`) asks about the server, not a resource (RFC 9110 9.3.7).
+    if (request.url === '*') {
+      if (request.method === 'OPTIONS') return reply.code(204).header('allow', ALLOW).send();
+      return reply.code(400).send(errorBody(400, 'Bad Request', `The request target * is for OPTIONS only, not ${request.method}`));
+    }
     return reply.code(404).send(errorBody(404, 'Not Found', `Route ${request.method} ${request.url} not found`));
   });
 

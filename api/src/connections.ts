@@ -22,12 +22,17 @@ export class ConnectionTracker {
   /** Open connections: the responses in flight on each, and since when it has had none. */
   private readonly connections = new Map<Socket, { responses: Set<ServerResponse>; idleSince: number }>();
   private draining = false;
+  /** While draining: checks whether the drain is over (called as each connection closes). */
+  private onClosed?: () => void;
 
   /** Call before the server listens. */
   constructor(private readonly server: Server) {
     server.on('connection', (socket: Socket) => {
       this.connections.set(socket, { responses: new Set(), idleSince: Date.now() });
-      socket.once('close', () => this.connections.delete(socket));
+      socket.once('close', () => {
+        this.connections.delete(socket);
+        this.onClosed?.();
+      });
     });
     // First among the 'request' listeners: the header is set before the app starts answering.
     server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -65,10 +70,13 @@ export class ConnectionTracker {
         }
         if (this.connections.size === 0) {
           clearInterval(timer);
+          this.onClosed = undefined;
           resolve();
         }
       };
-      const timer = setInterval(check, 50);
+      // Checked often enough that a short grace period is kept to, and as soon as a connection closes.
+      const timer = setInterval(check, Math.max(1, Math.min(50, idleGraceMs / 4)));
+      this.onClosed = check;
       check();
     });
   }

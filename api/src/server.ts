@@ -1,21 +1,24 @@
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, describeListenError, loadConfig, oneLine } from './config';
 import { ConnectionTracker } from './connections';
 import { watchLaunchers } from './launchers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version: packageVersion } = require('../package.json') as { version: string };
 
+/** Writes one line to stderr and exits with `code`: no stack trace, whatever went wrong. */
+function fail(message: string, code: number): never {
+  process.stderr.write(`api: ${oneLine(message)}\n`);
+  process.exit(code);
+}
+
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig(process.env, packageVersion);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`api: configuration error: ${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
+    if (err instanceof ConfigError) fail(`configuration error: ${err.message}`, 78); // EX_CONFIG
     throw err;
   }
 
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
   }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
-    await connections.drain();
+    // An idle connection gets half the shutdown budget at most, so that a short SHUTDOWN_TIMEOUT_MS
+    // still ends in a clean exit when no request is running.
+    await connections.drain(Math.min(500, timeoutMs / 2));
     await app.close(); // onClose hooks; the server has already stopped
     app.log.info('stopped');
   });
@@ -51,10 +56,15 @@ async function main(): Promise<void> {
     });
   }
 
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    // A port in use, a name that does not resolve, an address that is not this machine's: the value
+    // is well-formed, and the failure is the machine's, so exit 1 (a restart may succeed), not 78.
+    const listenError = describeListenError(err, 'HOST', config.host, config.port);
+    if (listenError) fail(listenError, 1);
+    throw err;
+  }
 }
 
-main().catch((err) => {
-  process.stderr.write(`api: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+main().catch((err) => fail(`failed to start: ${err instanceof Error ? err.message : String(err)}`, 1));

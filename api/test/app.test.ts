@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { AddressInfo, Socket } from 'node:net';
 import { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app';
 import { inMemoryTestRunStore } from '../src/test-runs';
@@ -75,6 +77,22 @@ describe('api routes', () => {
     const res = await get('/nope');
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  // `OPTIONS * HTTP/1.1` asks about the server itself: answered as web answers it.
+  test.each([
+    ['OPTIONS', /^HTTP\/1\.1 204 No Content\r\n/, /\r\nallow: GET, HEAD, OPTIONS\r\n/i],
+    ['GET', /^HTTP\/1\.1 400 Bad Request\r\n/, /The request target \* is for OPTIONS only, not GET/],
+  ])('%s * is answered, never with a 500', async (method, status, detail) => {
+    const socket = new Socket();
+    socket.connect((app.server.address() as AddressInfo).port, '127.0.0.1');
+    await once(socket, 'connect');
+    let raw = '';
+    socket.on('data', (d) => (raw += d));
+    socket.write(`${method} * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    await once(socket, 'close');
+    expect(raw).toMatch(status);
+    expect(raw).toMatch(detail);
   });
 
   test('a store failure is a 500 that does not leak the cause', async () => {

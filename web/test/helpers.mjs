@@ -38,6 +38,15 @@ export async function fakeApi(handler = (_req, res) => {
   return { url, close: () => { server.closeAllConnections(); server.close(); } };
 }
 
+/** Where to reach a server listening on `host`: only ever a loopback address, nothing is sent elsewhere. */
+function loopback(host) {
+  const h = host.trim();
+  if (h === '' || h === '0.0.0.0') return '127.0.0.1';
+  if (h === '::' || h === '::1') return '[::1]';
+  if (h === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(h)) return h;
+  throw new Error(`${JSON.stringify(host)} is no loopback address: the tests send nothing there`);
+}
+
 /** Starts web (start.cjs + the standalone server) and waits for its health route. */
 export async function startWeb(env = {}) {
   const port = await freePort();
@@ -49,7 +58,7 @@ export async function startWeb(env = {}) {
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (out += d));
   const exited = once(proc, 'exit').then(([code]) => code);
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://${loopback(env.HOSTNAME ?? '127.0.0.1')}:${port}`;
   await waitHealthy(base, proc, () => out);
   return {
     proc, port, base, exited, output: () => out,
@@ -65,4 +74,33 @@ export async function waitHealthy(base, proc, output, timeoutMs = 20000) {
     if (Date.now() > deadline) throw new Error(`web did not start: ${output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Runs start.cjs with `args` (the standalone server by default) and `env` over a base of a free port
+ * on 127.0.0.1 and a stand-in api address, for a start that is to fail: resolves with the exit code
+ * and the output once it has exited (or has been killed after `timeoutMs`).
+ */
+export async function runWeb(env = {}, args = [SERVER], timeoutMs = 20000) {
+  const proc = spawn(process.execPath, [START, ...args], {
+    env: { ...process.env, PORT: String(await freePort()), HOSTNAME: '127.0.0.1', API_URL: 'http://127.0.0.1:3000', NEXT_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d) => (stdout += d));
+  proc.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = await once(proc, 'exit');
+  clearTimeout(timer);
+  return { code, signal, stdout, stderr };
+}
+
+/** No line break of any kind, nor any other control character, then one newline: one line wherever it is read. */
+export const ONE_LINE = /^[^\p{Cc}\p{Zl}\p{Zp}]*\n$/u;
+
+/** The quoted value at the start of a message `Invalid NAME="...": expected ...`, parsed back. */
+export function quotedValue(message, name) {
+  const m = new RegExp(`Invalid ${name}=("(?:[^"\\\\]|\\\\.)*")(… \\(\\d+ characters\\))?: expected `).exec(message);
+  return m ? JSON.parse(m[1]) : undefined;
 }

@@ -66,6 +66,12 @@ describe('web rollout (local process)', { skip: !existsSync(SERVER) && 'run `npx
     socket.destroy();
   });
 
+  test('SHUTDOWN_TIMEOUT_MS=100, shorter than the idle grace period: an idle keep-alive connection still ends in exit 0', async () => {
+    const web = await startWeb({ API_URL: api.url, SHUTDOWN_TIMEOUT_MS: '100' });
+    await (await fetch(`${web.base}/`)).text(); // leaves an idle keep-alive connection
+    assert.equal(await web.stop(), 0, web.output());
+  });
+
   test('a request still running when SHUTDOWN_TIMEOUT_MS passes: exit 1, and the log says how many', async () => {
     const slowApi = await fakeApi(() => { /* never answers: the page waits up to 3 s */ });
     const web = await startWeb({ API_URL: slowApi.url, SHUTDOWN_TIMEOUT_MS: '500' });

@@ -31,6 +31,8 @@ const CASES = [
   ['an empty body', json(''), 'api answered with invalid JSON'],
   ['a 500', (_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"statusCode":500}'), 'api answered 500'],
   ['a 404', (_req, res) => res.writeHead(404).end(), 'api answered 404'],
+  // Class: web followed the api's redirects and showed whatever answered at the target with a 200.
+  ...[301, 302, 303, 307, 308].map((status) => [`a ${status} redirect`, (_req, res) => res.writeHead(status, { location: '/api/test-runs?page=2' }).end(), `api answered ${status}, a redirect`]),
   ['a connection closed without an answer', (req) => req.socket.destroy(), 'api unreachable'],
   ['no answer within 3 s', () => { /* never answers */ }, 'api did not answer within 3000 ms'],
 ];
@@ -76,6 +78,26 @@ describe('the home page with an api it cannot use', { skip: !existsSync(SERVER) 
     const html = await res.text();
     assert.match(html, /data-testid="test-runs"/);
     assert.ok(!html.includes('API unavailable'));
+  });
+
+  test('a redirect is not followed: the target is never asked, the page is a 503 with Retry-After', async () => {
+    let asked = 0;
+    const counting = await fakeApi((req, res) => {
+      asked++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: RUNS.length, items: RUNS }));
+    });
+    try {
+      handler = (_req, res) => res.writeHead(302, { location: `${counting.url}/api/test-runs` }).end();
+      const res = await fetch(`${web.base}/`);
+      const html = await res.text();
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.get('retry-after'), '10');
+      assert.ok(html.includes('API unavailable') && html.includes('api answered 302, a redirect'));
+      assert.ok(!html.includes(RUNS[0].name));
+      assert.equal(asked, 0);
+    } finally {
+      counting.close();
+    }
   });
 
   test('api refusing connections: 503 with the unavailable state', async () => {

@@ -1,3 +1,5 @@
+import { redactUserinfo } from './redact';
+
 /** Client for the api service, used on the server only (API_URL is read at request time). */
 export interface TestRun {
   id: string;
@@ -83,10 +85,19 @@ async function readLimited(res: Response, maxBytes: number): Promise<string | un
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The api's test runs, or why they cannot be shown (api down, slow, failing or answering nonsense). */
+/**
+ * The api's test runs, or why they cannot be shown (api down, slow, failing, redirecting or answering
+ * nonsense). The reason is shown to every visitor: it never holds the URL's credentials.
+ */
 export async function fetchTestRuns(baseUrl = apiUrl(), timeoutMs = 3000): Promise<TestRunsResult> {
   try {
-    const res = await fetch(`${baseUrl}/api/test-runs`, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+    // The api is a trusted upstream at a fixed address: a redirect is its failure, never followed
+    // (following one would show whatever answers at the target as the api's runs).
+    const res = await fetch(`${baseUrl}/api/test-runs`, { cache: 'no-store', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      return { ok: false, reason: `api answered ${res.status}, a redirect` };
+    }
     if (!res.ok) {
       await res.body?.cancel();
       return { ok: false, reason: `api answered ${res.status}` };
@@ -103,7 +114,7 @@ export async function fetchTestRuns(baseUrl = apiUrl(), timeoutMs = 3000): Promi
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
     if (e.name === 'TimeoutError') return { ok: false, reason: `api did not answer within ${timeoutMs} ms` };
-    return { ok: false, reason: `api unreachable: ${e.cause?.code ?? e.cause?.message ?? e.message}` };
+    return { ok: false, reason: redactUserinfo(`api unreachable: ${e.cause?.code ?? e.cause?.message ?? e.message}`) };
   }
 }
 
