@@ -371,8 +371,12 @@ export function sizeAgainstDefaultBranch(c: ImageStepsConfig, registryHost: stri
   return {
     name: 'Image size against the default branch',
     if: "!cancelled() && steps.build.outcome == 'success'",
-    env: { IMAGE: '${{ inputs.image }}', BASE: '${{ inputs.base }}', REGISTRY: registryHost },
+    env: { IMAGE: '${{ inputs.image }}', BASE: '${{ inputs.base }}', BASE_ARG: '${{ inputs.base_arg }}', BUILD_ARGS: '${{ vars.IMAGE_BUILD_ARGS }}', REGISTRY: registryHost },
     run: [
+      '# The base the build used: a mirror given in IMAGE_BUILD_ARGS for the base\'s build argument, else the Dockerfile\'s.',
+      'mirror=""',
+      'if [ -n "$BASE_ARG" ]; then mirror=$(printf \'%s\\n\' "$BUILD_ARGS" | sed -n "s|^$BASE_ARG=||p" | tail -n 1); fi',
+      'BASE=${mirror:-$BASE}',
       'reference=()',
       'if [ -n "$REGISTRY" ]; then reference=(--reference "$REGISTRY/$IMAGE:latest")',
       'else echo "::notice title=No size reference::this run cannot read the registry (a pull request from a fork or Dependabot, or no login): sizes without the default branch\'s."; fi',
