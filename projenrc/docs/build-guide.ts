@@ -209,7 +209,7 @@ function twinSection(): string[] {
     '',
     table(['action', 'fake'], Object.entries(FAKED_ACTIONS).map(([action, fake]) => [`\`${action}\``, `\`tools/twin/fakes/${fake}\``]).concat([['GitHub\'s REST API (`gh api` compare and code scanning, `gh pr`)', '`tools/twin/fakes/bin/gh`, answering from the local git server'], ['GitHub\'s artifact and cache services', 'act\'s own servers on 127.0.0.1']])),
     '',
-    'What the twin cannot show: act does not enforce `permissions`, GitHub Environments and their required reviewers, or `concurrency`; keyless signing (Fulcio, Rekor) and OIDC trust are not exercised. Those are checked from the generated YAML by the tests (`test/github/`). The scenario tests (`test/twin/`) run event after event on a scratch repository and read the registry afterwards.',
+    'What the twin cannot show: act does not enforce `permissions`, GitHub Environments and their required reviewers, or `concurrency`; it stops a run at its first failed job, so the summary job\'s `always()` after a failure is not seen; keyless signing (Fulcio, Rekor), OIDC trust and the GitHub Actions layer cache (`type=gha`: the builds use BuildKit\'s own cache instead) are not exercised. Those are checked from the generated YAML by the tests (`test/github/`, with GitHub\'s own expression library). The scenario tests (`test/twin/scenarios.test.ts`, `npx projen test:twin`) run event after event on a scratch copy of this repository and read the registry afterwards: a first push, a pull request, a squash merge, two overlapping pushes finishing out of order, a staging deploy, a release tag and its re-run, a pre-release tag, a dispatch without the production environment, a HIGH finding, the daily scan and the weekly base-image update.',
     '',
   ];
 }
