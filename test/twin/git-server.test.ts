@@ -2,7 +2,7 @@
  * The twin's GitHub stand-ins that need no Docker: the smart-HTTP git server (what actions/checkout
  * fetches from) and the fake `gh`'s compare API (what the moving-tag guard reads).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -30,19 +30,25 @@ function scratch(): { root: string; work: string; bare: string } {
   return { root, work, bare };
 }
 
+/** git over HTTP, run asynchronously: the server answers from this same process. */
+function gitAsync(...args: string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('git', args, { env }, (err, _stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }));
+  });
+}
+
 test('the git server serves a bare repository over smart HTTP, as checkout fetches it', async () => {
   const { root, work } = scratch();
   const server = await startGitServer(path.join(root, 'srv'));
   try {
     const clone = path.join(root, 'clone');
-    const r = spawnSync('git', ['-c', 'http.extraHeader=Authorization: basic dHdpbjp0d2lu', 'clone', '-q', `${server.url}/acme/app`, clone], { encoding: 'utf8', env });
-    expect(r.stderr).toBe('');
+    const r = await gitAsync('-c', 'http.extraHeader=Authorization: basic dHdpbjp0d2lu', 'clone', '-q', `${server.url}/acme/app`, clone);
+    expect(r).toEqual({ code: 0, stderr: '' });
     expect(git(clone, 'rev-parse', 'HEAD')).toBe(git(work, 'rev-parse', 'HEAD'));
     // A fetch of one commit by SHA, as actions/checkout does.
     const sha = git(work, 'rev-parse', 'HEAD');
-    const fetch = spawnSync('git', ['-C', clone, 'fetch', '-q', '--depth=1', 'origin', sha], { encoding: 'utf8', env });
-    expect(fetch.status).toBe(0);
-    expect(spawnSync('git', ['clone', '-q', `${server.url}/acme/none`, path.join(root, 'none')], { encoding: 'utf8', env }).status).not.toBe(0);
+    expect((await gitAsync('-C', clone, 'fetch', '-q', '--depth=1', 'origin', sha)).code).toBe(0);
+    expect((await gitAsync('clone', '-q', `${server.url}/acme/none`, path.join(root, 'none'))).code).not.toBe(0);
   } finally {
     await server.close();
   }
