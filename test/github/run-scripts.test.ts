@@ -206,9 +206,16 @@ describe('pull requests: the image size against the default branch\'s image', ()
   const step = named(reusable.jobs.scan, 'Image size against the default branch');
   const stubRepo = gitRepo();
   writeFileSync(path.join(stubRepo.dir, 'scripts', 'image-size.mjs'), 'console.log(JSON.stringify(process.argv.slice(2)));\n');
-  const run = (registry: string) => runStep(step, {
-    ...base, inputs: { image: 'qualisys/api', base: 'node:24-alpine@sha256:abc' }, steps: { login: { outputs: { registry } } },
+  const run = (registry: string, vars: Record<string, string> = {}) => runStep(step, {
+    ...base, vars, inputs: { image: 'qualisys/api', base: 'node:24-alpine@sha256:abc', base_arg: 'NODE_IMAGE' }, steps: { login: { outputs: { registry } } },
   }, { cwd: stubRepo.dir, jobEnv: { SERVICE: 'api', LOCAL_REF: 'local/api:scan' } });
+
+  test('a base from a mirror (IMAGE_BUILD_ARGS names the base\'s build argument): compared with that base', () => {
+    const r = run('r.example', { IMAGE_BUILD_ARGS: 'OTHER=x\nNODE_IMAGE=mirror.example/node:24\n' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(['--image', 'local/api:scan', '--base', 'mirror.example/node:24', '--service', 'api',
+      '--reference', 'r.example/qualisys/api:latest', '--format', 'github']);
+  });
 
   test('with a registry login: compared with <registry>/<image>:latest', () => {
     const r = run('123.dkr.ecr.eu-west-1.amazonaws.com');
