@@ -111,7 +111,9 @@ export function taskName(component: string, option: string, value: string, exist
  * a ConfigError naming the file, the part that is wrong and what is allowed there, telling to fix
  * or delete it. Undefined when the file does not exist.
  */
-export function lockFile<T>(component: string, label: string, read: { readonly data?: T; readonly problem?: readonly [unknown, string] } | undefined): T | undefined {
+export function lockFile<T>(
+  component: string, label: string, read: { readonly data?: T; readonly problem?: readonly [unknown, string] } | undefined,
+): T | undefined {
   if (read?.problem) check(false, component, `lock file ${label}`, read.problem[0], `${read.problem[1]}; fix or delete ${label} and run \`npx projen\` again`);
   return read?.data;
 }

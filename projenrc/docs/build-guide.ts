@@ -6,7 +6,6 @@ import type { DockerBenchmark } from '../docker/docker-benchmark';
 import type { DockerImages } from '../docker/docker-images';
 import { explainRunFlag } from '../docker/kinds/run-flags';
 import type { DependabotConfig } from '../github/dependabot-config';
-import { FAKED_ACTIONS } from '../twin/run-event';
 import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
 import type { ImageCiWorkflow } from '../github/image-ci-workflow';
 import { SIGNER_ISSUER } from '../github/image-steps';
@@ -16,6 +15,7 @@ import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
 import { MOVING_RULES } from '../image-tags/policy';
 import { table } from '../lib/markdown';
+import { FAKED_ACTIONS } from '../twin/run-event';
 import { repoPath } from '../validate';
 
 /** The configuration the docs describe: the same objects that render the Dockerfiles and workflows. */

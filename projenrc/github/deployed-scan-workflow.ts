@@ -55,9 +55,9 @@ export class DeployedScanWorkflow extends Component {
     this.fileName = `${name}.yml`;
     this.deployments = options.deployments ?? { staging: 'staging-', production: 'production-v' };
     check(Object.keys(this.deployments).length > 0, 'DeployedScanWorkflow', 'deployments', this.deployments, 'at least one deployment');
-    for (const [name, prefix] of Object.entries(this.deployments)) {
-      identifier('DeployedScanWorkflow', 'deployments', name);
-      check(isValidTag(prefix), 'DeployedScanWorkflow', `deployments.${name}`, prefix, 'a Docker tag prefix (letters, digits, "_", "." and "-")');
+    for (const [deployment, prefix] of Object.entries(this.deployments)) {
+      identifier('DeployedScanWorkflow', 'deployments', deployment);
+      check(isValidTag(prefix), 'DeployedScanWorkflow', `deployments.${deployment}`, prefix, 'a Docker tag prefix (letters, digits, "_", "." and "-")');
     }
     this.schedule = cron('DeployedScanWorkflow', 'schedule', options.schedule ?? '0 6 * * *');
     if (options.runsOn) runnerLabel('DeployedScanWorkflow', 'runsOn', options.runsOn);
@@ -81,7 +81,10 @@ export class DeployedScanWorkflow extends Component {
       permissions: { ...reusable.login.permissions, securityEvents: JobPermission.WRITE, actions: JobPermission.READ },
       strategy: {
         failFast: false,
-        matrix: { include: images.flatMap((i) => Object.entries(this.deployments).map(([deployment, prefix]) => ({ service: i.service, image: i.image, deployment, prefix }))) } as never,
+        matrix: {
+          include: images.flatMap((i) => Object.entries(this.deployments)
+            .map(([deployment, prefix]) => ({ service: i.service, image: i.image, deployment, prefix }))),
+        } as never,
       },
       steps: [
         { name: 'Checkout (the ignore file)', uses: uses('actions/checkout'), with: { 'persist-credentials': false } },

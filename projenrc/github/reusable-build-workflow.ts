@@ -169,15 +169,15 @@ export class ReusableBuildWorkflow extends Component {
 }
 
 const INPUTS: Record<string, github.workflows.WorkflowCallInput> = {
-  'service': { type: 'string', required: true, description: 'Service name (image title, cache scope, SARIF category)' },
-  'context': { type: 'string', required: true, description: 'Build context folder' },
-  'dockerfile': { type: 'string', required: true, description: 'Dockerfile path' },
-  'image': { type: 'string', required: true, description: 'Image repository, e.g. qualisys/api' },
-  'paths': { type: 'string', required: true, description: 'Pathspecs whose changes change the image, space-separated' },
-  'base': { type: 'string', required: false, description: 'The base image the Dockerfile builds on, for the size comparison' } as never,
-  'base_arg': { type: 'string', required: false, description: 'The build argument that names the base image (a mirror in IMAGE_BUILD_ARGS replaces the base for the size comparison)' } as never,
-  'publish': { type: 'boolean', required: false, description: 'Push and tag after both scans passed (never on pull requests)', default: false } as never,
-  'environment': { type: 'string', required: false, description: 'GitHub Environment of a deploy (staging or production), or empty' } as never,
+  service: { type: 'string', required: true, description: 'Service name (image title, cache scope, SARIF category)' },
+  context: { type: 'string', required: true, description: 'Build context folder' },
+  dockerfile: { type: 'string', required: true, description: 'Dockerfile path' },
+  image: { type: 'string', required: true, description: 'Image repository, e.g. qualisys/api' },
+  paths: { type: 'string', required: true, description: 'Pathspecs whose changes change the image, space-separated' },
+  base: { type: 'string', required: false, description: 'The base image the Dockerfile builds on, for the size comparison' } as never,
+  base_arg: { type: 'string', required: false, description: 'The build argument that names the base image (a mirror in IMAGE_BUILD_ARGS replaces the base for the size comparison)' } as never,
+  publish: { type: 'boolean', required: false, description: 'Push and tag after both scans passed (never on pull requests)', default: false } as never,
+  environment: { type: 'string', required: false, description: 'GitHub Environment of a deploy (staging or production), or empty' } as never,
 };
 
 /** Optional secrets: a signing key for runners that cannot reach Sigstore (keyless signing needs none). */

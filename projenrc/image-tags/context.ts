@@ -4,8 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { compareReleaseVersions, parseReleaseTag, pickReleaseTag, RefType, TagContext, TagPolicyError } from './policy';
 import { checkSourceUrl, parsePullRequest } from './inputs';
+import { compareReleaseVersions, parseReleaseTag, pickReleaseTag, RefType, TagContext, TagPolicyError } from './policy';
 import { parseTimestamp } from './timestamp';
 
 /** Values given explicitly (flags or variables); each wins over what git says. */

@@ -23,9 +23,9 @@ import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { generateSbom } from './build-images';
 import { assertEngine, docker, DockerUnavailableError, dockerStreaming, imageId } from './docker-cli';
+import { RegistryTarget, registryProblem, registryText } from '../image-tags/docker-reference';
 import { besideReport, BUILD_REPORT, BuiltImage, PUSH_REPORT_NAME, PushedImage, PushReport, readBuildReport, NoBuildReportError, sbomFileName } from '../lib/build-report';
 import { readImagesManifest } from '../lib/images-manifest';
-import { RegistryTarget, registryProblem, registryText } from '../image-tags/docker-reference';
 import {
   chooseRegistry, classifyRefusal, isLoopback, isMovingTag, MANIFEST_ACCEPT, manifestParts, MAX_INDEX_CHILDREN, MAX_MANIFEST_BYTES, parseChallenge,
   parsePushArgs, parseRegistry, pushedDigest, PUSH_USAGE, realmPolicy, refusalMessage, shippingFields, targetRepository,

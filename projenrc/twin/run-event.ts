@@ -108,7 +108,8 @@ function git(cwd: string, ...args: string[]): string {
 /** `--local-repository` flags: every pinned action folder, then the fakes at the same pins (a fake wins). */
 export function localRepositories(actionsDir: string, fakesDir: string, pins: Record<string, { sha: string }>, mappedDir: string): string[] {
   const flags: string[] = [];
-  for (const owner of existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : []) {
+  const owners = existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
+  for (const owner of owners) {
     const ownerDir = path.join(actionsDir, owner);
     for (const entry of readdirSync(ownerDir)) {
       const m = /^(.+)@([0-9a-f]{40})$/.exec(entry);

@@ -7,20 +7,8 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-
-/** A free TCP port on 127.0.0.1. */
-export async function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../lib/load';
 
 async function waitFor(what: string, ok: () => Promise<boolean> | boolean, timeoutMs: number, log?: string): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -59,7 +47,7 @@ export async function startRegistry(dir: string, given?: string): Promise<Servic
     return { address: given, stop: () => undefined };
   }
   if (spawnSync('docker-registry', ['--version']).error) throw new Error('docker-registry is not installed: `bash tools/install-linters.sh` installs it (Debian package docker-registry).');
-  const port = await freeLocalPort();
+  const port = await freePort();
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   const config = path.join(dir, 'config.yml');
   writeFileSync(config, [

@@ -89,8 +89,13 @@ describe('--source and --title: one line each, so no label can be added through 
 
   test('a source made from GITHUB_SERVER_URL and GITHUB_REPOSITORY is held to the same rule', () => {
     const res = run(['--image', 'qualisys/api', '--format', 'labels'], {
-      GITHUB_ACTIONS: 'true', GITHUB_SHA: SHA, GITHUB_EVENT_NAME: 'push', GITHUB_REF_NAME: 'main', GITHUB_REF_TYPE: 'branch',
-      GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/q\nx=y',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_SHA: SHA,
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REF_NAME: 'main',
+      GITHUB_REF_TYPE: 'branch',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/q\nx=y',
     });
     expectRefused(res, '(GITHUB_SERVER_URL/GITHUB_REPOSITORY)');
   });

@@ -75,7 +75,9 @@ const SUITE_SETTINGS = ['UNAVAILABLE_BASE_URL', 'PW_PROJECT', 'PW_WORKERS', 'PW_
 const RUN_TASK_ENV = { network: 'DOCKER_NETWORK', image: 'IMAGE' };
 
 /** Every variable the runner, its image or its run task reads or sets itself: no target's URL variable may be one of them. */
-export const RUNNER_READS: readonly string[] = [...SUITE_SETTINGS, ...Object.keys(RUNNER_IMAGE_ENV), ...Object.keys(VERSION_ENV), ...Object.values(RUN_TASK_ENV)];
+export const RUNNER_READS: readonly string[] = [
+  ...SUITE_SETTINGS, ...Object.keys(RUNNER_IMAGE_ENV), ...Object.keys(VERSION_ENV), ...Object.values(RUN_TASK_ENV),
+];
 
 const RUNNER_KEYS = ['targets', 'waitTimeoutSeconds', 'defaultProject', 'defaultWorkers', 'suiteFiles', 'runFlags'];
 const C = 'DockerImages';
