@@ -95,6 +95,35 @@ const signed = async (image: string, digest: string) => Object.keys((await conte
 const sarif = (category: string) => readFileSync(path.join(state, 'code-scanning', `${category}.sarif`), 'utf8');
 const today = () => new Date().toISOString().slice(0, 10).replace(/-/g, '');
 
+/** The manifest the registry serves for repository@digest. */
+interface Index {
+  readonly mediaType?: string;
+  readonly manifests?: { readonly platform?: { readonly os?: string }; readonly annotations?: Record<string, string> }[];
+}
+async function manifest(repository: string, digest: string): Promise<Index> {
+  const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json';
+  return (await fetch(`http://${registry.address}/v2/${repository}/manifests/${digest}`, { headers: { Accept: accept } })).json() as never;
+}
+
+/** cosign verifies the signature of repository@digest with the twin's public key, as a deploy would. */
+function verified(repository: string, digest: string): boolean {
+  const r = spawnSync('cosign', ['verify', '--key', path.join(state, 'cosign', 'cosign.pub'), '--insecure-ignore-tlog=true', `${registry.address}/${repository}@${digest}`], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/** A re-run of the same event: every image keeps every tag on its digest; only the run's own timestamp tag may be new, on the same digest. */
+async function rerun(label: string, e: Omit<TwinEvent, 'repo'>, timestampTag: RegExp): Promise<void> {
+  const before = images(await contents());
+  const again = await run(`${label} (re-run)`, e);
+  expect(again.exitCode).toBe(0);
+  const after = images(await contents());
+  for (const [image, tags] of Object.entries(before)) {
+    for (const [tag, digest] of Object.entries(tags)) expect([image, tag, after[image][tag]]).toEqual([image, tag, digest]);
+    const added = Object.keys(after[image]).filter((t) => !(t in tags));
+    for (const t of added) expect([image, t, timestampTag.test(t), Object.values(tags).includes(after[image][t])]).toEqual([image, t, true, true]);
+  }
+}
+
 describe('the twin: events in order on one repository', () => {
   let first: string;
   let built: Record<string, string>;
@@ -113,7 +142,15 @@ describe('the twin: events in order on one repository', () => {
       built[image] = (await digestOf(image, 'latest'))!;
       expect(await digestOf(image, shortSha(first))).toBe(built[image]);
       expect(await signed(image, built[image])).toBe(true);
+      expect(verified(image, built[image])).toBe(true);
+      // The pushed digest is an index: the image for linux/amd64 and BuildKit's attestations (provenance, SBOM).
+      const index = await manifest(image, built[image]);
+      expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+      expect(index.manifests?.some((m) => m.platform?.os === 'linux')).toBe(true);
+      expect(index.manifests?.some((m) => m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest')).toBe(true);
     }
+    // A digest nobody signed does not verify.
+    expect(verified('twin-base/stand-in/node-24', (await digestOf('twin-base/stand-in/node-24', 'base'))!)).toBe(false);
     // Both reports reached code scanning, per service and kind.
     for (const service of ['api', 'web', 'playwright-runner']) {
       expect(JSON.parse(sarif(`trivy-vulnerabilities-${service}`)).version).toBe('2.1.0');
@@ -133,6 +170,7 @@ describe('the twin: events in order on one repository', () => {
     expect(Object.keys(results(r)).filter((j) => /publish|build and scan (web|playwright)/.test(j))).toEqual([]);
     // Nothing reached the registry: no pr-7 tag, no new digest.
     expect(images(await contents())).toEqual(before);
+    await rerun('pull request (api changed)', { event: 'pull_request', ref: 'feature', pr: 7 }, /^$/);
   });
 
   test('a squash merge of that pull request publishes api only; the other images keep their tags', async () => {
@@ -149,6 +187,8 @@ describe('the twin: events in order on one repository', () => {
     expect(await digestOf('qualisys/api', 'latest')).toBe(api);
     expect(await digestOf('qualisys/web', 'latest')).toBe(built['qualisys/web']);
     built['qualisys/api'] = api!;
+    // Re-run: promoted from the registry (same content), never rebuilt.
+    await rerun('push main (squash merge, api changed)', { event: 'push', ref: 'main', before }, /^main-\d{8}-\d{6}$/);
   });
 
   test('two overlapping pushes finishing out of order: latest stays on the newer commit', async () => {
@@ -173,6 +213,7 @@ describe('the twin: events in order on one repository', () => {
     const r = await run('push staging (deploy)', { event: 'push', ref: 'staging' });
     expect(r.exitCode).toBe(0);
     for (const image of IMAGES) expect(await digestOf(image, `staging-${today()}`)).toBe(built[image]);
+    await rerun('push staging (deploy)', { event: 'push', ref: 'staging' }, /^staging-\d{8}-\d{6}$/);
   });
 
   test('a release tag promotes the same digests to production-vX.Y.Z; a re-run changes nothing', async () => {
@@ -180,17 +221,8 @@ describe('the twin: events in order on one repository', () => {
     const r = await run('push tag v1.0.0 (release)', { event: 'push', ref: 'refs/tags/v1.0.0' });
     expect(r.exitCode).toBe(0);
     for (const image of IMAGES) expect(await digestOf(image, 'production-v1.0.0')).toBe(built[image]);
-    const after = await contents();
-    const again = await run('push tag v1.0.0 again (re-run)', { event: 'push', ref: 'refs/tags/v1.0.0' });
-    expect(again.exitCode).toBe(0);
-    // A re-run moves nothing and builds nothing: every tag keeps its digest, and the only new tag is
-    // the run's own `<ref>-YYYYMMDD-HHMMSS` (its build clock), on the same digest.
-    const now = await contents();
-    for (const image of IMAGES) {
-      for (const [tag, digest] of Object.entries(after[image])) expect([image, tag, now[image][tag]]).toEqual([image, tag, digest]);
-      const added = Object.keys(now[image]).filter((t) => !(t in after[image]));
-      expect(added.every((t) => /^v1\.0\.0-\d{8}-\d{6}$/.test(t) && now[image][t] === built[image])).toBe(true);
-    }
+    // A re-run moves nothing and builds nothing: the only new tag is the run's own `<ref>-YYYYMMDD-HHMMSS` (its build clock).
+    await rerun('push tag v1.0.0', { event: 'push', ref: 'refs/tags/v1.0.0' }, /^v1\.0\.0-\d{8}-\d{6}$/);
   });
 
   test('a pre-release tag gets its own tag and never production-*', async () => {
@@ -202,6 +234,7 @@ describe('the twin: events in order on one repository', () => {
       expect(tags).toContain('v1.1.0-rc.1');
       expect(tags.filter((t) => t.startsWith('production-'))).toEqual(['production-v1.0.0']);
     }
+    await rerun('push tag v1.1.0-rc.1 (pre-release)', { event: 'push', ref: 'refs/tags/v1.1.0-rc.1' }, /^v1\.1\.0-rc\.1-\d{8}-\d{6}$/);
   });
 
   test('a dispatch on a release tag without the production environment never applies production-*', async () => {
