@@ -203,6 +203,7 @@ function twinSection(): string[] {
       ['`IMAGE_BUILD_ARGS`', 'nothing', 'extra build arguments, one `NAME=VALUE` a line: base images from a mirror'],
       ['`TRIVY_DB_REPOSITORY`, `TRIVY_JAVA_DB_REPOSITORY`', 'the public databases', 'a mirror of them'],
       ['secret `COSIGN_PRIVATE_KEY` (+ `COSIGN_PASSWORD`), variable `COSIGN_PUBLIC_KEY`', 'keyless signing with the job\'s OIDC identity (Sigstore)', 'signing with that key, no transparency log, verified with the public key'],
+      ['`BASE_IMAGES_REGISTRY_URL`', 'the official registries', 'a registry mirror the weekly base-image update and the Dependabot sync resolve digests from'],
     ]),
     '',
     'Faked, because they are services of GitHub, AWS or Sigstore (each keeps the action\'s documented inputs and outputs and records what it was asked; `tools/twin/fakes/README.md`):',
