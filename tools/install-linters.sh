@@ -7,8 +7,8 @@
 #   cosign (signatures)       go install, with --with-cosign or --with-trivy (about 4 minutes the first time)
 #   ShellCheck                Debian/Ubuntu package: actionlint runs it over every run: script, as on
 #                             GitHub's runners (which ship it)
-#   skopeo, docker-registry   Debian/Ubuntu packages: scripts/publish-image.sh and its tests against a
-#                             real registry (test/registry.ts)
+#   skopeo, docker-registry,  Debian/Ubuntu packages: scripts/publish-image.sh and its tests against a
+#   jq                        real registry (test/registry.ts); jq is on GitHub's runners too
 # Go tools go to /usr/local/bin when writable, else .tools/bin (added to $GITHUB_PATH on GitHub).
 # Run it, or source it to get PATH updated in the current shell:
 #   install-linters.sh [--with-trivy] [--with-cosign]   (--with-trivy installs cosign too)
@@ -39,6 +39,7 @@ _il_missing=()
 command -v shellcheck >/dev/null || _il_missing+=(shellcheck)
 command -v skopeo >/dev/null || _il_missing+=(skopeo)
 command -v docker-registry >/dev/null || _il_missing+=(docker-registry)
+command -v jq >/dev/null || _il_missing+=(jq)
 if [ "${#_il_missing[@]}" -gt 0 ]; then _il_apt "${_il_missing[@]}" || true; fi
 unset _il_missing
 
