@@ -119,7 +119,7 @@ async function main(): Promise<number> {
 
 if (require.main === module) {
   main().then((code) => process.exit(code), (err: Error) => {
-    console.error(`ci:local: ${err instanceof UsageError ? err.message : err.message}`);
+    console.error(`ci:local: ${err.message}`);
     if (process.env.DEBUG && !(err instanceof UsageError)) console.error(err.stack);
     process.exit(2);
   });

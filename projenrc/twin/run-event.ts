@@ -107,26 +107,20 @@ function git(cwd: string, ...args: string[]): string {
 
 /** `--local-repository` flags: every pinned action folder, then the fakes at the same pins (a fake wins). */
 export function localRepositories(actionsDir: string, fakesDir: string, pins: Record<string, { sha: string }>, mappedDir: string): string[] {
-  const flags: string[] = [];
+  // `owner/repo@sha` -> folder, for every action folder there is.
+  const local = new Map<string, string>();
   const owners = existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name) : [];
   for (const owner of owners) {
-    const ownerDir = path.join(actionsDir, owner);
-    for (const entry of readdirSync(ownerDir)) {
-      const m = /^(.+)@([0-9a-f]{40})$/.exec(entry);
-      if (!m) continue;
-      const repoDir = path.join(ownerDir, entry);
-      flags.push('--local-repository', `${owner}/${m[1]}@${m[2]}=${repoDir}`);
+    for (const entry of readdirSync(path.join(actionsDir, owner))) {
+      if (/^.+@[0-9a-f]{40}$/.test(entry)) local.set(`${owner}/${entry}`, path.join(actionsDir, owner, entry));
     }
   }
+  const flags = [...local].flatMap(([key, dir]) => ['--local-repository', `${key}=${dir}`]);
   for (const [action, fake] of Object.entries(FAKED_ACTIONS)) {
     const [owner, repo, ...sub] = action.split('/');
     // The fake stands at every pin of the action: the lock file's, and those other actions use (trivy-action's setup-trivy).
     const shas = new Set([pins[`${owner}/${repo}`]?.sha].filter((x): x is string => !!x));
-    const ownerDir = path.join(actionsDir, owner);
-    for (const entry of existsSync(ownerDir) ? readdirSync(ownerDir) : []) {
-      const m = /^(.+)@([0-9a-f]{40})$/.exec(entry);
-      if (m && m[1] === repo) shas.add(m[2]);
-    }
+    for (const key of local.keys()) if (key.startsWith(`${owner}/${repo}@`)) shas.add(key.slice(key.indexOf('@') + 1));
     // act resolves `owner/repo/sub@sha` through the repository's folder: a fake of a subpath sits in that subfolder.
     const dir = sub.length ? path.join(mappedDir, `${owner}-${repo}`) : path.join(fakesDir, fake);
     if (sub.length) {
@@ -150,10 +144,10 @@ export function seedImage(registry: string, local: string, target: string): void
 async function seedRegistry(setup: TwinSetup, registry: string, root: string): Promise<Record<string, string>> {
   const buildArgs: Record<string, string> = {};
   for (const [arg, local] of Object.entries(setup.baseImages ?? {})) {
-    const target = `twin-base/${local.replace(/[^a-z0-9._/-]/g, '-').replace(/:/g, '-')}:base`.replace(/-base:base$/, ':base');
-    const [repo, tag] = target.split(':');
-    if (!await registryHas(registry, repo, tag)) seedImage(registry, local, target);
-    buildArgs[arg] = `${registry}/${target}`;
+    // stand-in/node:24 -> twin-base/stand-in/node-24:base
+    const repo = `twin-base/${local.toLowerCase().replace(/[^a-z0-9._/-]/g, '-')}`;
+    if (!await registryHas(registry, repo, 'base')) seedImage(registry, local, `${repo}:base`);
+    buildArgs[arg] = `${registry}/${repo}:base`;
   }
   const scanner = path.join(setup.binDir, 'syft-scanner');
   if (existsSync(scanner) && !await registryHas(registry, 'docker/buildkit-syft-scanner', 'stable-1')) {

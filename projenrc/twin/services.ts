@@ -9,6 +9,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { freePort } from '../lib/load';
+import { MANIFEST_ACCEPT } from '../lib/registry-push';
 
 async function waitFor(what: string, ok: () => Promise<boolean> | boolean, timeoutMs: number, log?: string): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -100,7 +101,7 @@ export async function startBuildkitd(bin: string, dir: string, cacheDir: string,
 export async function registryHas(registry: string, repository: string, tag: string): Promise<boolean> {
   const r = await fetch(`http://${registry}/v2/${repository}/manifests/${tag}`, {
     method: 'HEAD',
-    headers: { Accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' },
+    headers: { Accept: MANIFEST_ACCEPT },
   });
   return r.ok;
 }
@@ -115,7 +116,7 @@ export async function registryContents(registry: string): Promise<Record<string,
     for (const tag of tags.sort()) {
       const r = await fetch(`http://${registry}/v2/${repo}/manifests/${tag}`, {
         method: 'HEAD',
-        headers: { Accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json' },
+        headers: { Accept: MANIFEST_ACCEPT },
       });
       out[repo][tag] = r.headers.get('docker-content-digest') ?? '?';
     }
