@@ -1,0 +1,1 @@
+"""Rates: quotes shipping rates over HTTP (Starlette on uvicorn)."""

@@ -1,0 +1,3 @@
+module example.com/parcel/tracking
+
+go 1.26
