@@ -1,32 +1,20 @@
 import { javascript, typescript } from 'projen';
 import { TypeScriptRunner } from 'projen/lib/typescript';
-import { pinnedDependency } from './projenrc/dependency-pins';
-import { DockerBenchmark } from './projenrc/docker/docker-benchmark';
-import { DockerImages } from './projenrc/docker/docker-images';
-import { ImageKind } from './projenrc/docker/kinds';
-import { nextjsWithDockerReference } from './projenrc/docker/reference-recipes';
-import { BuildGuide } from './projenrc/docs/build-guide';
-import { Contributing } from './projenrc/docs/contributing';
-import { RemediationGuide } from './projenrc/docs/remediation-guide';
-import { ActionPins } from './projenrc/github/action-pins';
-import { hardenBuildWorkflow } from './projenrc/github/build-workflow';
-import { DependabotConfig } from './projenrc/github/dependabot-config';
-import { DeployedScanWorkflow } from './projenrc/github/deployed-scan-workflow';
-import { ImageCiWorkflow } from './projenrc/github/image-ci-workflow';
-import { pinnedToolVersion } from './projenrc/github/linter-versions';
-import { PinWorkflows } from './projenrc/github/pin-workflows';
-import { PublishScript } from './projenrc/github/publish-script';
-import { ReusableBuildWorkflow } from './projenrc/github/reusable-build-workflow';
-import { TrivyIgnore } from './projenrc/github/trivy-ignore';
-import { ImageTagScript } from './projenrc/image-tag-script';
+import {
+  ActionPins, BuildGuide, COMMANDS, Contributing, DependabotConfig, DeployedScanWorkflow, DockerBenchmark, DockerImages,
+  hardenBuildWorkflow, ImageCiWorkflow, ImageKind, ImageTagScript, nextjsWithDockerReference, pinnedDependency,
+  pinnedToolVersion, PinWorkflows, PublishScript, RemediationGuide, ReusableBuildWorkflow, TrivyIgnore,
+} from 'projen-containers';
+import { ContainersPackage } from './projenrc/containers-package';
 import { runSubprojectTask } from './projenrc/monorepo-tasks';
 import { configureNextJsTsconfig, NEXTJS_COMPILER_OPTIONS, NEXTJS_GITIGNORE } from './projenrc/nextjs';
 import { NodeServiceProject, TOOLCHAIN } from './projenrc/node-service';
 import { recordTarballUrls } from './projenrc/npm-lockfile';
 
 // ---------------------------------------------------------------------------------------------
-// The root project: our projen components (projenrc/), their tests (test/) and the tooling that
-// builds, tags, scans and ships the three services below.
+// The root project: the three services below, the wiring of their images (projenrc/), and the
+// tests of the whole (test/). The components come from the projen-containers package
+// (packages/projen-containers), imported by name as any project imports it.
 // ---------------------------------------------------------------------------------------------
 const project = new typescript.TypeScriptProject({
   name: 'qualisys',
@@ -37,11 +25,11 @@ const project = new typescript.TypeScriptProject({
   projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
   typescriptVersion: TOOLCHAIN.typescriptVersion,
   minNodeVersion: TOOLCHAIN.minNodeVersion,
-  devDeps: ['tsx@^4.23.15', '@actions/expressions@^0.3.61', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'yaml@^2.8.1', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes],
+  devDeps: ['tsx@^4.23.15', '@actions/expressions@^0.3.61', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'yaml@^2.8.1', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes, 'projen-containers@^0.1.0'],
   // Lint the components, their tests and the tools (the services are type-checked by their builds).
   eslint: true,
   // Lint in CI without rewriting files (`npx projen eslint -- --fix` fixes locally).
-  eslintOptions: { dirs: ['projenrc'], devdirs: ['test'], fileExtensions: ['.ts'], tsconfigPath: './projenrc/tsconfig.json', commandOptions: { fix: false } },
+  eslintOptions: { dirs: ['projenrc', 'packages/projen-containers/src'], devdirs: ['test', 'packages/projen-containers/test'], fileExtensions: ['.ts'], tsconfigPath: './projenrc/tsconfig.json', commandOptions: { fix: false } },
   release: false,
   package: false,
   sampleCode: false,
@@ -66,15 +54,41 @@ const project = new typescript.TypeScriptProject({
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     // The image tests need a Docker engine and minutes: they run in `npx projen test:images`.
-    jestConfig: { testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/', '<rootDir>/test/twin/scenarios'] },
+    jestConfig: {
+      testMatch: ['<rootDir>/@(test|packages/*/test)/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/', '<rootDir>/test/twin/scenarios'],
+    },
   },
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
-  gitignore: ['/.tools/', '/.registry/'],
+  gitignore: ['/.tools/', '/.registry/', '/packages/*/lib/'],
 });
 recordTarballUrls(project);
-// The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/ and test/.
+
+// ---------------------------------------------------------------------------------------------
+// The components: the projen-containers package, an npm workspace of this repository. It is built
+// (incrementally, a few seconds) before every synth, compile and test: a fresh clone works after
+// `npm ci`, with or without install scripts. The bin links are made once its tools exist.
+// ---------------------------------------------------------------------------------------------
+const containers = new ContainersPackage({
+  parent: project,
+  version: '0.1.0',
+  projenVersion: '^0.103.25',
+  devDependencies: ['projen', 'constructs', 'typescript', 'esbuild', '@types/node', '@types/jest', 'jest', 'ts-jest', 'fast-check', 'yaml', '@actions/expressions', '@balena/dockerignore'],
+});
+project.package.addField('workspaces', [containers.outdir.slice(project.outdir.length + 1)]);
+const buildPackage = project.addTask('build:package', {
+  description: 'Build the projen-containers package (tsc and its pre-bundled scripts) and link its command-line tools',
+  steps: [
+    { exec: containers.buildCommand },
+    { exec: `[ -e node_modules/.bin/${COMMANDS.buildImages.bin} ] || npm rebuild --silent --ignore-scripts ${containers.packageName}` },
+  ],
+});
+project.defaultTask?.prependSpawn(buildPackage);
+// The root has no library of its own: "compile" type-checks .projenrc.ts, projenrc/, test/ and the package's tests.
 project.compileTask.reset('tsc -p projenrc/tsconfig.json');
-project.tryFindObjectFile('projenrc/tsconfig.json')?.addOverride('include', ['**/*.ts', '../.projenrc.ts', '../tools/**/*.ts', '../test/**/*.ts']);
+project.compileTask.prependSpawn(buildPackage);
+project.testTask.prependSpawn(buildPackage);
+project.tryFindObjectFile('projenrc/tsconfig.json')?.addOverride('include', ['**/*.ts', '../.projenrc.ts', '../tools/**/*.ts', '../test/**/*.ts', '../packages/*/test/**/*.ts']);
 
 // ---------------------------------------------------------------------------------------------
 // Image tags: git SHA, <branch>-YYYYMMDD-HHMMSS, latest on main, staging-YYYYMMDD on staging
@@ -242,7 +256,7 @@ const pinWorkflows = new PinWorkflows(project, { pins });
 // The workflows run here for real (act, the pinned actions' code, BuildKit, a registry): one event a call.
 project.addTask('ci:local', {
   description: 'Run one GitHub event through the generated workflows with the local twin (npx projen ci:local -- --help)',
-  exec: 'tsx projenrc/tools/ci-local.ts',
+  exec: COMMANDS.ciLocal.bin,
   receiveArgs: true,
 });
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Project, Task } from 'projen';
-import { ConfigError } from './validate';
+import { ConfigError } from 'projen-containers';
 
 /**
  * Appends to a root task a step that runs `task` of a subproject, in the subproject's folder.

@@ -1,6 +1,6 @@
 import { typescript } from 'projen';
 import { TypeScriptJsxMode, TypeScriptModuleResolution } from 'projen/lib/javascript';
-import { ConfigError } from './validate';
+import { ConfigError } from 'projen-containers';
 
 /** The compiler options `next build` requires (it rewrites tsconfig.json when one differs). */
 export const NEXTJS_COMPILER_OPTIONS = {

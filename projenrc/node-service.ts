@@ -1,6 +1,6 @@
 import { javascript, Project, typescript } from 'projen';
+import { repoPath } from 'projen-containers';
 import { recordTarballUrls } from './npm-lockfile';
-import { repoPath } from './validate';
 
 /** Toolchain shared by the root project and every service, so all of them move together. */
 export const TOOLCHAIN = {

@@ -8,10 +8,10 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { ImageManifestEntry } from '../../projenrc/lib/images-manifest';
-import { copyContext } from '../../projenrc/tools/build-images';
-import { docker, dockerAsync, dockerOk } from '../../projenrc/tools/docker-cli';
-import { REPO_ROOT } from '../fixtures';
+import type { ImageManifestEntry } from '../../packages/projen-containers/src/lib/images-manifest';
+import { copyContext } from '../../packages/projen-containers/src/tools/build-images';
+import { docker, dockerAsync, dockerOk } from '../../packages/projen-containers/src/tools/docker-cli';
+import { REPO_ROOT } from '../../packages/projen-containers/test/fixtures';
 
 export const ROOT = REPO_ROOT;
 
@@ -46,7 +46,7 @@ export function plantedContext(entry: ImageManifestEntry): string {
   return dir;
 }
 
-export { freePort } from '../../projenrc/lib/load';
+export { freePort } from '../../packages/projen-containers/src/lib/load';
 
 const started: string[] = [];
 

@@ -15,14 +15,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { removeContainers, ROOT, runContainer, waitHealthy } from './harness';
-import { BuiltImage, PushReport, sbomFileName } from '../../projenrc/lib/build-report';
-import { parseSizeThreshold, sizeChange } from '../../projenrc/lib/image-size';
-import { readImagesManifest } from '../../projenrc/lib/images-manifest';
-import { CycloneDx, lockedVersions, missingFromSbom, npmPackages, sbomImageId } from '../../projenrc/lib/sbom';
-import { baseImageOf, buildImage, findReference, generateSbom, reportEntry, writeBuildReport } from '../../projenrc/tools/build-images';
-import { assertEngine, docker, dockerOk, imageFacts, imageId } from '../../projenrc/tools/docker-cli';
-import { runTsTool } from '../fixtures';
-import { freePort, pushImage, registryDigest, startRegistry, TestRegistry } from '../registry';
+import { BuiltImage, PushReport, sbomFileName } from '../../packages/projen-containers/src/lib/build-report';
+import { parseSizeThreshold, sizeChange } from '../../packages/projen-containers/src/lib/image-size';
+import { readImagesManifest } from '../../packages/projen-containers/src/lib/images-manifest';
+import { CycloneDx, lockedVersions, missingFromSbom, npmPackages, sbomImageId } from '../../packages/projen-containers/src/lib/sbom';
+import { baseImageOf, buildImage, findReference, generateSbom, reportEntry, writeBuildReport } from '../../packages/projen-containers/src/tools/build-images';
+import { assertEngine, docker, dockerOk, imageFacts, imageId } from '../../packages/projen-containers/src/tools/docker-cli';
+import { runTsTool } from '../../packages/projen-containers/test/fixtures';
+import { freePort, pushImage, registryDigest, startRegistry, TestRegistry } from '../../packages/projen-containers/test/registry';
 
 jest.setTimeout(30 * 60_000);
 
@@ -43,7 +43,7 @@ const keys = { a: { key: '', pub: '' }, b: { key: '', pub: '' } };
 const created = new Set<string>();
 const timings: string[] = [];
 
-const pushTool = (args: string[], env: NodeJS.ProcessEnv = {}) => runTsTool('projenrc/tools/push-images.ts', args, env);
+const pushTool = (args: string[], env: NodeJS.ProcessEnv = {}) => runTsTool('packages/projen-containers/src/tools/push-images.ts', args, env);
 
 function cosign(args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync('cosign', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, COSIGN_PASSWORD: '' } });

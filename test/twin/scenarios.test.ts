@@ -16,10 +16,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { baseImagesFromEnv, twinTools } from '../../projenrc/tools/ci-local';
-import { runEvent, seedImage, TwinEvent, TwinRun, TwinSetup } from '../../projenrc/twin/run-event';
-import { registryContents, Service, startRegistry } from '../../projenrc/twin/services';
-import { REPO_ROOT } from '../fixtures';
+import { baseImagesFromEnv, twinTools } from '../../packages/projen-containers/src/tools/ci-local';
+import { runEvent, seedImage, TwinEvent, TwinRun, TwinSetup } from '../../packages/projen-containers/src/twin/run-event';
+import { registryContents, Service, startRegistry } from '../../packages/projen-containers/src/twin/services';
+import { REPO_ROOT } from '../../packages/projen-containers/test/fixtures';
 
 jest.setTimeout(45 * 60 * 1000);
 

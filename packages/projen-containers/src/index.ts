@@ -1,0 +1,45 @@
+/**
+ * projen-containers: container images as projen components. Dockerfiles and .dockerignore files
+ * from image kinds, base images pinned by digest, an image tag script, GitHub Actions workflows
+ * that build with BuildKit, scan with Trivy, sign with cosign and push, Dependabot, and the docs
+ * of all of it, rendered from one `.projenrc.ts`.
+ */
+
+// Images: the services, their kinds and base images, and the benchmark.
+export * from './docker/docker-images';
+export * from './docker/service-image';
+export * from './docker/base-images';
+export * from './docker/dockerfile-model';
+export * from './docker/dockerignore';
+export * from './docker/image-size-script';
+export * from './docker/docker-benchmark';
+export * from './docker/reference-recipes';
+export * from './docker/kinds';
+
+// Tags.
+export * from './image-tag-script';
+export { TagPolicyOptions } from './image-tags/policy';
+
+// GitHub: workflows, pins, scans, Dependabot.
+export * from './github/action-pins';
+export * from './github/build-workflow';
+export * from './github/dependabot-config';
+export * from './github/deployed-scan-workflow';
+export * from './github/image-ci-workflow';
+export * from './github/linter-versions';
+export * from './github/pin-workflows';
+export * from './github/publish-script';
+export * from './github/reusable-build-workflow';
+export * from './github/trivy-ignore';
+
+// Docs.
+export * from './docs/build-guide';
+export * from './docs/contributing';
+export * from './docs/remediation-guide';
+
+// Checks and shared pieces a kind or a component written outside the package uses.
+export * from './validate';
+export * from './marker';
+export * from './dependency-pins';
+export { sourceFile, PACKAGE_NAME } from './lib/source-file';
+export { COMMANDS } from './lib/commands';

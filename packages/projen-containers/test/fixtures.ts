@@ -1,0 +1,75 @@
+import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Project, Testing } from 'projen';
+import { DockerImages } from '../src/docker/docker-images';
+import { ImageKind } from '../src/docker/kinds';
+
+export const NODE_DIGEST = `sha256:${'a'.repeat(64)}`;
+
+/** A root project with three service subprojects in a fresh temporary folder, as in .projenrc.ts. */
+export function monorepo(options: { playwrightVersion?: string; lock?: Record<string, unknown>; outdir?: string } = {}) {
+  const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'qualisys-test-'));
+  writeFileSync(path.join(outdir, 'base-images.lock.json'), JSON.stringify(options.lock ?? { 'node:24-alpine': { digest: NODE_DIGEST } }));
+  const root = new Project({ name: 'root', outdir });
+  const api = new Project({ name: 'api', parent: root, outdir: 'api' });
+  const web = new Project({ name: 'web', parent: root, outdir: 'web' });
+  const runner = new Project({ name: 'runner', parent: root, outdir: 'playwright-runner' });
+  mkdirSync(runner.outdir, { recursive: true });
+  writeFileSync(path.join(runner.outdir, 'package-lock.json'), JSON.stringify({
+    packages: { 'node_modules/@playwright/test': { version: options.playwrightVersion ?? '1.65.1' } },
+  }));
+  const images = new DockerImages(root, { namespace: 'qualisys' })
+    .addBaseImage('node', { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' })
+    .addBaseImage('playwright', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE' });
+  return { outdir, root, api, web, runner, images };
+}
+
+export function addDefaultServices(m: ReturnType<typeof monorepo>) {
+  m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' });
+  m.images.addService(m.web, { kind: ImageKind.NEXTJS_STANDALONE, port: 3000, healthPath: '/api/health', sizeBudget: '300MB' });
+  m.images.addService(m.runner, {
+    kind: ImageKind.PLAYWRIGHT_RUNNER,
+    sizeBudget: '2GB',
+    runner: { targets: [{ name: 'web', urlEnv: 'BASE_URL', healthPath: '/api/health' }], runFlags: ['--init', '--ipc=host'] },
+  });
+}
+
+/** Synthesizes (without installing anything) and returns the files by path. */
+export function synth(project: Project): Record<string, any> {
+  return Testing.synth(project);
+}
+
+/** A hash of every file under `dir` (paths and contents): equal hashes, an unchanged tree. */
+export function treeHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else hash.update(`${path.relative(dir, p)}\0${statSync(p).mode}\0`).update(readFileSync(p)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
+}
+
+/** A fresh temporary folder for a test project (never the working directory, even under /tmp). */
+export function tempOutdir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'projen-test-'));
+}
+
+/** The repository's root. */
+export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+
+/** The package's root. */
+export const PACKAGE_ROOT = path.join(__dirname, '..');
+
+/** Runs one of the TypeScript tools a task runs (e.g. `projenrc/tools/build-images.ts`) through tsx, from the root. */
+export function runTsTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, tool), ...args], {
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env },
+  });
+}
