@@ -56,7 +56,7 @@ const project = new typescript.TypeScriptProject({
     // The image tests need a Docker engine and minutes: they run in `npx projen test:images`.
     jestConfig: {
       testMatch: ['<rootDir>/@(test|packages/*/test)/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/', '<rootDir>/test/twin/scenarios'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/images/', '<rootDir>/test/twin/scenarios', '<rootDir>/packages/projen-containers/test/adoption/'],
     },
   },
   tsconfigDev: { compilerOptions: { skipLibCheck: true } },
@@ -294,6 +294,11 @@ project.addTask('test:twin', {
   description: 'Run the workflows event after event with the local twin (act, BuildKit, a registry) and read the registry back',
   env: { JEST_JUNIT_OUTPUT_NAME: 'twin.xml' },
   exec: 'jest --ci --runInBand --testPathIgnorePatterns=/node_modules/ --coverage=false test/twin/scenarios',
+});
+project.addTask('test:adoption', {
+  description: 'Follow the package README\'s quick start: npm pack, a fresh `projen new typescript` project, npm install, npx projen (installs from the npm registry)',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'adoption.xml' },
+  exec: 'jest --ci --runInBand --testPathIgnorePatterns=/node_modules/ --coverage=false packages/projen-containers/test/adoption',
 });
 project.addTask('test:all', {
   description: 'Every test, after installing what they need (Chromium, Docker engine, linters); ends with "N passed, N failed"',

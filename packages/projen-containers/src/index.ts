@@ -43,3 +43,4 @@ export * from './marker';
 export * from './dependency-pins';
 export { sourceFile, PACKAGE_NAME } from './lib/source-file';
 export { COMMANDS } from './lib/commands';
+export * from './container-build';

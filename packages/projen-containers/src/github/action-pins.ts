@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Component, github, Project } from 'projen';
+import DEFAULTS from '../defaults/github-actions.lock.json';
 import { DEFAULT_ACTIONS_LOCK } from '../lib/lock-files';
 import { check, ConfigError, knownKeys, repoPath } from '../validate';
 
@@ -14,9 +15,16 @@ export interface ActionPin {
 
 /** Options of {@link ActionPins}. */
 export interface ActionPinsOptions {
-  /** Committed file holding every pin. @default 'github-actions.lock.json' */
+  /**
+   * Committed file holding the project's pins. Its entries take precedence over the pins this
+   * package ships ({@link DEFAULT_ACTION_PINS}); without the file, the shipped pins are used.
+   * @default 'github-actions.lock.json', when it exists
+   */
   readonly lockFile?: string;
 }
+
+/** The pins this package ships, for every action its workflows use: what a project without its own lock file gets. */
+export const DEFAULT_ACTION_PINS: Readonly<Record<string, ActionPin>> = DEFAULTS;
 
 const SHA = /^[0-9a-f]{40}$/;
 const VERSION = /^v\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?$/;
@@ -42,14 +50,19 @@ export class ActionPins extends Component {
     knownKeys(C, 'options', options, ['lockFile']);
     this.lockFile = repoPath(C, 'lockFile', options.lockFile ?? DEFAULT_ACTIONS_LOCK);
     const file = path.join(project.outdir, this.lockFile);
-    check(existsSync(file), C, 'lockFile', this.lockFile, 'a file that exists: it holds the pinned action versions; restore it from git');
-    let pins: Record<string, ActionPin>;
-    try {
-      pins = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new ConfigError(`${C}: lockFile "${this.lockFile}" is not allowed: JSON (${(err as Error).message}); fix the file, or restore it from git, and run \`npx projen\` again.`);
+    if (options.lockFile !== undefined) {
+      check(existsSync(file), C, 'lockFile', this.lockFile, 'a file that exists: it holds the pinned action versions (leave the option out to use the pins this package ships)');
+    }
+    let pins: Record<string, ActionPin> = {};
+    if (existsSync(file)) {
+      try {
+        pins = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (err) {
+        throw new ConfigError(`${C}: lockFile "${this.lockFile}" is not allowed: JSON (${(err as Error).message}); fix the file, or restore it from git, and run \`npx projen\` again.`);
+      }
     }
     check(!!pins && typeof pins === 'object' && !Array.isArray(pins), C, 'lockFile', this.lockFile, 'a JSON object of "owner/repository": { "version", "sha" }');
+    pins = { ...DEFAULT_ACTION_PINS, ...pins };
     for (const [name, pin] of Object.entries(pins)) {
       const of = `${name} in ${this.lockFile}`;
       check(/^[\w.-]+\/[\w.-]+$/.test(name), C, 'action', name, `an owner/repository name (in ${this.lockFile})`);

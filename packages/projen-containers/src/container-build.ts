@@ -1,0 +1,136 @@
+import { Component, Project } from 'projen';
+import { DockerImages, DockerImagesOptions } from './docker/docker-images';
+import { ImageOptions, ServiceImage } from './docker/service-image';
+import { BuildGuide } from './docs/build-guide';
+import { ActionPins, ActionPinsOptions } from './github/action-pins';
+import { DependabotConfig } from './github/dependabot-config';
+import { DeployedScanWorkflow } from './github/deployed-scan-workflow';
+import { ImageCiWorkflow } from './github/image-ci-workflow';
+import { PublishScript } from './github/publish-script';
+import { RegistryOptions } from './github/registry';
+import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from './github/reusable-build-workflow';
+import { TrivyIgnore, TrivyIgnoreOptions } from './github/trivy-ignore';
+import { ImageTagScript, ImageTagScriptOptions } from './image-tag-script';
+import { knownKeys } from './validate';
+
+/** Options of {@link ContainerBuild}. */
+export interface ContainerBuildOptions {
+  /** Namespace of the image names, e.g. `acme` for `acme/orders`. @default the project's name, in lower case */
+  readonly namespace?: string;
+  /** Where CI pushes the images (login, permissions, host). */
+  readonly registry: RegistryOptions;
+  /**
+   * Where `npx projen push:docker` pushes from a workstation: `HOST[:PORT]`. `--registry` and
+   * IMAGE_REGISTRY override it.
+   * @default none: push:docker needs --registry or IMAGE_REGISTRY
+   */
+  readonly pushRegistry?: string;
+  /** The tag policy (default and staging branches, SHA length) and where the tag script goes. @default the defaults of `ImageTagScript` */
+  readonly tags?: ImageTagScriptOptions;
+  /** Options of the images: base-image lock file, size-change threshold. @default the defaults of `DockerImages` */
+  readonly images?: Omit<DockerImagesOptions, 'namespace' | 'tagScript' | 'registry'>;
+  /** Vulnerability exceptions, each with a statement and an expiry date. @default none */
+  readonly trivy?: TrivyIgnoreOptions;
+  /** Where the pinned actions are recorded. @default the defaults of `ActionPins` */
+  readonly actionPins?: ActionPinsOptions;
+  /** Runner label of every job. @default each workflow's default (a pinned Ubuntu image) */
+  readonly runsOn?: string;
+  /** Other options of the reusable build workflow (Trivy and cosign versions, build budget). @default the defaults of `ReusableBuildWorkflow` */
+  readonly build?: Omit<ReusableBuildWorkflowOptions, 'pins' | 'registry' | 'tagScript' | 'publishScript' | 'trivyIgnore' | 'sizeScript' | 'runsOn'>;
+  /** Scan the deployed images every day against the vulnerabilities found since. @default true */
+  readonly deployedScan?: boolean;
+  /** Write `.github/dependabot.yml` for the images' base images and the services' dependencies. @default true */
+  readonly dependabot?: boolean;
+  /** Write the build guide (`docs/docker-build-guide.md`). @default true */
+  readonly guide?: boolean;
+}
+
+const C = 'ContainerBuild';
+const OPTIONS: readonly (keyof ContainerBuildOptions)[] = [
+  'namespace', 'registry', 'pushRegistry', 'tags', 'images', 'trivy', 'actionPins', 'runsOn', 'build', 'deployedScan', 'dependabot', 'guide',
+];
+
+/**
+ * The whole container build of a project in one component: the images and their Dockerfiles
+ * ({@link DockerImages}), the tag script ({@link ImageTagScript}), the GitHub Actions workflows
+ * that build with BuildKit, scan with Trivy, sign with cosign and push ({@link ReusableBuildWorkflow},
+ * {@link ImageCiWorkflow}, {@link DeployedScanWorkflow}), Dependabot and the build guide. Each part
+ * is a public field, for what the options do not cover; a project that wants another arrangement
+ * uses the parts directly.
+ *
+ * ```ts
+ * const containers = new ContainerBuild(project, { registry: { kind: 'ghcr' } });
+ * containers.addService(orders, { kind: ImageKind.NODE_SERVICE, port: 8080, healthPath: '/healthz' });
+ * ```
+ */
+export class ContainerBuild extends Component {
+  public readonly tags: ImageTagScript;
+  public readonly images: DockerImages;
+  public readonly pins: ActionPins;
+  public readonly trivyIgnore: TrivyIgnore;
+  public readonly publishScript: PublishScript;
+  public readonly reusable: ReusableBuildWorkflow;
+  public readonly ci: ImageCiWorkflow;
+  public readonly deployedScan?: DeployedScanWorkflow;
+  public readonly dependabot?: DependabotConfig;
+  public readonly guide?: BuildGuide;
+
+  constructor(project: Project, options: ContainerBuildOptions) {
+    super(project);
+    knownKeys(C, 'options', options, OPTIONS);
+    this.tags = new ImageTagScript(project, options.tags);
+    this.images = new DockerImages(project, {
+      ...options.images,
+      namespace: options.namespace ?? project.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'),
+      tagScript: this.tags,
+      registry: options.pushRegistry,
+    });
+    this.pins = new ActionPins(project, options.actionPins);
+    this.trivyIgnore = new TrivyIgnore(project, options.trivy);
+    this.publishScript = new PublishScript(project);
+    this.reusable = new ReusableBuildWorkflow(project, {
+      ...options.build,
+      pins: this.pins,
+      registry: options.registry,
+      tagScript: this.tags,
+      publishScript: this.publishScript,
+      trivyIgnore: this.trivyIgnore,
+      sizeScript: this.images.sizeScript,
+      runsOn: options.runsOn,
+    });
+    this.ci = new ImageCiWorkflow(project, {
+      pins: this.pins,
+      reusable: this.reusable,
+      images: () => this.images.manifest(),
+      tagPolicy: this.tags.policy,
+      sharedPaths: [this.images.baseImages.lockFile, this.tags.path, this.publishScript.path, this.trivyIgnore.path],
+      runsOn: options.runsOn,
+    });
+    if (options.deployedScan ?? true) {
+      this.deployedScan = new DeployedScanWorkflow(project, { pins: this.pins, reusable: this.reusable, images: () => this.images.manifest(), runsOn: options.runsOn });
+    }
+    if (options.dependabot ?? true) {
+      this.dependabot = new DependabotConfig(project, {
+        npmDirectories: () => this.images.contexts.map((c) => `/${c}`),
+        dockerDirectories: () => this.images.contexts.map((c) => `/${c}`),
+        baseImages: () => this.images.baseImageUsage(),
+      });
+    }
+    if (options.guide ?? true) {
+      this.guide = new BuildGuide(project, {
+        images: this.images,
+        tags: this.tags,
+        reusable: this.reusable,
+        ci: this.ci,
+        deployedScan: this.deployedScan,
+        dependabot: this.dependabot,
+        trivyIgnore: this.trivyIgnore,
+      });
+    }
+  }
+
+  /** Adds the image of a service (see `DockerImages.addService`). */
+  public addService<O extends object, R>(service: Project, options: ImageOptions<O, R>): ServiceImage<R> {
+    return this.images.addService(service, options);
+  }
+}

@@ -1,0 +1,30 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Project } from 'projen';
+import { ActionPins, DEFAULT_ACTION_PINS } from '../../src/github/action-pins';
+import { REPO_ROOT, tempOutdir } from '../fixtures';
+
+describe('ActionPins without a lock file of the project', () => {
+  test('pins every action with the pins the package ships', () => {
+    const pins = new ActionPins(new Project({ name: 'p', outdir: tempOutdir() }));
+    expect(pins.uses('docker/build-push-action')).toBe(`docker/build-push-action@${DEFAULT_ACTION_PINS['docker/build-push-action'].sha}`);
+    expect(Object.keys(pins.pins).sort()).toEqual(Object.keys(DEFAULT_ACTION_PINS).sort());
+  });
+
+  test('the project\'s lock file takes precedence, entry by entry', () => {
+    const outdir = tempOutdir();
+    writeFileSync(path.join(outdir, 'github-actions.lock.json'), JSON.stringify({ 'actions/checkout': { version: 'v9.9.9', sha: 'f'.repeat(40) } }));
+    const pins = new ActionPins(new Project({ name: 'p', outdir }));
+    expect(pins.uses('actions/checkout')).toBe(`actions/checkout@${'f'.repeat(40)}`);
+    expect(pins.uses('docker/login-action')).toBe(`docker/login-action@${DEFAULT_ACTION_PINS['docker/login-action'].sha}`);
+  });
+
+  test('a lock file named in the options must exist', () => {
+    expect(() => new ActionPins(new Project({ name: 'p', outdir: tempOutdir() }), { lockFile: 'pins.json' }))
+      .toThrow('ActionPins: lockFile "pins.json" is not allowed: a file that exists');
+  });
+
+  test('the shipped pins are this repository\'s: Dependabot and the pin workflows keep them current', () => {
+    expect(DEFAULT_ACTION_PINS).toEqual(JSON.parse(readFileSync(path.join(REPO_ROOT, 'github-actions.lock.json'), 'utf8')));
+  });
+});
