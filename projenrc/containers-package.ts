@@ -62,7 +62,7 @@ export class ContainersPackage extends Project {
         scripts: {
           build: 'tsc -p tsconfig.json && node scripts/bundle.mjs',
           docs: 'typedoc',
-          prepack: 'npm run build',
+          prepack: 'npm run build && npm run docs',
         },
         peerDependencies: { constructs: '^10.0.0', projen: options.projenVersion },
         devDependencies: () => Object.fromEntries(options.devDependencies.map((name) => [name, rootVersion(options.parent, name)])),
@@ -77,8 +77,7 @@ export class ContainersPackage extends Project {
           outDir: 'lib',
           declaration: true,
           esModuleInterop: true,
-          inlineSourceMap: true,
-          inlineSources: true,
+          // Source maps that point into src/, which the package does not ship: none.
           lib: ['es2022'],
           module: 'CommonJS',
           target: 'ES2022',
@@ -98,6 +97,26 @@ export class ContainersPackage extends Project {
         include: ['src/**/*.ts'],
       },
     });
+    // API.md, the API reference, from the JSDoc of what src/index.ts exports (in the published package).
+    new JsonFile(this, 'typedoc.json', {
+      allowComments: true,
+      obj: {
+        entryPoints: ['src/index.ts'],
+        tsconfig: 'tsconfig.json',
+        plugin: ['typedoc-plugin-markdown'],
+        router: 'module',
+        out: '.',
+        cleanOutputDir: false,
+        entryFileName: 'API.md',
+        readme: 'none',
+        disableSources: true,
+        excludePrivate: true,
+        excludeInternal: true,
+        hidePageHeader: true,
+        hideBreadcrumbs: true,
+      },
+    });
+    this.gitignore.exclude('/API.md');
     // The tests' own configuration (type-checked by the root's compile, read by the linter).
     new JsonFile(this, 'test/tsconfig.json', {
       allowComments: true,

@@ -6,6 +6,9 @@
 # Steps (each runs even when an earlier one failed, so one run shows every failure):
 #   1. tools/setup-test-env.sh   Chromium, the linters, a Docker engine and base images
 #   2. npx projen test           root unit tests + each service's tests + the end-to-end suite
+#      tools/test-example.sh     the example project (examples/parcel): installed, synthesized
+#                                without a diff, its services' own tests
+#      npx projen test:adoption  the package README's quick start in a fresh projen project
 #   3. npx projen test:images    real images built, run, probed and scanned (needs Docker)
 #      npx projen test:twin      the workflows run event after event with the local twin (act,
 #                                BuildKit, a registry): tags, digests, signatures read back
@@ -34,6 +37,8 @@ rm -rf test-reports api/test-reports web/test-reports playwright-runner/test-rep
 source tools/setup-test-env.sh || { echo "test-all: setting up the test environment failed; see above" >&2; failed_steps=$((failed_steps + 1)); }
 
 step "unit, service and end-to-end tests (npx projen test)" npx projen test
+step "the example project, synthesized and tested (tools/test-example.sh)" bash tools/test-example.sh
+step "the package's quick start in a fresh project (npx projen test:adoption)" npx projen test:adoption
 if [ -n "${QUALISYS_SKIP_IMAGES:-}" ]; then
   echo "=== image tests and benchmark skipped: QUALISYS_SKIP_IMAGES is set"
 else

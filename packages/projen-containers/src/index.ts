@@ -44,3 +44,4 @@ export * from './dependency-pins';
 export { sourceFile, PACKAGE_NAME } from './lib/source-file';
 export { COMMANDS } from './lib/commands';
 export * from './container-build';
+export { checkProject } from './project-check';

@@ -277,3 +277,12 @@ export function knownKeys(component: string, option: string, value: object, keys
     check(v === undefined || keys.includes(key), component, `${option}.${key}`, v, `not an option; ${option} takes ${keys.join(', ')}`, service);
   }
 }
+
+/**
+ * Every key of an options interface, for {@link knownKeys}. The compiler refuses a list that
+ * misses a key of `T` or names one it does not have, so the check cannot fall behind the
+ * interface: `const KEYS = optionKeys<FooOptions>({ a: true, b: true })`.
+ */
+export function optionKeys<T extends object>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(keys);
+}

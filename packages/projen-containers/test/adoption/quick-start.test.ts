@@ -58,8 +58,16 @@ describe('the README\'s quick start in a fresh projen project', () => {
 
   test('the package holds its build and no source, test or build leftovers', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
-    expect(files).toEqual(expect.arrayContaining(['package/lib/index.js', 'package/lib/index.d.ts', 'package/lib/bundles/image-tags.mjs', 'package/README.md']));
+    expect(files).toEqual(expect.arrayContaining(['package/lib/index.js', 'package/lib/index.d.ts', 'package/lib/bundles/image-tags.mjs', 'package/README.md', 'package/API.md']));
     expect(files.filter((f) => /^package\/(src|test|scripts)\/|\.tsbuildinfo$/.test(f))).toEqual([]);
+  });
+
+  test('the package holds its API reference, generated from the JSDoc of what it exports', () => {
+    const api = execFileSync('tar', ['-xzOf', tarball, 'package/API.md'], { encoding: 'utf8' });
+    expect(api).toContain('### ContainerBuild');
+    expect(api).toContain('### ContainerBuildOptions');
+    // Every option with its default, as the JSDoc says it.
+    expect(api).toMatch(/#### deployedScan\?[\s\S]*?Scan the deployed images every day[\s\S]*?true/);
   });
 
   test('synthesizes the Dockerfile, the .dockerignore, the image workflows and the tag script', () => {

@@ -1,0 +1,73 @@
+import { javascript, Project, typescript } from 'projen';
+import { TypeScriptRunner } from 'projen/lib/typescript';
+import { ContainerBuild, ImageKind } from 'projen-containers';
+
+// ---------------------------------------------------------------------------------------------
+// Parcel: three services in three languages, each shipped as an image to GitHub Container
+// Registry. Trunk-based: every push to trunk is tagged `latest`; there is no staging branch.
+// ---------------------------------------------------------------------------------------------
+const project = new typescript.TypeScriptProject({
+  name: 'parcel',
+  description: 'Parcel: shipping rates (Python), parcel tracking (Go) and a notifier worker (Node.js), shipped as images to GHCR',
+  defaultReleaseBranch: 'trunk',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
+  typescriptVersion: '~6.0.3',
+  devDeps: ['projen-containers@file:../../packages/projen-containers', '@types/node@^24'],
+  sampleCode: false,
+  release: false,
+  package: false,
+  jest: false,
+  eslint: false,
+  licensed: false,
+  depsUpgrade: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
+});
+// This example takes projen-containers from this repository through a link (file:): node must
+// resolve the package's peer dependencies (projen) from here, not from beside the package's
+// own folder. A project that installs the package from the registry needs none of this.
+project.defaultTask?.env('NODE_PRESERVE_SYMLINKS', '1');
+
+// rates: a Python HTTP service (Starlette on uvicorn), dependencies locked with hashes.
+const rates = new Project({ parent: project, name: 'rates', outdir: 'services/rates' });
+
+// tracking: a Go HTTP service, standard library only, on distroless.
+const tracking = new Project({ parent: project, name: 'tracking', outdir: 'services/tracking' });
+
+// notifier: a Node.js worker (no port) that polls tracking and sends notifications.
+const notifier = new typescript.TypeScriptProject({
+  parent: project,
+  name: '@parcel/notifier',
+  description: 'Parcel notifier: polls the tracking service and logs one JSON line per new event',
+  outdir: 'services/notifier',
+  defaultReleaseBranch: 'trunk',
+  packageManager: javascript.NodePackageManager.NPM,
+  typescriptVersion: '~6.0.3',
+  devDeps: ['@types/node@^24'],
+  projenDevDependency: false,
+  sampleCode: false,
+  release: false,
+  package: false,
+  jest: false,
+  eslint: false,
+  licensed: false,
+  depsUpgrade: false,
+  github: false,
+  tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022', types: ['node'], skipLibCheck: true } },
+});
+notifier.testTask.exec('node --test test/');
+notifier.testTask.prependSpawn(notifier.compileTask);
+
+// ---------------------------------------------------------------------------------------------
+// Images, tags, CI (BuildKit, Trivy, cosign keyless, GHCR), Dependabot and the build guide.
+// ---------------------------------------------------------------------------------------------
+const containers = new ContainerBuild(project, {
+  registry: { kind: 'ghcr' },
+  tags: { stagingBranch: false },
+});
+containers.addService(rates, { kind: ImageKind.PYTHON_SERVICE, port: 8080, healthPath: '/healthz', module: 'rates_service' });
+containers.addService(tracking, { kind: ImageKind.GO_SERVICE, port: 8080, healthPath: '/healthz' });
+containers.addService(notifier, { kind: ImageKind.NODE_WORKER, healthCommand: ['node', 'lib/health.js'] });
+
+project.synth();

@@ -1,0 +1,23 @@
+import { Project } from 'projen';
+import { checkProject } from '../src/project-check';
+import { tempOutdir } from './fixtures';
+
+describe('checkProject', () => {
+  test('takes a project of the projen the package runs with', () => {
+    expect(() => checkProject('X', new Project({ name: 'p', outdir: tempOutdir() }))).not.toThrow();
+  });
+
+  test('refuses a project of a second copy of projen, saying how to keep one', () => {
+    let Foreign: typeof Project | undefined;
+    // A fresh module registry: a second copy of projen, as a package resolving its own would load.
+    jest.isolateModules(() => { Foreign = require('projen').Project; });
+    expect(Foreign).not.toBe(Project);
+    const foreign = new Foreign!({ name: 'p', outdir: tempOutdir() });
+    expect(() => checkProject('DockerImages', foreign)).toThrow('DockerImages: the project comes from another copy of projen');
+    expect(() => checkProject('DockerImages', foreign)).toThrow('NODE_PRESERVE_SYMLINKS=1');
+  });
+
+  test('refuses what is no project at all', () => {
+    expect(() => checkProject('DockerImages', { name: 'p' })).toThrow('DockerImages: the first argument is not a projen project');
+  });
+});
