@@ -2,9 +2,10 @@
 # Source it (`. tools/docker-env.sh`) before `npx projen build:docker` or the image tests, to get a
 # Docker engine and base images where the machine has none of its own. Idempotent.
 #
-# - Where this workplace's ../shared/ci tools exist (machines that reach no container registry):
-#   starts the local engine (dockerd.sh), builds the stand-in base images (base-images.sh) and
-#   exports NODE_IMAGE, PLAYWRIGHT_IMAGE and DOCKER_NETWORK=host for the builds.
+# - Where a folder of CI helpers sits beside the repository (../shared/ci, with dockerd.sh and
+#   base-images.sh: for machines that reach no container registry): starts the engine it provides
+#   (dockerd.sh), builds stand-in base images (base-images.sh) and exports NODE_IMAGE,
+#   PLAYWRIGHT_IMAGE and DOCKER_NETWORK=host for the builds.
 # - Anywhere else it changes nothing: the engine you run and the official base images are used.
 
 _qs_denv_log() { echo "docker-env: $*" >&2; }

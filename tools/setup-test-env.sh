@@ -4,8 +4,8 @@
 #
 #   Chromium      Debian's package, for the Playwright suite (Playwright's own browser builds may be
 #                 unreachable; CHROMIUM_PATH makes the suite launch this one)
-#   Docker        tools/docker-env.sh: the engine already running, or, on machines with this
-#                 workplace's ../shared/ci tools, a local engine and stand-in base images
+#   Docker        tools/docker-env.sh: the engine already running, or, where a folder of CI helpers
+#                 sits beside the repository (../shared/ci), a local engine and stand-in base images
 #   Linters       tools/install-linters.sh: actionlint, zizmor, hadolint, Trivy (secret scan, SBOMs) and
 #                 cosign (signatures), pinned; shellcheck, and Debian's docker-registry and skopeo for
 #                 the tests against a real registry
@@ -40,7 +40,8 @@ true
 
 # --- The local twin of GitHub Actions (test:twin): act, buildx, buildkitd and the fixtures, built
 # once from the Go module proxy into ~/.cache/ci-twin; the pinned actions' code from a folder of
-# local action checkouts (TWIN_ACTIONS_DIR, `<owner>/<repo>@<sha>/`) where GitHub is not reachable.
+# local action checkouts (TWIN_ACTIONS_DIR, `<owner>/<repo>@<sha>/`; ../shared/actions beside the
+# repository when it exists) where GitHub is not reachable.
 _qs_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
 if [ -z "${TWIN_ACTIONS_DIR:-}" ] && [ -d "$_qs_root/../shared/actions" ]; then export TWIN_ACTIONS_DIR="$_qs_root/../shared/actions"; fi
 if [ -z "${TWIN_SYFT_SRC:-}" ]; then

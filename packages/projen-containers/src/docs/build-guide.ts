@@ -1,42 +1,21 @@
-import { Component, Project } from 'projen';
+import * as path from 'node:path';
+import { Component, javascript, Project } from 'projen';
+import { checkDocsFacts, DocsContext, docsContext, DocsFacts, docLink, registerDoc, seeAlso, taskPhrase } from './docs-facts';
 import { MarkdownFile } from './markdown-file';
 import { pushAndSignFacts, pushAndSignSection, pushTroubleshootingRows } from './registry-section';
 import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
 import type { DockerBenchmark } from '../docker/docker-benchmark';
-import type { DockerImages } from '../docker/docker-images';
 import { explainRunFlag } from '../docker/kinds/run-flags';
-import type { DependabotConfig } from '../github/dependabot-config';
-import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
-import type { ImageCiWorkflow } from '../github/image-ci-workflow';
+import { ActionPins } from '../github/action-pins';
 import { SIGNER_ISSUER } from '../github/image-steps';
-import { appPermissionsText, type PinWorkflows } from '../github/pin-workflows';
-import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
-import type { TrivyIgnore } from '../github/trivy-ignore';
-import type { ImageTagScript } from '../image-tag-script';
+import { appPermissionsText } from '../github/pin-workflows';
 import { MOVING_RULES } from '../image-tags/policy';
+import type { ImageManifestEntry } from '../lib/images-manifest';
 import { table } from '../lib/markdown';
 import { FAKED_ACTIONS } from '../twin/run-event';
 import { repoPath } from '../validate';
 
-/** The configuration the docs describe: the same objects that render the Dockerfiles and workflows. */
-export interface DocsFacts {
-  readonly images: DockerImages;
-  readonly tags: ImageTagScript;
-  readonly reusable: ReusableBuildWorkflow;
-  /** The image workflow, when the guide describes CI. @default none */
-  readonly ci?: ImageCiWorkflow;
-  /** The daily scan of deployed images. @default none */
-  readonly deployedScan?: DeployedScanWorkflow;
-  /** The workflows that move pins by pull request. @default none */
-  readonly pinWorkflows?: PinWorkflows;
-  /** Dependabot's configuration. @default none */
-  readonly dependabot?: DependabotConfig;
-  /** projen's build workflow file, e.g. `.github/workflows/build.yml`. @default none */
-  readonly buildWorkflowFile?: string;
-  readonly trivyIgnore: TrivyIgnore;
-  /** The build benchmark, when there is one. @default none (no benchmark section) */
-  readonly benchmark?: DockerBenchmark;
-}
+export type { DocsFacts, DocsRepositoryScripts } from './docs-facts';
 
 /** Options of {@link BuildGuide}. */
 export interface BuildGuideOptions extends DocsFacts {
@@ -47,20 +26,30 @@ export interface BuildGuideOptions extends DocsFacts {
 const mb = (bytes: number) => (bytes >= 1e9 ? `${bytes / 1e9} GB` : `${bytes / 1e6} MB`);
 
 /**
- * `docs/docker-build-guide.md`: services, local builds, CI, tags, the test-runner image and
- * troubleshooting, with every fact (bases, pins, ports, budgets, tags, commands) rendered from
- * the configuration in `.projenrc.ts`.
+ * `docs/docker-build-guide.md`: services, local builds, CI, tags, the test-runner image (when
+ * there is one) and troubleshooting, with every fact (product, bases, pins, ports, budgets, tags,
+ * branches, files, tasks, workflows) rendered from the components in the project's projenrc, and
+ * no section about something the project does not have.
  */
 export class BuildGuide extends Component {
   public readonly file: MarkdownFile;
+  private readonly facts: DocsFacts;
 
   constructor(project: Project, options: BuildGuideOptions) {
     super(project);
-    this.file = new MarkdownFile(project, repoPath('BuildGuide', 'path', options.path ?? 'docs/docker-build-guide.md'), () => render(options));
+    this.facts = options;
+    const file = repoPath('BuildGuide', 'path', options.path ?? 'docs/docker-build-guide.md');
+    registerDoc(project, 'build-guide', file);
+    this.file = new MarkdownFile(project, file, () => render(docsContext(project, options), file));
+  }
+
+  /** Checks the facts before any file is written. */
+  public preSynthesize(): void {
+    checkDocsFacts('BuildGuide', this.project, this.facts);
   }
 }
 
-function benchmarkSection(bench: DockerBenchmark): string[] {
+function benchmarkSection(c: DocsContext, bench: DockerBenchmark): string[] {
   const m = bench.manifest();
   const t = m.targets;
   const targets = [
@@ -82,41 +71,46 @@ function benchmarkSection(bench: DockerBenchmark): string[] {
     ...(targets.length ? [`Targets, reported as met or missed and never enforced (size budgets are \`build:docker\`'s): ${targets.join('; ')}.`, ''] : []),
     '```bash',
     'npx projen bench:docker                                # every service, every reference',
-    `npx projen bench:docker -- --runs 1 ${m.services[0]?.service ?? 'api'}                 # one quick run of one service`,
+    `npx projen bench:docker -- --runs 1 ${m.services[0]?.service ?? c.images[0]?.service ?? '<service>'}                 # one quick run of one service`,
     'npx projen bench:docker -- --json b.json --markdown b.md',
     '```',
     '',
-    `It empties the engine's build cache: run it when nothing else builds on that engine. \`npx projen test:all\` runs it once per service (\`--runs 1\`) as a report at the end of the tests. The references are generated like every Dockerfile here (\`projenrc/docker/reference-recipes.ts\`), each with its own ignore file beside it (\`<name>.Dockerfile.dockerignore\`, which BuildKit takes instead of the context's \`.dockerignore\`), so ${(() => { const s = m.services.find((x) => x.references.length); return s ? `\`docker build -f ${s.references[0].dockerfile} ${s.service}\`` : 'a plain `docker build -f`'; })()} builds one exactly as the benchmark does; \`DockerBenchmark.addReference()\` adds one.`,
+    `It empties the engine's build cache: run it when nothing else builds on that engine. The references are generated like every Dockerfile here, each with its own ignore file beside it (\`<name>.Dockerfile.dockerignore\`, which BuildKit takes instead of the context's \`.dockerignore\`), so ${(() => { const s = m.services.find((x) => x.references.length); return s ? `\`docker build -f ${s.references[0].dockerfile} ${s.service}\`` : 'a plain `docker build -f`'; })()} builds one exactly as the benchmark does; \`DockerBenchmark.addReference()\` adds one.`,
     '',
   ];
 }
 
-/** Tag patterns a registry with tag immutability must leave mutable (the tags of the moving rules). */
-function movingTagPatterns(): string[] {
+/** Tag patterns a registry with tag immutability must leave mutable (the tags of the moving rules; no `staging-*` without staging). */
+function movingTagPatterns(c: DocsContext): string[] {
   const patterns: Record<string, string> = { 'latest': 'latest', 'staging': 'staging-*', 'pull-request': 'pr-*' };
-  return MOVING_RULES.map((r) => patterns[r] ?? r);
+  return MOVING_RULES.filter((r) => r !== 'staging' || c.stagingBranch).map((r) => patterns[r] ?? r);
 }
 
-function ciSection(f: DocsFacts): string[] {
-  const policy = f.tags.policy;
+function ciSection(c: DocsContext): string[] {
+  const f = c.facts;
+  const staging = c.stagingBranch;
   const r = f.reusable;
   const ci = f.ci;
   const images = ci ? `\`.github/workflows/${ci.fileName}\`` : 'the image workflow';
-  const moving = movingTagPatterns();
-  const repositories = f.images.manifest().map((i) => `\`${i.image}\``).join(', ');
-  const role = r.registry.roleArnVariable ?? 'AWS_ROLE_ARN';
-  const region = r.registry.regionVariable ?? 'AWS_REGION';
+  const moving = movingTagPatterns(c);
+  const repositories = c.images.map((i) => `\`${i.image}\``).join(', ');
+  const registryKind: string = r.registry.kind;
+  const variables = Object.entries(r.registry.settings.variables);
+  const secrets = Object.entries(r.registry.settings.secrets);
+  const [role, region] = variables.map(([name]) => name);
+  const lockFile = c.project.components.find((x): x is ActionPins => x instanceof ActionPins)?.lockFile;
+  const environments = [...(staging ? ['staging'] : []), 'production'];
   return [
     '## How CI builds, caches, scans and pushes',
     '',
     table(['workflow', 'when', 'what'], [
-      [images, `pull requests; pushes to \`${policy.defaultBranch}\` and \`${policy.stagingBranch}\`; release tags \`vX.Y.Z\`; manual dispatch`, `runs \`${r.fileName}\` for each service whose sources changed (every service on a deploy, a release or a dispatch), then one summary job, \`${ci?.summaryJobName ?? 'images'}\``],
+      [images, `pull requests; pushes to \`${c.defaultBranch}\`${staging ? ` and \`${staging}\`` : ''}; release tags \`vX.Y.Z\`; manual dispatch`, `runs \`${r.fileName}\` for each service whose sources changed (every service on a deploy, a release or a dispatch), then one summary job, \`${ci?.summaryJobName ?? 'images'}\``],
       [`\`.github/workflows/${r.fileName}\``, `called by ${images}`, 'pull requests: build and scan; otherwise: publish (promote or build, scan, push by digest, tag); upload SARIF'],
       ...(f.deployedScan ? [[`\`.github/workflows/${f.deployedScan.fileName}\``, `daily (\`${f.deployedScan.schedule}\`, UTC), or by hand`, `scans the images deployed to ${Object.entries(f.deployedScan.deployments).map(([d, p]) => `${d} (the newest \`${p}*\` tag)`).join(' and ')} for vulnerabilities found since they were built; a HIGH or CRITICAL finding fails the run, and the report goes to the Security tab`]] : []),
-      ...(f.buildWorkflowFile ? [[`\`${f.buildWorkflowFile}\``, 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from `.projenrc.ts`']] : []),
+      ...(f.buildWorkflowFile ? [[`\`${f.buildWorkflowFile}\``, 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from what `' + c.projenrc + '` produces']] : []),
       ...(f.pinWorkflows ? [
         [`\`${f.pinWorkflows.updateWorkflowFile}\``, 'weekly, or by hand', 'resolves new base-image digests and opens a pull request'],
-        [`\`${f.pinWorkflows.syncWorkflowFile}\``, 'Dependabot pull requests', 'moves pins Dependabot changed back to their sources and regenerates'],
+        ...(f.dependabot ? [[`\`${f.pinWorkflows.syncWorkflowFile}\``, 'Dependabot pull requests', 'moves pins Dependabot changed back to their sources and regenerates']] : []),
       ] : []),
     ]),
     '',
@@ -125,15 +119,15 @@ function ciSection(f: DocsFacts): string[] {
     `The first job, \`changes\`, decides with plain git on a full clone (no API, no credentials on disk), from each service's folder plus the files every image depends on${ci ? ` (${ci.shared.map((p) => `\`${p}\``).join(', ')})` : ''}:`,
     '',
     '- a pull request: what its merge commit changes against the base it merges into;',
-    `- a push to \`${policy.defaultBranch}\`: what that push changed (\`before..after\`). Each push runs in its own concurrency group, so no run is dropped from the queue and every commit is covered by the run of its own push; a new branch or rewritten history builds every image;`,
-    `- a push to \`${policy.stagingBranch}\`, a release tag, a dispatch: every image, because a deploy tags all of them.`,
+    `- a push to \`${c.defaultBranch}\`: what that push changed (\`before..after\`). Each push runs in its own concurrency group, so no run is dropped from the queue and every commit is covered by the run of its own push; a new branch or rewritten history builds every image;`,
+    `- ${staging ? `a push to \`${staging}\`, ` : ''}a release tag, a dispatch: every image, because a deploy tags all of them.`,
     '',
     'A newer push to the same pull request cancels the older run. The summary job needs every image job and runs whatever happened to them (`always()`): it fails when one failed or was cancelled and passes when the others passed or had nothing to do. **Require that one check** in branch protection: a check of a reusable workflow whose caller is skipped never reports, so requiring one would block every pull request that does not touch that service.',
     '',
     '### Pull requests: build and scan',
     '',
     `1. **Build**: \`docker/setup-buildx-action\` and \`docker/build-push-action\` with BuildKit and the GitHub Actions layer cache (\`type=gha\`, \`scope=<service>\`, \`mode=max\`, \`ignore-error=true\`: a full or failing cache never stops the build), tags and labels from \`${f.tags.path}\` (the same logic as local builds). The image is loaded into the runner's engine, never pushed. The job summary shows the build time and flags any build over ${r.buildBudgetMinutes} minutes.`,
-    `2. **Scan**: Trivy ${r.trivyVersion} (the release the local tests run, pinned in \`tools/install-linters.sh\`) scans the loaded image for ${r.severities.join(' and ')} vulnerabilities and for secrets; either finding fails the job (\`exit-code: 1\`). Accepted findings live in \`${r.trivyIgnoreFile}\`, generated from \`.projenrc.ts\`, each with a statement and an expiry date. Trivy's database is cached between runs and fetched from ${r.trivyDbRepositories.map((x) => `\`${x}\``).join(', then ')}. Both reports appear as tables in the job summary.`,
+    `2. **Scan**: Trivy ${r.trivyVersion}${c.scripts.installTools ? ` (pinned in \`${c.scripts.installTools}\`, which installs the same release locally)` : ''} scans the loaded image for ${r.severities.join(' and ')} vulnerabilities and for secrets; either finding fails the job (\`exit-code: 1\`). Accepted findings live in \`${r.trivyIgnoreFile}\`, generated from \`${c.projenrc}\`, each with a statement and an expiry date. Trivy's database is cached between runs and fetched from ${r.trivyDbRepositories.map((x) => `\`${x}\``).join(', then ')}. Both reports appear as tables in the job summary.`,
     ...(f.images.sizeScript ? [`3. **Size**: \`${f.images.sizeScript.path}\` compares the image with the default branch's (\`<registry>/<image>:latest\`, pulled by tag): size, layers and bytes above the base, the difference, and a warning over ${f.images.sizeDeltaWarning}, in the job summary; \`npx projen build:docker\` shows the same columns locally, from the same code. A pull request from a fork or from Dependabot cannot read the registry: it shows the sizes alone and says why.`] : []),
     '4. **SARIF**: a separate job with `security-events: write` uploads each report to code scanning (Security tab) under its own category, `trivy-vulnerabilities-<service>` and `trivy-secrets-<service>`, even when a scan failed. Pull requests from forks and from Dependabot get a read-only token, so their reports stay in the job summary.',
     '',
@@ -141,40 +135,44 @@ function ciSection(f: DocsFacts): string[] {
     '',
     'The publish job gives every set of sources exactly one image per service, whatever commit carries them: merge commits, squash merges, rebases and pushes of several commits all keep the content and change only the commit. It looks in the registry first for an image of the same sources: the newest commit, on any branch or tag, whose tree holds exactly what this commit holds at the service\'s paths, and that commit\'s SHA tag:',
     '',
-    '- **found** (a deploy of commits already built on the default branch, a release tag, a re-run): that digest is scanned again for anything disclosed since, then signed and tagged. It is never rebuilt, so what staging and production run is the image the default branch built and scanned.',
-    '- **not found**: BuildKit builds the image and pushes it by digest, with no tag (provenance `mode=max` and an SBOM attached: the pushed digest is an OCI index). Nothing can pull it by name yet. The scans then read that very digest from the registry, so the image scanned is the image published; one that fails a scan stays an untagged digest, which an ECR lifecycle rule on untagged images expires.',
+    `- **found** (a deploy of commits already built on the default branch, a release tag, a re-run): that digest is scanned again for anything disclosed since, then signed and tagged. It is never rebuilt, so what ${staging ? 'staging and production run' : 'production runs'} is the image the default branch built and scanned.`,
+    `- **not found**: BuildKit builds the image and pushes it by digest, with no tag (provenance \`mode=max\` and an SBOM attached: the pushed digest is an OCI index). Nothing can pull it by name yet. The scans then read that very digest from the registry, so the image scanned is the image published; one that fails a scan stays an untagged digest, which ${registryKind === 'ecr' ? 'an ECR lifecycle rule on untagged images expires' : 'the registry\'s clean-up of untagged images removes'}.`,
     '',
     `Then the digest is signed and the signature verified, and only then does \`${r.publishScript}\` put every tag of the [tagging strategy](#tagging-strategy) on it with skopeo: nothing is ever tagged unsigned. Every tag is read before any is applied: a tag already on that digest is left as it is (a re-run changes nothing), and a tag already on another digest stops the job before any tag moves, except the moving ones (${moving.map((m) => `\`${m}\``).join(', ')}). A moving tag is only moved by the newest build of the service on its branch: before tagging, the job asks GitHub's compare API what the branch gained since its commit, and leaves the moving tags to a later run when a later commit changed the service. So \`latest\` never goes back to an older commit, whatever order two overlapping runs finish in.`,
     '',
-    `Deploys run in GitHub Environments: a push to \`${policy.stagingBranch}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step. A \`production-*\` tag is applied only by a job that ran in the \`production\` environment, whatever a dispatch asked: a dispatch on a release tag with \`none\` or \`staging\` promotes the image without it.`,
+    staging
+      ? `Deploys run in GitHub Environments: a push to \`${staging}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step. A \`production-*\` tag is applied only by a job that ran in the \`production\` environment, whatever a dispatch asked: a dispatch on a release tag with \`none\` or \`staging\` promotes the image without it.`
+      : 'Deploys run in the GitHub Environment `production`: a release tag `vX.Y.Z` (not a pre-release) or a dispatch with `production` runs there, so it can require an approval. A dispatch with `production` on anything but a release tag stops at the tag step. A `production-*` tag is applied only by a job that ran in the `production` environment, whatever a dispatch asked: a dispatch on a release tag with `none` promotes the image without it.',
     '',
-    'Every third-party action is pinned by full commit SHA, with its version in a comment, from `github-actions.lock.json`. Workflows grant nothing at the top level but `contents: read`; each job asks only for what it uses: the scan job reads, the publish job adds `id-token: write` for the registry, the SARIF job `security-events: write`.',
+    `Every third-party action is pinned by full commit SHA, with its version in a comment${lockFile ? `, from \`${lockFile}\`` : ''}. Workflows grant nothing at the top level but \`contents: read\`; each job asks only for what it uses: the scan job reads, the publish job adds \`id-token: write\` for the registry, the SARIF job \`security-events: write\`.`,
     '',
     '### Signatures of published images: verify before you deploy',
     '',
     `Every digest the publish job tags is signed by cosign without a key: the job's OIDC token gets a short-lived certificate whose identity is this repository's \`${r.workflowPath}\` at the ref that ran it, and the signature goes to the registry beside the image. The job verifies it right away, as a deploy should (cosign ${r.cosignVersion} or later; pin the digest, not a tag):`,
     '',
     '```bash',
-    `cosign verify <registry>/${f.images.manifest()[0]?.image ?? 'qualisys/api'}@sha256:<digest> \\`,
-    `  --certificate-identity "https://github.com/<owner>/<repository>/${r.workflowPath}@refs/heads/${policy.defaultBranch}" \\`,
+    `cosign verify <registry>/${c.images[0]?.image ?? '<image>'}@sha256:<digest> \\`,
+    `  --certificate-identity "https://github.com/<owner>/<repository>/${r.workflowPath}@refs/heads/${c.defaultBranch}" \\`,
     `  --certificate-oidc-issuer ${SIGNER_ISSUER}`,
     '```',
     '',
-    `For a release, the identity ends in \`@refs/tags/vX.Y.Z\`; for a staging deploy, \`@refs/heads/${policy.stagingBranch}\`. A digest signed by anything else (another repository, a fork, another workflow, a laptop) fails. BuildKit's provenance (\`mode=max\`) and SBOM stay attached to the pushed image: \`docker buildx imagetools inspect <ref> --format '{{ json .SBOM }}'\` prints the SBOM.`,
+    `For a release, the identity ends in \`@refs/tags/vX.Y.Z\`${staging ? `; for a staging deploy, \`@refs/heads/${staging}\`` : ''}. A digest signed by anything else (another repository, a fork, another workflow, a laptop) fails. BuildKit's provenance (\`mode=max\`) and SBOM stay attached to the pushed image: \`docker buildx imagetools inspect <ref> --format '{{ json .SBOM }}'\` prints the SBOM.`,
     '',
     '### What a repository needs',
     '',
     table(['what', 'where', 'without it'], [
       ...(r.registry.kind === 'ecr' ? [
         [`an IAM role that trusts GitHub's OIDC provider for this repository and may push to the ECR repositories, in variable \`${role}\`; its region in \`${region}\``, 'Settings → Secrets and variables → Actions → Variables', 'the publish jobs fail at "AWS credentials"; pull requests are unaffected'],
-        [`the role's trust policy (audience \`sts.amazonaws.com\`) allows the subjects of every job that pushes: \`repo:<owner>/<repository>:ref:refs/heads/${policy.defaultBranch}\` (the default branch), \`repo:<owner>/<repository>:environment:staging\` and \`repo:<owner>/<repository>:environment:production\` (a job in an environment gets that subject, not its ref's), \`repo:<owner>/<repository>:ref:refs/tags/v*\` (pre-release tags, which run in no environment) and, to read only, \`repo:<owner>/<repository>:ref:refs/heads/*\` for the daily scan's default-branch run`, 'AWS IAM', 'the job whose subject is missing fails at "AWS credentials" with "Not authorized to perform sts:AssumeRoleWithWebIdentity"'],
+        [`the role's trust policy (audience \`sts.amazonaws.com\`) allows the subjects of every job that pushes: \`repo:<owner>/<repository>:ref:refs/heads/${c.defaultBranch}\` (the default branch), ${environments.map((e) => `\`repo:<owner>/<repository>:environment:${e}\``).join(' and ')} (a job in an environment gets that subject, not its ref's), \`repo:<owner>/<repository>:ref:refs/tags/v*\` (pre-release tags, which run in no environment) and, to read only, \`repo:<owner>/<repository>:ref:refs/heads/*\` for the daily scan's default-branch run`, 'AWS IAM', 'the job whose subject is missing fails at "AWS credentials" with "Not authorized to perform sts:AssumeRoleWithWebIdentity"'],
         ['(optional) the role\'s trust policy also allows this repository\'s pull requests (subject `repo:<owner>/<repository>:pull_request`) to pull images', 'AWS IAM', 'pull requests show image sizes without the default branch\'s for comparison, and say so'],
-        [`one ECR repository per image (${repositories}), tag immutability \`IMMUTABLE_WITH_EXCLUSION\` with the exclusion filters ${[...moving, 'sha256-*'].map((m) => `\`${m}\``).join(', ')}, and a lifecycle rule that expires untagged images after a few days`, 'Amazon ECR', 'with plain `IMMUTABLE`, ECR refuses to move `latest` and `staging-*`, and cosign\'s signature tags (`sha256-<digest>.sig`, written where a registry has no referrers API) cannot be rewritten when a digest is signed again; with `MUTABLE`, nothing protects the other tags but this workflow'],
-      ] : [
+        [`one ECR repository per image (${repositories}), tag immutability \`IMMUTABLE_WITH_EXCLUSION\` with the exclusion filters ${[...moving, 'sha256-*'].map((m) => `\`${m}\``).join(', ')}, and a lifecycle rule that expires untagged images after a few days`, 'Amazon ECR', 'with plain `IMMUTABLE`, ECR refuses to move ' + moving.filter((m) => m !== 'pr-*').map((m) => `\`${m}\``).join(' and ') + ', and cosign\'s signature tags (`sha256-<digest>.sig`, written where a registry has no referrers API) cannot be rewritten when a digest is signed again; with `MUTABLE`, nothing protects the other tags but this workflow'],
+      ] : registryKind === 'ghcr' ? [
         ['`packages: write` for the workflow token', 'granted by the workflow', '-'],
+      ] : [
+        [[...variables.map(([n, what]) => `variable \`${n}\`: ${what}`), ...secrets.map(([n, what]) => `secret \`${n}\`: ${what}`)].join('; ') || `the credentials the login step of \`${r.fileName}\` uses`, 'Settings → Secrets and variables → Actions', 'the publish jobs fail at the registry login; pull requests are unaffected'],
       ]),
-      ['environments `staging` and `production`, with the reviewers who approve a deploy', 'Settings → Environments', 'GitHub creates them on first use with no protection rule: deploys run unapproved'],
-      [`branch protection on \`${policy.defaultBranch}\` requiring the \`${ci?.summaryJobName ?? 'images'}\` and \`build\` checks`, 'Settings → Branches', 'a red image build can be merged'],
+      [`${environments.length > 1 ? 'environments' : 'the environment'} ${environments.map((e) => `\`${e}\``).join(' and ')}, with the reviewers who approve a deploy`, 'Settings → Environments', `GitHub creates ${environments.length > 1 ? 'them' : 'it'} on first use with no protection rule: deploys run unapproved`],
+      [`branch protection on \`${c.defaultBranch}\` requiring the \`${ci?.summaryJobName ?? 'images'}\`${f.buildWorkflowFile ? ' and `build` checks' : ' check'}`, 'Settings → Branches', 'a red image build can be merged'],
       ...(f.pinWorkflows ? [[`a GitHub App (${appPermissionsText(f.pinWorkflows.appPermissions)}: read and write) installed on the repository; its client ID in variable \`${f.pinWorkflows.appClientIdVariable}\`, its private key in secret \`${f.pinWorkflows.appPrivateKeySecret}\`, as an Actions secret and as a Dependabot secret`, 'Settings → Secrets and variables → Actions, and → Dependabot', 'the weekly base-image update and the Dependabot sync fail at their first step with an error saying what to set: their pull requests would otherwise get no CI (a push with the workflow token starts no workflow)']] : []),
       ['code scanning: public repositories have it; private and internal ones need GitHub Advanced Security (Code Security)', 'Settings → Code security', 'the SARIF jobs warn "Code scanning unavailable" instead of uploading; the scans still fail the build and their tables are in the job summary'],
     ]),
@@ -183,11 +181,12 @@ function ciSection(f: DocsFacts): string[] {
 }
 
 /** The local twin: how the workflows run on a machine without GitHub, and what it cannot show. */
-function twinSection(): string[] {
+function twinSection(c: DocsContext): string[] {
+  if (!c.ciLocalTask) return [];
   return [
     '### Run the workflows locally: the twin',
     '',
-    '`npx projen ci:local -- --repo DIR --event push|pull_request|workflow_dispatch|schedule --ref REF [--before SHA] [--pr N] [--input key=value] [--workflow FILE] [--registry HOST:PORT]` runs one GitHub event on a clone of this repository with the generated workflows, unchanged, and prints each job\'s result and what the registry then holds. What runs for real:',
+    '`npx projen ' + c.ciLocalTask + ' -- --repo DIR --event push|pull_request|workflow_dispatch|schedule --ref REF [--before SHA] [--pr N] [--input key=value] [--workflow FILE] [--registry HOST:PORT]` runs one GitHub event on a clone of this repository with the generated workflows, unchanged, and prints each job\'s result and what the registry then holds. What runs for real:',
     '',
     '- [act](https://github.com/nektos/act) (self-hosted mode) runs the jobs, conditions, `needs`, outputs and the local reusable workflow;',
     '- every pinned action\'s own code at its pinned commit (`TWIN_ACTIONS_DIR` holds `<owner>/<repo>@<sha>/` folders; act maps each `uses:` there);',
@@ -210,22 +209,124 @@ function twinSection(): string[] {
     '',
     table(['action', 'fake'], Object.entries(FAKED_ACTIONS).map(([action, fake]) => [`\`${action}\``, `\`tools/twin/fakes/${fake}\``]).concat([['GitHub\'s REST API (`gh api` compare and code scanning, `gh pr`)', '`tools/twin/fakes/bin/gh`, answering from the local git server'], ['GitHub\'s artifact and cache services', 'act\'s own servers on 127.0.0.1']])),
     '',
-    'What the twin cannot show: act does not enforce `permissions`, GitHub Environments and their required reviewers, or `concurrency`; it stops a run at its first failed job, so the summary job\'s `always()` after a failure is not seen; keyless signing (Fulcio, Rekor), OIDC trust and the GitHub Actions layer cache (`type=gha`: the builds use BuildKit\'s own cache instead) are not exercised. Those are checked from the generated YAML by the tests (`test/github/`, with GitHub\'s own expression library). The scenario tests (`test/twin/scenarios.test.ts`, `npx projen test:twin`) run event after event on a scratch copy of this repository and read the registry afterwards: a first push, a pull request, a squash merge, two overlapping pushes finishing out of order, a staging deploy, a release tag and its re-run, a pre-release tag, a dispatch without the production environment, a HIGH finding, the daily scan and the weekly base-image update.',
+    'What the twin cannot show: act does not enforce `permissions`, GitHub Environments and their required reviewers, or `concurrency`; it stops a run at its first failed job, so the summary job\'s `always()` after a failure is not seen; keyless signing (Fulcio, Rekor), OIDC trust and the GitHub Actions layer cache (`type=gha`: the builds use BuildKit\'s own cache instead) are not exercised. Those are checked from the generated YAML by projen-containers\' own tests, with GitHub\'s own expression library.' + (c.task('test:twin') ? ` In this repository, \`npx projen test:twin\`: ${taskPhrase(c, 'test:twin')}.` : ''),
     '',
   ];
 }
 
-function render(f: DocsFacts): string[] {
-  const images = f.images.manifest();
+/** The lock file every Node.js service has (`package-lock.json`), or undefined when they differ or a service is no Node.js project. */
+function serviceLockFile(c: DocsContext): string | undefined {
+  const lockFileOf = (p: Project) => (p instanceof javascript.NodeProject ? p.package.lockFile : undefined);
+  const files = new Set(c.facts.images.services.map((s) => lockFileOf(s.serviceProject)));
+  const [only] = [...files];
+  return files.size === 1 ? only : undefined;
+}
+
+/** Docker Hub's full name of a repository without a registry (`node` -> `docker.io/library/node`). */
+function fullRepositoryName(reference: string): string {
+  const repository = reference.split('@')[0].replace(/:[^/:]+$/, '');
+  if (/^[^/]+[.:][^/]*\//.test(repository) || repository.startsWith('localhost/')) return repository;
+  return `docker.io/${repository.includes('/') ? '' : 'library/'}${repository}`;
+}
+
+function baseImagesParagraph(c: DocsContext, baseArg: string): string {
+  const f = c.facts;
+  const follows = c.followed.map((p) => {
+    const where = c.dependencyPins ? `pinned in \`${c.dependencyPins}\`` : `that ${p.contexts.map((x) => `\`${x}/\``).join(', ')} installs`;
+    const bump = f.dependabot ? 'Dependabot bumps the package, never the image\'s tag' : 'a new version of the package moves the image with it';
+    const sync = f.pinWorkflows && f.dependabot
+      ? `, and the \`${f.pinWorkflows.syncWorkflowFile}\` workflow records the new version${c.dependencyPins ? ' there' : ''}, regenerates, and pins the new image's digest`
+      : '';
+    return ` The \`${p.repository}\` image always has the tag of the \`${p.package}\` version ${where}: ${bump}${sync}.`;
+  }).join('');
+  return `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). Each Dockerfile names its base twice: \`ARG ${baseArg}=<name>-base\` and a literal, digest-pinned \`FROM <image>:<tag>@sha256:… AS <name>-base\`. ${f.dependabot ? 'Dependabot reads and updates the literal line, a' : 'A'} \`--build-arg\` replaces it for a mirror or a local copy, and BuildKit never pulls a stage the build does not use.${follows}${f.dependabot ? ` Every Dependabot entry waits ${f.dependabot.cooldownDays} days after a release (cooldown).` : ''}`;
+}
+
+function runnerSection(c: DocsContext, runner: ImageManifestEntry): string[] {
+  const targets = runner.runner?.targets ?? [];
+  const runTask = c.task(`docker:run:${runner.service}`);
+  return [
+    `## Running the ${runner.service} image`,
+    '',
+    `The image runs the Playwright suite once against a running stack and exits with the suite's exit code (3 when a target never became healthy).${runner.runFlags?.length ? ' Recommended flags (none of them grants privilege or host access: any other is refused at synth):' : ''}`,
+    '',
+    ...(runner.runFlags ?? []).map((x) => `- \`${x}\`: ${explainRunFlag(x)}`),
+    ...(runner.runFlags?.length ? [''] : []),
+    '```bash',
+    `docker run --rm ${(runner.runFlags ?? []).join(' ')} --network host \\`,
+    `  ${targets.map((t) => `-e ${t.urlEnv}=http://127.0.0.1:<${t.name} port>`).join(' ')} \\`,
+    `  -v "$PWD/results:/results" ${runner.image}:dev`,
+    ...(runTask ? ['', `# or, with the same flags: ${targets.map((t) => `${t.urlEnv}=...`).join(' ')} npx projen ${runTask.name}`] : []),
+    '```',
+    '',
+    table(['variable', 'meaning', 'default'], [
+      ...targets.map((t) => [`\`${t.urlEnv}\``, `${t.name} under test (the runner waits for \`${t.healthPath}\`)`, 'required']),
+      ['`UNAVAILABLE_BASE_URL`', 'a target whose backend is down, for a test of how it fails', 'unset (test skipped)'],
+      ['`PW_PROJECT`', 'browser: chromium, firefox or webkit', runner.runner?.defaultProject ?? 'chromium'],
+      ['`PW_WORKERS`', 'parallel workers', String(runner.runner?.defaultWorkers ?? 2)],
+      ['`PW_TIMEOUT_MS`, `PW_RETRIES`', 'per-test timeout and retries', '30000, 1 in the image'],
+      ['`WAIT_TIMEOUT`', 'seconds to wait for the targets', String(runner.runner?.waitTimeoutSeconds ?? 60)],
+      ['`RESULTS_DIR`', 'junit.xml and html report (a volume)', '/results'],
+    ]),
+    '',
+  ];
+}
+
+type Shipping = ReturnType<typeof pushAndSignFacts>;
+
+function troubleshootingRows(c: DocsContext, runner: ImageManifestEntry | undefined, shipping: Shipping, file: string): string[][] {
+  const remediation = docLink(c.project, file, 'remediation', 'vulnerability remediation');
+  const f = c.facts;
+  const base = c.images[0];
+  const baseArg = base?.baseArg ?? '<BUILD_ARG>';
+  const baseName = base ? base.baseImage.split('@')[0] : '<image>:<tag>';
+  const lock = serviceLockFile(c);
+  const target = runner?.runner?.targets[0];
+  return [
+    ['`build:docker: No Docker engine is reachable`', 'the Docker daemon is not running, or `DOCKER_HOST` points elsewhere', 'start Docker (Docker Desktop, or `sudo systemctl start docker`) and run again'],
+    ['`failed to solve with frontend gateway.v0`', 'a `# syntax=` line made BuildKit fetch a frontend it cannot reach', `the generated Dockerfiles have none; do not add one (edit \`${c.projenrc}\`, never the Dockerfile)`],
+    [`\`failed to resolve source metadata for ${base ? fullRepositoryName(base.baseImage) : '<base image>'}...\``, 'the build cannot reach the registry of the base image', `pull through a mirror: \`${baseArg}=<mirror>/${baseName.split('/').pop()} npx projen build:docker\``],
+    ...(c.nodeServices ? [
+      ['`npm ci` fails in the deps stage with `ETIMEDOUT` or `EAI_AGAIN`', 'the build steps have no network (some engines have no bridge network)', '`DOCKER_NETWORK=host npx projen build:docker`'],
+    ] : [
+      ['a dependency download fails in the build with `ETIMEDOUT`, `EAI_AGAIN` or a name-resolution error', 'the build steps have no network (some engines have no bridge network)', '`DOCKER_NETWORK=host npx projen build:docker`'],
+    ]),
+    ...(lock === 'package-lock.json' ? [
+      ['`npm ci can only install packages when your package.json and package-lock.json are in sync`', `a dependency changed in \`${c.projenrc}\` without a new lockfile`, 'run `npx projen` (it installs and updates the lockfile), commit both'],
+    ] : []),
+    ['`OVER` in the budget column, exit code 1', 'the image outgrew its size budget', `look at the layers (\`docker history <image>\`); keep build output and development dependencies out of the runtime stage; raise \`sizeBudget\` in \`${c.projenrc}\` only with a reason`],
+    [`\`... is not pinned by digest in ${f.images.baseImages.lockFile}\``, `a new base image${c.followed.length ? ` (e.g. after an upgrade of ${c.followed.map((p) => `\`${p.package}\``).join(', ')})` : ''} has no digest yet`, '`npx projen update-base-images` where the registry is reachable, commit the lock file'],
+    ...(runner ? [
+      ['`browserType.launch: Executable doesn\'t exist`', 'Playwright and its browsers disagree', `build the ${runner.service} image again: its base is derived from the installed \`@playwright/test\`; locally, \`npx playwright install chromium\` or set \`CHROMIUM_PATH\``],
+      ['Chromium crashes (`Target closed`, `page crashed`)', 'too little shared memory in the container', 'run with `--ipc=host` or `--shm-size=1g`'],
+      ...(target ? [[`\`${runner.service}: ${target.name} is not healthy at ...\`, exit code 3`, 'the runner cannot reach a target from inside its container', 'use addresses the container can reach (`--network host` with 127.0.0.1, or service names on a shared network)']] : []),
+      ['`EACCES` writing `/results`', `the mounted folder is not writable by the uid of ${runner.service}`, `\`chmod a+rwx results\`${c.task(`docker:run:${runner.service}`) ? ` (\`npx projen docker:run:${runner.service}\` does it)` : ''}`],
+    ] : []),
+    [`\`${f.trivyIgnore.path}: exception ... expired\``, 'an accepted finding reached its expiry date', remediation ? `see ${remediation}` : `renew it with a new statement and date in \`${c.projenrc}\`, or fix the finding`],
+    ...(f.buildWorkflowFile ? [[`\`${f.buildWorkflowFile}\` fails at "Find mutations" (files were changed during the build)`, `a generated file was edited by hand, or \`npx projen\` was not run after a change to \`${c.projenrc}\``, 'run `npx projen` and commit the result']] : []),
+    ...pushTroubleshootingRows(shipping),
+    ['Trivy fails with `TOOMANYREQUESTS`', 'the database registry rate-limits', `the workflow already tries ${f.reusable.trivyDbRepositories.length} mirrors in turn; re-run the job`],
+  ];
+}
+
+function render(c: DocsContext, file: string): string[] {
+  const f = c.facts;
+  const images = c.images;
   const shipping = pushAndSignFacts(f.images, f.reusable.cosignVersion);
   const policy = f.tags.policy;
-  const runner = images.find((i) => i.runFlags);
+  const runner = images.find((i) => i.runner);
   const baseArgs = [...new Map(images.map((i) => [i.baseArg, i.baseImage])).entries()];
   const first = images[0];
+  const lock = serviceLockFile(c);
+  const usedKinds = f.images.kinds.all.filter((k) => images.some((i) => i.kind === k.name));
+  const root = c.project;
+  const minNode = root instanceof javascript.NodeProject ? root.package.minNodeVersion?.replace(/(\.0)+$/, '') : undefined;
+  const manager = c.install?.split(' ')[0];
+  const testAll = c.task('test:all');
   return [
     '# Docker build guide',
     '',
-    'How the QUALISYS images are built, tagged, scanned and shipped. Everything here is generated from `.projenrc.ts` together with the Dockerfiles and workflows it describes, so it cannot drift from them: to change a fact, change `.projenrc.ts` (or a component in `projenrc/`) and run `npx projen`.',
+    `How the ${c.product} images are built, tagged, scanned and shipped. Everything here is generated from \`${c.projenrc}\` together with the Dockerfiles and workflows it describes, so it cannot drift from them: to change a fact, change \`${c.projenrc}\` and run \`npx projen\`.`,
     '',
     '## Services',
     '',
@@ -238,23 +339,25 @@ function render(f: DocsFacts): string[] {
       ]),
     ),
     '',
-    'Each service folder is its own build context, with its own `package-lock.json`, a generated `Dockerfile` and a generated `.dockerignore` (an allow-list: only what the build needs gets in, and secrets, `.env*`, keys, logs, coverage, `.git` and `node_modules` stay out at any depth).',
+    `Each service folder is its own build context, with its own ${lock ? `\`${lock}\`` : 'dependency lockfile'}, a generated \`Dockerfile\` and a generated \`.dockerignore\` (an allow-list: only what the build needs gets in, and secrets, \`.env*\`, keys, logs, coverage, \`.git\`${c.nodeServices ? ' and `node_modules`' : ' and local dependency folders'} stay out at any depth).`,
     '',
     '## Building locally',
     '',
-    'On a fresh machine (Node.js 20 or later, npm, and a Docker engine with BuildKit):',
+    `On a fresh machine (Node.js${minNode ? ` ${minNode} or later` : ''}${manager ? `, ${manager}` : ''}, and a Docker engine with BuildKit):`,
     '',
     '```bash',
-    'npm ci && npx projen build:docker   # synthesize, then build every image',
-    'npm ci && npx projen test:all       # every test, images included',
+    `${c.install ? `${c.install} && ` : ''}npx projen build:docker   # synthesize, then build every image`,
+    ...(testAll ? [`${c.install ? `${c.install} && ` : ''}npx projen test:all       # ${taskPhrase(c, 'test:all')}`] : []),
     '```',
     '',
-    'On a machine with no Docker engine running, or no access to the base images\' registries, `. tools/docker-env.sh` first starts a local engine and points the builds at local copies of the bases through their build arguments (the README\'s first command does it); where Docker already works it changes nothing.',
-    '',
+    ...(c.scripts.dockerEnv ? [
+      `On a machine with no Docker engine running, or no access to the base images' registries, \`. ${c.scripts.dockerEnv}\` first starts a local engine where the machine provides one and points the builds at local copies of the bases through their build arguments; where Docker already works it changes nothing.`,
+      '',
+    ] : []),
     'Build some services only, or without the layer cache:',
     '',
     '```bash',
-    `npx projen build:docker -- ${first?.service ?? 'api'}`,
+    `npx projen build:docker -- ${first?.service ?? '<service>'}`,
     `npx projen build:docker -- --no-cache ${images.map((i) => i.service).slice(0, 2).join(' ')}`,
     'npx projen build:docker -- --json build.json   # results as JSON too',
     '```',
@@ -282,84 +385,53 @@ function render(f: DocsFacts): string[] {
     '',
     '### Base images',
     '',
-    `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). Each Dockerfile names its base twice: \`ARG ${baseArgs[0]?.[0] ?? 'NODE_IMAGE'}=<name>-base\` and a literal, digest-pinned \`FROM <image>:<tag>@sha256:… AS <name>-base\`. Dependabot reads and updates the literal line, a \`--build-arg\` replaces it for a mirror or a local copy, and BuildKit never pulls a stage the build does not use. The Playwright image always has the tag of the \`@playwright/test\` version pinned in \`dependency-pins.json\`: Dependabot bumps the package, never the image's tag, and the dependabot-sync workflow records the new version there, regenerates, and pins the new image's digest.${f.dependabot ? ` Every Dependabot entry waits ${f.dependabot.cooldownDays} days after a release (cooldown).` : ''}`,
+    baseImagesParagraph(c, baseArgs[0]?.[0] ?? '<BUILD_ARG>'),
     '',
     '### What every image follows',
     '',
-    '- Multi-stage: dependencies (`npm ci` under a BuildKit cache mount), build, production dependencies, runtime. Only the runtime stage ships.',
-    '- No devDependencies, tests, `.env` files, keys or package managers (npm, corepack) in the runtime stage.',
+    '- Multi-stage: dependencies are installed under a BuildKit cache mount in stages of their own, and only the runtime stage ships.',
+    `- No development dependencies, tests, \`.env\` files or keys in the runtime stage${c.nodeServices ? ', and no package managers (npm, corepack) in a Node.js runtime' : ''}.`,
     '- A non-root user, given by numeric uid so that Kubernetes\' `runAsNonRoot` can check it; the application files are owned by root and read-only to it.',
-    '- A `HEALTHCHECK` that needs no curl or wget (Node\'s `fetch`), exec-form `CMD`/`ENTRYPOINT`, and a clean exit (code 0) on `SIGTERM` after in-flight requests finish. The images also run with `--read-only` (mount a tmpfs on `/tmp`).',
+    `- For servers, a \`HEALTHCHECK\` that needs no curl or wget${c.nodeServices ? ' (Node\'s `fetch` in a Node.js image)' : ''}; exec-form \`CMD\`/\`ENTRYPOINT\`, and a clean exit (code 0) on \`SIGTERM\` after in-flight requests finish. The images also run with \`--read-only\` (mount a tmpfs on \`/tmp\`).`,
     '- OCI labels (`title`, `version`, `revision`, `created`, `source`) from build arguments set by the tag script.',
     '- No `# syntax=` line and no Dockerfile feature newer than Docker 20.10\'s BuildKit: they build on old engines and on GitHub alike.',
     '',
-    ...(f.benchmark ? benchmarkSection(f.benchmark) : []),
+    ...(usedKinds.length ? [
+      'Kinds in use (each kind\'s options are in its module):',
+      '',
+      ...usedKinds.map((k) => `- \`${k.name}\` (\`${k.source}\`): ${k.description}`),
+      '',
+    ] : []),
+    ...(f.benchmark ? benchmarkSection(c, f.benchmark) : []),
     ...pushAndSignSection(shipping),
-    ...ciSection(f),
-    ...twinSection(),
+    ...ciSection(c),
+    ...twinSection(c),
     '## Tagging strategy',
     '',
-    'Tags come from `scripts/image-tags.mjs` (`npx projen image-tags -- --image NAME`), generated from `projenrc/image-tags/`, in CI and locally alike:',
+    `Tags come from \`${f.tags.path}\`${c.tagTask ? ` (\`npx projen ${c.tagTask} -- --image NAME\`)` : ''}, the tag logic of projen-containers with the policy of \`${c.projenrc}\` (\`ImageTagScript\`), in CI and locally alike:`,
     '',
-    `- every build: the ${policy.shaLength ?? 7}-character commit SHA, and \`<branch>-YYYYMMDD-HHMMSS\` (UTC);`,
-    `- \`latest\`: clean builds of \`${policy.defaultBranch ?? 'main'}\` only; never pull requests, tags or other branches;`,
-    `- \`staging-YYYYMMDD\`: pushes to \`${policy.stagingBranch ?? 'staging'}\`, or a dispatch with environment \`staging\`;`,
+    `- every build: the ${policy.shaLength}-character commit SHA, and \`<branch>-YYYYMMDD-HHMMSS\` (UTC);`,
+    `- \`latest\`: clean builds of \`${c.defaultBranch}\` only; never pull requests, tags or other branches;`,
+    ...(c.stagingBranch ? [`- \`staging-YYYYMMDD\`: pushes to \`${c.stagingBranch}\`, or a dispatch with environment \`staging\`;`] : []),
     '- `production-vX.Y.Z`: release tags `vX.Y.Z` (strict SemVer). A pre-release tag `vX.Y.Z-rc.N` gets its own version tag and never `production-*`;',
     '- pull requests: `pr-<number>`;',
-    '- local builds with uncommitted changes: `-dirty` on the SHA and the branch tag, and no `latest`, `staging-*` or `production-*`.',
+    `- local builds with uncommitted changes: \`-dirty\` on the SHA and the branch tag, and no ${c.stagingBranch ? '`latest`, `staging-*` or `production-*`' : '`latest` or `production-*`'}.`,
     '',
     'Branch names are made valid tags as docker/metadata-action does: lowercase, accents dropped, every run of characters outside `[a-z0-9_.-]` becomes one `-`, no leading `.` or `-`, and a name with nothing left becomes `ref`. A tag never exceeds 128 characters: the branch part is cut, the timestamp kept.',
     '',
     `Examples, computed by the tag logic for commit \`${EXAMPLE_SHA.slice(0, 7)}…\` at ${EXAMPLE_TIME.toISOString().slice(0, 19).replace('T', ' ')} UTC:`,
     '',
-    table(['build', 'tags'], tagExampleRows(policy)),
+    table(['build', 'tags'], tagExampleRows({ ...policy, defaultBranch: c.defaultBranch, stagingBranch: c.stagingBranch })),
     '',
-    ...(runner ? [
-      `## Running the ${runner.service} image`,
-      '',
-      `The image runs the Playwright suite once against a running stack and exits with the suite's exit code (3 when a target never became healthy).${runner.runFlags?.length ? ' Recommended flags (none of them grants privilege or host access: any other is refused at synth):' : ''}`,
-      '',
-      ...(runner.runFlags ?? []).map((x) => `- \`${x}\`: ${explainRunFlag(x)}`),
-      ...(runner.runFlags?.length ? [''] : []),
-      '```bash',
-      `docker run --rm ${(runner.runFlags ?? []).join(' ')} --network host \\`,
-      `  ${(runner.runner?.targets ?? []).map((t) => `-e ${t.urlEnv}=http://127.0.0.1:<${t.name} port>`).join(' ')} \\`,
-      `  -v "$PWD/results:/results" ${runner.image}:dev`,
-      '',
-      `# or, with the same flags: ${(runner.runner?.targets ?? []).map((t) => `${t.urlEnv}=...`).join(' ')} npx projen docker:run:${runner.service}`,
-      '```',
-      '',
-      table(['variable', 'meaning', 'default'], [
-        ...(runner.runner?.targets ?? []).map((t) => [`\`${t.urlEnv}\``, `${t.name} under test (the runner waits for \`${t.healthPath}\`)`, 'required']),
-        ['`UNAVAILABLE_BASE_URL`', 'a web whose api is down, for the "API unavailable" test', 'unset (test skipped)'],
-        ['`PW_PROJECT`', 'browser: chromium, firefox or webkit', runner.runner?.defaultProject ?? 'chromium'],
-        ['`PW_WORKERS`', 'parallel workers', String(runner.runner?.defaultWorkers ?? 2)],
-        ['`PW_TIMEOUT_MS`, `PW_RETRIES`', 'per-test timeout and retries', '30000, 1 in the image'],
-        ['`WAIT_TIMEOUT`', 'seconds to wait for the targets', String(runner.runner?.waitTimeoutSeconds ?? 60)],
-        ['`RESULTS_DIR`', 'junit.xml and html report (a volume)', '/results'],
-      ]),
-      '',
-    ] : []),
+    ...(runner ? runnerSection(c, runner) : []),
     '## Troubleshooting',
     '',
-    table(['you see', 'why', 'what to do'], [
-      ['`build:docker: No Docker engine is reachable`', 'the Docker daemon is not running, or `DOCKER_HOST` points elsewhere', 'start Docker (Docker Desktop, or `sudo systemctl start docker`) and run again'],
-      ['`failed to solve with frontend gateway.v0`', 'a `# syntax=` line made BuildKit fetch a frontend it cannot reach', 'the generated Dockerfiles have none; do not add one (edit `.projenrc.ts`, never the Dockerfile)'],
-      ['`failed to resolve source metadata for docker.io/library/node...`', 'the build cannot reach the registry of the base image', `pull through a mirror: \`${baseArgs[0]?.[0] ?? 'NODE_IMAGE'}=<mirror>/node:<tag> npx projen build:docker\``],
-      ['`npm ci` fails in the deps stage with `ETIMEDOUT` or `EAI_AGAIN`', 'the build steps have no network (some engines have no bridge network)', '`DOCKER_NETWORK=host npx projen build:docker`'],
-      ['`npm ci can only install packages when your package.json and package-lock.json are in sync`', 'a dependency changed in `.projenrc.ts` without a new lockfile', 'run `npx projen` (it installs and updates the lockfile), commit both'],
-      ['`OVER` in the budget column, exit code 1', 'the image outgrew its size budget', 'look at the layers (`docker history <image>`); keep build output and dev dependencies out of the runtime stage; raise `sizeBudget` in `.projenrc.ts` only with a reason'],
-      ['`... is not pinned by digest in base-images.lock.json`', 'a new base image (e.g. after a Playwright upgrade) has no digest yet', '`npx projen update-base-images` where the registry is reachable, commit the lock file'],
-      ['`browserType.launch: Executable doesn\'t exist`', 'Playwright and its browsers disagree', 'build the runner image again: its base is derived from the installed `@playwright/test`; locally, `npx playwright install chromium` or set `CHROMIUM_PATH`'],
-      ['Chromium crashes (`Target closed`, `page crashed`)', 'too little shared memory in the container', 'run with `--ipc=host` or `--shm-size=1g`'],
-      ['`playwright-runner: web is not healthy at ...`, exit code 3', 'the runner cannot reach a target from inside its container', 'use addresses the container can reach (`--network host` with 127.0.0.1, or service names on a shared network)'],
-      ['`EACCES` writing `/results`', 'the mounted folder is not writable by the runner\'s uid', '`chmod a+rwx results` (the run task does it)'],
-      ['`.trivyignore.yaml: exception ... expired`', 'an accepted finding reached its expiry date', 'see [vulnerability remediation](vulnerability-remediation.md)'],
-      ['`ERROR: generated files differ from what .projenrc.ts produces`', 'a generated file was edited by hand, or `npx projen` was not run', 'run `npx projen` and commit the result'],
-      ...pushTroubleshootingRows(shipping),
-      ['Trivy fails with `TOOMANYREQUESTS`', 'the database registry rate-limits', `the workflow already tries ${f.reusable.trivyDbRepositories.length} mirrors in turn; re-run the job`],
-    ]),
+    table(['you see', 'why', 'what to do'], troubleshootingRows(c, runner, shipping, file)),
     '',
-    'See also: [README](../README.md), [CONTRIBUTING](../CONTRIBUTING.md), [vulnerability remediation](vulnerability-remediation.md).',
+    ...seeAlso([
+      c.readme ? `[README](${path.posix.relative(path.posix.dirname(file), 'README.md')})` : undefined,
+      docLink(root, file, 'contributing', 'CONTRIBUTING'),
+      docLink(root, file, 'remediation', 'vulnerability remediation'),
+    ]),
   ];
 }

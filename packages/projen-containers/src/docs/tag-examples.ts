@@ -9,15 +9,20 @@ export interface TagExample {
   readonly context: TagContext;
 }
 
-export function tagExamples(policy: TagPolicyOptions): TagExample[] {
-  const main = policy.defaultBranch ?? 'main';
-  const staging = policy.stagingBranch ?? 'staging';
+/** The tag policy the examples follow: its default branch, and its staging branch or none (no staging rows). */
+export type ExamplePolicy = Omit<TagPolicyOptions, 'defaultBranch' | 'stagingBranch'> & { readonly defaultBranch: string; readonly stagingBranch?: string | false };
+
+export function tagExamples(policy: ExamplePolicy): TagExample[] {
+  const main = policy.defaultBranch;
+  const staging = policy.stagingBranch;
   const base = { sha: EXAMPLE_SHA, now: EXAMPLE_TIME, event: 'push' };
   return [
     { build: `push to \`${main}\``, context: { ...base, refType: 'branch', refName: main } },
     { build: 'push to `feature/Login-Form`', context: { ...base, refType: 'branch', refName: 'feature/Login-Form' } },
-    { build: `push to \`${staging}\` (staging deploy)`, context: { ...base, refType: 'branch', refName: staging } },
-    { build: 'manual staging deploy of `release/2026.01`', context: { ...base, refType: 'branch', refName: 'release/2026.01', environment: 'staging', event: 'workflow_dispatch' } },
+    ...(staging ? [
+      { build: `push to \`${staging}\` (staging deploy)`, context: { ...base, refType: 'branch', refName: staging } },
+      { build: 'manual staging deploy of `release/2026.01`', context: { ...base, refType: 'branch', refName: 'release/2026.01', environment: 'staging', event: 'workflow_dispatch' } },
+    ] satisfies TagExample[] : []),
     { build: 'release tag `v1.2.3`', context: { ...base, refType: 'tag', refName: 'v1.2.3' } },
     { build: 'pre-release tag `v2.0.0-rc.1`', context: { ...base, refType: 'tag', refName: 'v2.0.0-rc.1' } },
     { build: 'pull request #42 from `fix/Crash`', context: { ...base, refType: 'branch', refName: 'fix/Crash', event: 'pull_request', pullRequest: 42 } },
@@ -27,6 +32,6 @@ export function tagExamples(policy: TagPolicyOptions): TagExample[] {
 }
 
 /** Rows `build | tags` computed by the tag logic itself. */
-export function tagExampleRows(policy: TagPolicyOptions): string[][] {
-  return tagExamples(policy).map((e) => [e.build, computeTags(e.context, policy).tags.map((t) => `\`${t.tag}\``).join(', ')]);
+export function tagExampleRows(policy: ExamplePolicy): string[][] {
+  return tagExamples(policy).map((e) => [e.build, computeTags(e.context, { ...policy, stagingBranch: policy.stagingBranch || false }).tags.map((t) => `\`${t.tag}\``).join(', ')]);
 }

@@ -46,7 +46,7 @@ function guideFor(apiPort: number, budget: string, registry: 'ecr' | 'ghcr' = 'e
     summaryJobName: ciOptions.summaryJob,
     name: ciOptions.workflow,
   });
-  const facts = { images, tags, reusable, ci, trivyIgnore };
+  const facts = { images, tags, reusable, ci, trivyIgnore, buildWorkflowFile: '.github/workflows/build.yml' };
   new BuildGuide(root, facts);
   new Contributing(root, facts);
   mkdirSync(path.join(outdir, 'docs'), { recursive: true });
