@@ -1,33 +1,11 @@
 import * as path from 'node:path';
 import { Component, Project } from 'projen';
 import { BaseImagePin, baseImagesLockProblem, DEFAULT_BASE_IMAGES_LOCK, packageLockProblem, readLockFile } from '../lib/lock-files';
-import { check, ConfigError, envName, lockFile, repoPath } from '../validate';
-import { LABEL_BUILD_ARGS } from './kinds/stages';
-import { baseRepository, imageTag, kebabName } from './names';
+import { check, ConfigError, lockFile, repoPath } from '../validate';
 
-/** A base image a Dockerfile may start from. */
-export interface BaseImageSpec {
-  /** Repository, e.g. `node` or `mcr.microsoft.com/playwright`. */
-  readonly repository: string;
-  /**
-   * Tag that is tracked, e.g. `24-alpine`: one that names a version (a digit in it, or
-   * `{version}`), never a floating one such as `latest` or `lts`. The digest that pins it comes from the lock file. A
-   * `{version}` in it is the installed version of the {@link versionOf} package (e.g.
-   * `v{version}-noble`), so the image follows that package.
-   */
-  readonly tag: string;
-  /**
-   * Build argument that carries the reference in the Dockerfiles, e.g. `NODE_IMAGE`: UPPER_SNAKE_CASE,
-   * not one BuildKit or the Dockerfiles use already ({@link RESERVED_BUILD_ARGS}), and its own per base image.
-   */
-  readonly buildArg: string;
-  /**
-   * npm package whose installed version (in the service's package-lock.json) fills `{version}` in
-   * the tag. Such an image moves with the package, never on its own.
-   * @default '@playwright/test' when the tag has `{version}`
-   */
-  readonly versionOf?: string;
-}
+export { checkBaseImageSpec, RESERVED_BUILD_ARGS } from './kinds/base-image-spec';
+export type { BaseImageSpec } from './kinds/base-image-spec';
+import { BaseImageSpec, checkBaseImageSpec } from './kinds/base-image-spec';
 
 /** The package a base image's tag follows, or undefined for a fixed tag. */
 export function followedPackage(spec: Pick<BaseImageSpec, 'tag' | 'versionOf'>): string | undefined {
@@ -48,37 +26,6 @@ export interface BaseImagesOptions {
 /** `repository:tag`. */
 export function imageKey(spec: Pick<BaseImageSpec, 'repository' | 'tag'>): string {
   return `${spec.repository}:${spec.tag}`;
-}
-
-const NPM_PACKAGE = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/;
-
-/**
- * Build arguments a base image may not carry its reference in: BuildKit's predefined platform
- * arguments, the proxy arguments Docker passes to every build, `PATH` and `HOME`, and the
- * arguments every generated Dockerfile declares itself (`VERSION`, ... from the tag script).
- * `BUILDKIT_*` (BuildKit's own settings, such as `BUILDKIT_SYNTAX`) is refused as a prefix.
- */
-export const RESERVED_BUILD_ARGS: readonly string[] = [
-  'TARGETPLATFORM', 'TARGETOS', 'TARGETARCH', 'TARGETVARIANT', 'BUILDPLATFORM', 'BUILDOS', 'BUILDARCH', 'BUILDVARIANT',
-  ...['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((p) => [p, p.toLowerCase()]),
-  'PATH', 'HOME',
-  ...Object.keys(LABEL_BUILD_ARGS),
-];
-
-/** A base image's build argument: an {@link envName} that is not reserved. */
-function baseBuildArg(component: string, option: string, value: string): string {
-  const reserved = typeof value === 'string' && (RESERVED_BUILD_ARGS.includes(value) || value.startsWith('BUILDKIT_'));
-  check(!reserved, component, option, value,
-    `a name of its own, such as NODE_IMAGE: not one BuildKit, Docker or the generated Dockerfiles use already (${RESERVED_BUILD_ARGS.filter((a) => a === a.toUpperCase()).join(', ')}, BUILDKIT_*, or a proxy argument in lowercase)`);
-  return envName(component, option, value);
-}
-
-/** A tracked tag names a version: a digit in it (`24-alpine`, `3.12-slim`, `v{version}-noble`), or the followed package's version. */
-function versionedTag(component: string, option: string, value: string): string {
-  imageTag(component, option, value, true);
-  check(/\d/.test(value) || value.includes('{version}'), component, option, value,
-    'a tag that names a version, such as 24-alpine or 3.12-slim (a floating tag such as latest, lts or alpine moves to a new major version without a change here)');
-  return value;
 }
 
 /**
@@ -106,15 +53,8 @@ export class BaseImages extends Component {
    */
   public declare(name: string, spec: BaseImageSpec): BaseImageSpec {
     const C = 'DockerImages.addBaseImage';
-    kebabName(C, 'name', name);
+    checkBaseImageSpec(C, name, spec);
     const where = `of base image ${name}`;
-    baseRepository(C, `repository ${where}`, spec.repository);
-    versionedTag(C, `tag ${where}`, spec.tag);
-    baseBuildArg(C, `buildArg ${where}`, spec.buildArg);
-    if (spec.versionOf !== undefined) {
-      check(typeof spec.versionOf === 'string' && NPM_PACKAGE.test(spec.versionOf), C, `versionOf ${where}`, spec.versionOf, 'an npm package name such as @playwright/test', undefined);
-      check(spec.tag.includes('{version}'), C, `versionOf ${where}`, spec.versionOf, 'only with a tag that has {version} in it, such as v{version}-noble', undefined);
-    }
     const existing = this.specs.get(name);
     check(!existing || imageKey(existing) === imageKey(spec), C, 'name', name, `a name of its own: it is declared already, as ${existing ? imageKey(existing) : ''}, not ${imageKey(spec)}`);
     const sameArg = [...this.specs].find(([n, s]) => n !== name && s.buildArg === spec.buildArg);
@@ -123,11 +63,19 @@ export class BaseImages extends Component {
     return spec;
   }
 
-  /** The base image declared under `name`; for a service that names an undeclared one, an error naming it. */
-  public get(name: string, service?: string): BaseImageSpec {
-    const spec = this.specs.get(name);
+  /**
+   * The base image declared under `name`, else `fallback` (a kind's default image of that name);
+   * for a service that names an undeclared one without a default, an error naming it.
+   */
+  public get(name: string, service?: string, fallback?: BaseImageSpec): BaseImageSpec {
+    const spec = this.specs.get(name) ?? fallback;
     if (!spec) throw new ConfigError(`DockerImages: base ${JSON.stringify(name)}${service ? ` of ${service}` : ''} is not declared: declare it with images.addBaseImage('${name}', ...) first (declared: ${[...this.specs.keys()].join(', ') || 'none'}).`);
     return spec;
+  }
+
+  /** Whether the project declared a base image under `name` (which then overrides any kind's default of that name). */
+  public declared(name: string): boolean {
+    return this.specs.has(name);
   }
 
   /** All declared images, by name. */

@@ -6,7 +6,7 @@ import { parseSizeThreshold, THRESHOLD_FORMS } from '../lib/image-size';
 import { IMAGES_MANIFEST, ImageManifestEntry, ImagesManifest } from '../lib/images-manifest';
 import { ShippingFields } from '../lib/registry-push';
 import { check, ConfigError, registryReference, repoPath } from '../validate';
-import { BaseImages, BaseImageSpec, BaseImagesOptions, followedPackage } from './base-images';
+import { BaseImages, BaseImageSpec, BaseImagesOptions, followedPackage, imageKey } from './base-images';
 import { ImageSizeScript } from './image-size-script';
 import { BUILT_IN_KINDS } from './kinds';
 import { ImageKindDefinition } from './kinds/kind';
@@ -166,7 +166,34 @@ export class DockerImages extends Component {
 
   /** Renders and checks every image before projen deletes or writes a file. */
   public preSynthesize(): void {
+    this.usedBaseImages();
     for (const image of this.images) image.render();
+  }
+
+  /**
+   * The base images the services use, by name (the project's declaration, else the kind's
+   * default), checked across images: one image per name, one name per build argument (the tools
+   * and the workflows override a base by its build argument, in every Dockerfile at once).
+   */
+  public usedBaseImages(): ReadonlyMap<string, BaseImageSpec> {
+    const used = new Map<string, { spec: BaseImageSpec; by: string }>();
+    for (const image of this.images) {
+      for (const [role, name] of Object.entries(image.baseNames)) {
+        const spec = this.baseImages.get(name, image.service, image.kind.bases[role]?.name === name ? image.kind.bases[role].image : undefined);
+        const existing = used.get(name);
+        if (existing && imageKey(existing.spec) !== imageKey(spec)) {
+          throw new ConfigError(`DockerImages: base image ${name} is ${imageKey(existing.spec)} for ${existing.by} but ${imageKey(spec)} for ${image.service} (${image.kind.name}'s default): `
+            + `declare the one to use with images.addBaseImage('${name}', ...), or give ${image.service} another with its base option.`);
+        }
+        const sameArg = [...used].find(([n, u]) => n !== name && u.spec.buildArg === spec.buildArg);
+        if (sameArg) {
+          throw new ConfigError(`DockerImages: base images ${sameArg[0]} (${imageKey(sameArg[1].spec)}, for ${sameArg[1].by}) and ${name} (${imageKey(spec)}, for ${image.service}) both use the build argument ${spec.buildArg}: `
+            + `declare one of them with images.addBaseImage('${name}', { ..., buildArg: '<ANOTHER>_IMAGE' }).`);
+        }
+        if (!existing) used.set(name, { spec, by: image.service });
+      }
+    }
+    return new Map([...used].map(([name, u]) => [name, u.spec]));
   }
 
   /** What push:docker and the size script use, for the workflows and docs. */
@@ -199,16 +226,19 @@ export class DockerImages extends Component {
    */
   public baseImageUsage(): BaseImageUsage[] {
     const usage = new Map<string, { repository: string; pkg?: string; directories: { directory: string; dependencies: Record<string, string> }[] }>();
+    const specs = this.usedBaseImages();
     for (const image of this.images) {
-      const spec = this.baseImages.get(image.baseName);
-      const pkg = followedPackage(spec);
-      const entry = usage.get(image.baseName) ?? { repository: spec.repository, pkg, directories: [] };
-      usage.set(image.baseName, entry);
-      if (!pkg) continue;
-      const dependencies = Object.fromEntries(image.serviceProject.deps.all
-        .filter((d) => MANIFEST_DEPENDENCY_TYPES.includes(d.type))
-        .map((d) => [d.name, d.version ?? '*']));
-      entry.directories.push({ directory: `/${image.context}`, dependencies });
+      for (const name of new Set(Object.values(image.baseNames))) {
+        const spec = specs.get(name)!;
+        const pkg = followedPackage(spec);
+        const entry = usage.get(name) ?? { repository: spec.repository, pkg, directories: [] };
+        usage.set(name, entry);
+        if (!pkg) continue;
+        const dependencies = Object.fromEntries(image.serviceProject.deps.all
+          .filter((d) => MANIFEST_DEPENDENCY_TYPES.includes(d.type))
+          .map((d) => [d.name, d.version ?? '*']));
+        entry.directories.push({ directory: `/${image.context}`, dependencies });
+      }
     }
     return [...usage.values()].map((u) => ({
       repository: u.repository,
@@ -225,7 +255,9 @@ export class DockerImages extends Component {
       sizeScript: this.sizeScript.path,
       lockFile,
       images: this.manifest(),
-      baseImages: Object.fromEntries([...this.baseImages.all].map(([name, spec]) => [name, { ...spec, lockFile }])),
+      // Those declared, and the kinds' defaults in use.
+      baseImages: Object.fromEntries([...new Map([...this.baseImages.all, ...this.usedBaseImages()])]
+        .map(([name, spec]) => [name, { ...spec, lockFile }])),
     };
   }
 }

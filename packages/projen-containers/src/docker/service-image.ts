@@ -5,8 +5,8 @@ import { check, ConfigError } from '../validate';
 import { BaseImages, BaseImageSpec, baseStageName, followedPackage, installedVersion } from './base-images';
 import { Dockerfile } from './dockerfile';
 import { checkAllowedPath, checkIgnorePattern, DockerIgnore } from './dockerignore';
-import { checkKindOptions, ImageContext, ImageKindDefinition, ImageTarget } from './kinds/kind';
-import { imageTag } from './names';
+import { checkKindOptions, ImageBase, ImageContext, ImageKindDefinition, ImageTarget } from './kinds/kind';
+import { imageTag, kebabName } from './names';
 
 /** Options every service image takes, whatever its kind. */
 export interface ServiceImageOptions {
@@ -14,8 +14,12 @@ export interface ServiceImageOptions {
   readonly imageName?: string;
   /** Largest acceptable image, e.g. `200MB` or `2GB` (decimal units: 1 MB = 1,000,000 bytes), from 1MB to 100GB. */
   readonly sizeBudget: string;
-  /** Base image, by the name given to `addBaseImage()`. @default the kind's (`node`, or `playwright` for a Playwright runner) */
-  readonly base?: string;
+  /**
+   * Base image, by the name given to `addBaseImage()`: one name for a kind with one base image,
+   * or names by the kind's role (`{ runtime: 'distroless-debug' }`, the other roles keeping the
+   * kind's). @default the kind's (`node`; `golang` and `distroless` for a Go service; ...)
+   */
+  readonly base?: string | Readonly<Record<string, string>>;
   /**
    * Extra paths the build needs in its context, relative to the service folder (`*` and `?`
    * allowed, not as a whole first segment: `*` would let everything back in), none of them a
@@ -73,12 +77,14 @@ export class ServiceImage<R = unknown> extends Component {
   public readonly kindOptions: R;
   public readonly sizeBudget: string;
   public readonly sizeBudgetBytes: number;
-  /** The name of its base image in BaseImages, e.g. `node`. */
+  /** The name of its first base image in BaseImages, e.g. `node` (the kind's first role). */
   public readonly baseName: string;
+  /** The names of its base images in BaseImages, by the kind's role, e.g. `{ build: 'golang', runtime: 'distroless' }`. */
+  public readonly baseNames: Readonly<Record<string, string>>;
   public readonly dockerfile: Dockerfile;
   public readonly dockerignore: DockerIgnore;
   private readonly baseImages: BaseImages;
-  private resolvedBase?: BaseImageSpec;
+  private resolvedBases?: Record<string, BaseImageSpec>;
   private rendered = false;
 
   constructor(public readonly serviceProject: Project, props: ServiceImageProps) {
@@ -92,11 +98,12 @@ export class ServiceImage<R = unknown> extends Component {
     checkKindOptions('DockerImages', kind, options, service);
     this.sizeBudget = options.sizeBudget;
     this.sizeBudgetBytes = parseSize(options.sizeBudget, service);
-    this.baseName = options.base ?? kind.defaultBase;
-    this.baseImages.get(this.baseName, service);
+    this.baseNames = baseNamesOf(kind, options.base, service);
+    this.baseName = Object.values(this.baseNames)[0];
+    for (const [role, name] of Object.entries(this.baseNames)) this.baseImages.get(name, service, this.kindDefault(role, name));
     for (const p of options.extraAllow ?? []) checkAllowedPath('DockerImages', 'extraAllow', p, service);
     for (const p of options.extraIgnores ?? []) checkIgnorePattern('DockerImages', 'extraIgnores', p, service);
-    this.kindOptions = kind.resolve(options, service);
+    this.kindOptions = kind.resolve(options, service, this.target);
     kind.addFiles?.(this.target, this.kindOptions);
 
     this.dockerfile = new Dockerfile(serviceProject, {
@@ -115,24 +122,40 @@ export class ServiceImage<R = unknown> extends Component {
     return { serviceProject, rootProject: serviceProject.root, service, imageName, context };
   }
 
-  /** The base image's declaration, with `{version}` in its tag replaced by the version of the package it follows. */
-  public get baseSpec(): BaseImageSpec {
-    if (!this.resolvedBase) {
-      const spec = this.baseImages.get(this.baseName, this.service);
-      // An image that follows a package (Playwright's follows @playwright/test) gets the installed version as its tag.
-      const pkg = followedPackage(spec);
-      const version = pkg ? installedVersion(this.serviceProject.outdir, pkg, this.context) : undefined;
-      if (pkg && version === undefined) {
-        throw new ConfigError(`DockerImages: base ${this.baseName} of ${this.service} follows ${pkg}, which is not installed in ${this.context}/: add it as a dependency (an exact version) and run \`npx projen\`.`);
-      }
-      const tag = pkg ? spec.tag.split('{version}').join(version!) : spec.tag;
-      if (pkg) imageTag('DockerImages', `tag of base ${this.baseName} (with ${pkg}'s installed version)`, tag, false, this.service);
-      this.resolvedBase = { ...spec, tag };
-    }
-    return this.resolvedBase;
+  /** The kind's default image of a role, when the service keeps the kind's base name for it. */
+  private kindDefault(role: string, name: string): BaseImageSpec | undefined {
+    const base = this.kind.bases[role];
+    return base && base.name === name ? base.image : undefined;
   }
 
-  /** The base image reference the Dockerfile defaults to (pinned when the lock file has a digest). */
+  /**
+   * The declarations of its base images by role (the project's under that name, else the kind's
+   * default), with `{version}` in a tag replaced by the version of the package it follows.
+   */
+  public get baseSpecs(): Readonly<Record<string, BaseImageSpec>> {
+    this.resolvedBases ??= Object.fromEntries(Object.entries(this.baseNames).map(([role, name]) => [role, this.resolveBase(role, name)]));
+    return this.resolvedBases;
+  }
+
+  private resolveBase(role: string, name: string): BaseImageSpec {
+    const spec = this.baseImages.get(name, this.service, this.kindDefault(role, name));
+    // An image that follows a package (Playwright's follows @playwright/test) gets the installed version as its tag.
+    const pkg = followedPackage(spec);
+    const version = pkg ? installedVersion(this.serviceProject.outdir, pkg, this.context) : undefined;
+    if (pkg && version === undefined) {
+      throw new ConfigError(`DockerImages: base ${name} of ${this.service} follows ${pkg}, which is not installed in ${this.context}/: add it as a dependency (an exact version) and run \`npx projen\`.`);
+    }
+    const tag = pkg ? spec.tag.split('{version}').join(version!) : spec.tag;
+    if (pkg) imageTag('DockerImages', `tag of base ${name} (with ${pkg}'s installed version)`, tag, false, this.service);
+    return { ...spec, tag };
+  }
+
+  /** The declaration of its first base image (see {@link baseSpecs}). */
+  public get baseSpec(): BaseImageSpec {
+    return this.baseSpecs[Object.keys(this.baseNames)[0]];
+  }
+
+  /** The first base image reference the Dockerfile defaults to (pinned when the lock file has a digest). */
   public get baseImage(): string {
     return this.baseImages.reference(this.baseSpec);
   }
@@ -141,17 +164,48 @@ export class ServiceImage<R = unknown> extends Component {
     return this.baseImages.digestOf(this.baseSpec) !== undefined;
   }
 
-  /** What the kind renders the image from (read at synth: the base image comes from the lock file). */
+  /** Every base image, by role, as the Dockerfile renders it (read at synth: the digests come from the lock file). */
+  public get bases(): Readonly<Record<string, ImageBase>> {
+    return Object.fromEntries(Object.entries(this.baseSpecs).map(([role, spec]) => [role, {
+      name: this.baseNames[role],
+      arg: spec.buildArg,
+      stage: baseStageName(this.baseNames[role]),
+      image: this.baseImages.reference(spec),
+      pinned: this.baseImages.digestOf(spec) !== undefined,
+    }]));
+  }
+
+  /** What the kind renders the image from (read at synth: the base images come from the lock file). */
   public renderContext(): ImageContext<R> {
-    const spec = this.baseSpec;
+    const bases = this.bases;
+    const first = Object.values(bases)[0];
     return {
       service: this.service,
       imageName: this.imageName,
-      baseArg: spec.buildArg,
-      baseStage: baseStageName(this.baseName),
-      baseDefault: this.baseImage,
+      baseArg: first.arg,
+      baseStage: first.stage,
+      baseDefault: first.image,
+      bases,
       options: this.kindOptions,
     };
+  }
+
+  /**
+   * The base image the image runs on: the one its last stage starts from, through the stages it
+   * builds on (a Go service's distroless, not its Go toolchain). Renders the Dockerfile if needed.
+   */
+  public get runtimeBase(): ImageBase {
+    this.render();
+    const bases = Object.values(this.bases);
+    const model = this.dockerfile.model;
+    let from = model.stage(model.stageNames[model.stageNames.length - 1])?.options.from;
+    for (let hops = 0; from !== undefined && hops < 100; hops++) {
+      const arg = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(from)?.[1];
+      const base = bases.find((b) => b.arg === arg || b.stage === from);
+      if (base) return base;
+      from = model.stage(from)?.options.from;
+    }
+    return bases[0];
   }
 
   /**
@@ -167,6 +221,7 @@ export class ServiceImage<R = unknown> extends Component {
 
   public manifestEntry(): ImageManifestEntry {
     const facts = this.kind.facts(this.kindOptions);
+    const runtime = this.runtimeBase;
     return {
       service: this.service,
       kind: this.kind.name,
@@ -179,11 +234,33 @@ export class ServiceImage<R = unknown> extends Component {
       uid: facts.uid,
       sizeBudget: this.sizeBudget,
       sizeBudgetBytes: this.sizeBudgetBytes,
-      baseArg: this.baseSpec.buildArg,
-      baseImage: this.baseImage,
-      basePinned: this.basePinned,
+      baseArg: runtime.arg,
+      baseImage: runtime.image,
+      basePinned: runtime.pinned,
+      bases: Object.entries(this.bases).map(([role, b]) => ({ role, name: b.name, arg: b.arg, image: b.image, pinned: b.pinned })),
       runFlags: facts.runFlags,
       runner: facts.runner,
     };
   }
+}
+
+/**
+ * The base image names of a service by the kind's role: the kind's, with the service's `base`
+ * option over them (one name for a kind with one role, or names by role).
+ */
+function baseNamesOf(kind: ImageKindDefinition<any, any>, base: ServiceImageOptions['base'], service: string): Record<string, string> {
+  const roles = Object.keys(kind.bases);
+  const names = Object.fromEntries(Object.entries(kind.bases).map(([role, b]) => [role, b.name]));
+  if (base === undefined) return names;
+  if (typeof base === 'string') {
+    check(roles.length === 1, 'DockerImages', 'base', base,
+      `a name by role for a ${kind.name} image, which has ${roles.length} base images: such as { ${roles.map((r) => `${r}: '${names[r]}'`).join(', ')} }`, service);
+    return { [roles[0]]: kebabName('DockerImages', 'base', base, service) };
+  }
+  check(typeof base === 'object' && base !== null && !Array.isArray(base), 'DockerImages', 'base', base, 'a base image name, or names by role', service);
+  for (const [role, name] of Object.entries(base)) {
+    check(roles.includes(role), 'DockerImages', 'base', role, `a role of a ${kind.name} image's base images (${roles.join(', ')})`, service);
+    names[role] = kebabName('DockerImages', `base.${role}`, name, service);
+  }
+  return names;
 }

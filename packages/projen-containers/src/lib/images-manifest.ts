@@ -32,16 +32,41 @@ export interface ImageManifestEntry {
   /** Size budget as written, e.g. `200MB`, and in bytes. */
   readonly sizeBudget: string;
   readonly sizeBudgetBytes: number;
-  /** Build argument of the base image, e.g. `NODE_IMAGE`. */
+  /** Build argument of the base image the image runs on (its last stage's), e.g. `NODE_IMAGE`. */
   readonly baseArg: string;
-  /** The base image the Dockerfile defaults to, `repository:tag[@sha256:…]`. */
+  /** The base image the image runs on, as the Dockerfile defaults to it, `repository:tag[@sha256:…]`. */
   readonly baseImage: string;
-  /** The base is pinned by digest. */
+  /** That base is pinned by digest. */
   readonly basePinned: boolean;
+  /**
+   * Every base image of the Dockerfile (a Go service's toolchain and its runtime), by the kind's
+   * role, in the Dockerfile's order. Absent from a manifest written before it was recorded: then
+   * `baseArg`/`baseImage` are the only base.
+   */
+  readonly bases?: readonly ImageManifestBase[];
   /** Recommended `docker run` flags, for images that run once (a test runner). */
   readonly runFlags?: string[];
   /** A test runner: the services it waits for and its defaults. */
   readonly runner?: RunnerManifest;
+}
+
+/** One base image of an image's Dockerfile. */
+export interface ImageManifestBase {
+  /** The kind's role for it, e.g. `build` or `runtime`. */
+  readonly role: string;
+  /** Its name among the base images, e.g. `golang`. */
+  readonly name: string;
+  /** Its build argument, e.g. `GO_IMAGE`. */
+  readonly arg: string;
+  /** `repository:tag[@sha256:…]`, as the Dockerfile's literal stage has it. */
+  readonly image: string;
+  /** Pinned by digest. */
+  readonly pinned: boolean;
+}
+
+/** Every base image of an entry: its `bases`, or, in a manifest written before they were recorded, its one base. */
+export function basesOf(entry: Pick<ImageManifestEntry, 'bases' | 'baseArg' | 'baseImage' | 'basePinned'>): readonly Omit<ImageManifestBase, 'role' | 'name'>[] {
+  return entry.bases ?? [{ arg: entry.baseArg, image: entry.baseImage, pinned: entry.basePinned }];
 }
 
 /** What a test-runner image waits for, and the defaults of its entrypoint. */

@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { assertEngine, DockerUnavailableError, dockerStreaming, imageFacts, imageId, imageSize } from './docker-cli';
 import { BUILD_REPORT, BuildReport, BuiltImage, mergeBuildReport, readBuildReport, sbomFileName, tagOf } from '../lib/build-report';
 import { ImageFacts, parseSizeThreshold, renderSizeMarkdown, SizeChange, sizeChange } from '../lib/image-size';
-import { ImageManifestEntry, ImagesManifest, readImagesManifest } from '../lib/images-manifest';
+import { basesOf, ImageManifestEntry, ImagesManifest, readImagesManifest } from '../lib/images-manifest';
 import { parseRegistry, referenceCandidates, shippingFields } from '../lib/registry-push';
 import { sbomImageId } from '../lib/sbom';
 import { formatBytes, parseDockerSize } from '../lib/sizes';
@@ -112,7 +112,8 @@ export function buildArgs(entry: ImageManifestEntry, o: BuildOptions): string[] 
   for (const ref of o.refs) args.push('-t', ref);
   args.push('--build-arg', `VERSION=${o.version}`, '--build-arg', `REVISION=${label('revision')}`,
     '--build-arg', `CREATED=${label('created')}`, '--build-arg', `SOURCE=${label('source')}`);
-  if (env[entry.baseArg]) args.push('--build-arg', `${entry.baseArg}=${env[entry.baseArg]}`);
+  // Every base image of the Dockerfile (a Go service's toolchain and runtime), each overridden by its own variable.
+  for (const arg of new Set(basesOf(entry).map((b) => b.arg))) if (env[arg]) args.push('--build-arg', `${arg}=${env[arg]}`);
   if (env.DOCKER_NETWORK) args.push('--network', env.DOCKER_NETWORK);
   if (o.noCache) args.push('--no-cache');
   if (env.DOCKER_BUILD_ARGS?.trim()) args.push(...env.DOCKER_BUILD_ARGS.trim().split(/\s+/));

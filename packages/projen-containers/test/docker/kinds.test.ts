@@ -21,11 +21,11 @@ interface PythonServiceOptions {
 
 /** A Python web service on python:3.12-slim: the whole kind, as a new module would hold it. */
 const PYTHON_SERVICE = defineImageKind<PythonServiceOptions, Required<PythonServiceOptions>>({
-  name: 'python-service',
+  name: 'python-asgi',
   description: 'a Python ASGI service run by uvicorn',
   source: 'test/docker/kinds.test.ts',
   options: ['port', 'module'],
-  defaultBase: 'python',
+  bases: { runtime: { name: 'python' } },
   resolve: (o, service) => {
     const module = o.module ?? 'app.main';
     check(/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$/.test(module), 'DockerImages', 'module', module, 'a Python module path such as app.main', service);
@@ -65,14 +65,14 @@ describe('a kind defined outside the package', () => {
     m.images.addService(m.worker, { kind: PYTHON_SERVICE, port: 8000, sizeBudget: '150MB' });
     const out = synth(m.root);
     const df = out['worker/Dockerfile'] as string;
-    expect(df).toContain('# Generated from .projenrc.ts by test/docker/kinds.test.ts. Build it with `npx projen build:docker`.\n# Image qualisys/worker (python-service).');
+    expect(df).toContain('# Generated from .projenrc.ts by test/docker/kinds.test.ts. Build it with `npx projen build:docker`.\n# Image qualisys/worker (python-asgi).');
     expect(df).toContain(`ARG PYTHON_IMAGE=python-base\nFROM python:3.12-slim@sha256:${'b'.repeat(64)} AS python-base\n`);
     expect(df).toContain('CMD ["python","-m","uvicorn","app.main:app","--host","0.0.0.0","--port","8000"]');
     expect(out['worker/.dockerignore']).toContain('*\n!requirements.txt\n!app\n');
     expect(out['.projen/docker-images.json'].images[3]).toMatchObject({
-      service: 'worker', kind: 'python-service', image: 'qualisys/worker', port: 8000, user: 'app', uid: '10001:10001', baseArg: 'PYTHON_IMAGE',
+      service: 'worker', kind: 'python-asgi', image: 'qualisys/worker', port: 8000, user: 'app', uid: '10001:10001', baseArg: 'PYTHON_IMAGE',
     });
-    expect(m.images.kinds.names).toEqual(['node-service', 'nextjs-standalone', 'playwright-runner', 'python-service']);
+    expect(m.images.kinds.names).toEqual(['node-service', 'nextjs-standalone', 'playwright-runner', 'python-asgi']);
     // The generated Dockerfile passes the same linter as ours.
     const file = path.join(tempOutdir(), 'Dockerfile');
     writeFileSync(file, df);
@@ -84,11 +84,11 @@ describe('a kind defined outside the package', () => {
     const m = monorepo();
     const worker = new Project({ name: 'worker', parent: m.root, outdir: 'worker' });
     expect(() => m.images.addService(worker, { kind: PYTHON_SERVICE, port: 8000, sizeBudget: '1MB' }))
-      .toThrow('DockerImages: kind of worker "python-service" is not allowed: a registered kind (node-service, nextjs-standalone, playwright-runner); register another with images.registerKind().');
+      .toThrow('DockerImages: kind of worker "python-asgi" is not allowed: a registered kind (node-service, nextjs-standalone, playwright-runner); register another with images.registerKind().');
     expect(() => m.images.registerKind({ ...PYTHON_SERVICE, name: 'node-service' }))
       .toThrow('DockerImages.registerKind: a kind named node-service is registered already (from projen-containers/docker/kinds/node-service)');
     expect(() => defineImageKind({ ...PYTHON_SERVICE, name: 'Python Service' })).toThrow('defineImageKind: name "Python Service" is not allowed: kebab-case');
-    expect(() => defineImageKind({ ...PYTHON_SERVICE, options: ['port', 'sizeBudget'] as never })).toThrow('kind python-service declares sizeBudget, which every image takes already');
+    expect(() => defineImageKind({ ...PYTHON_SERVICE, options: ['port', 'sizeBudget'] as never })).toThrow('kind python-asgi declares sizeBudget, which every image takes already');
   });
 
   test('checks its own options, and refuses those of other kinds', () => {
@@ -97,7 +97,7 @@ describe('a kind defined outside the package', () => {
       .toThrow('DockerImages: module of worker "app;rm" is not allowed: a Python module path such as app.main.');
     // @ts-expect-error healthPath is an option of the Node.js server kinds only
     expect(() => m.images.addService(m.worker, { kind: PYTHON_SERVICE, port: 8000, healthPath: '/health', sizeBudget: '1MB' }))
-      .toThrow('DockerImages: option "healthPath" of worker does not apply to a python-service image. A python-service takes port, module; every image takes imageName, sizeBudget, base, extraAllow, extraIgnores.');
+      .toThrow('DockerImages: option "healthPath" of worker does not apply to a python-asgi image. A python-asgi takes port, module; every image takes imageName, sizeBudget, base, extraAllow, extraIgnores.');
   });
 });
 

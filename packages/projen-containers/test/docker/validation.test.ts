@@ -98,7 +98,7 @@ describe('a failed synth leaves the work tree as it was', () => {
     description: 'a tool run as root',
     source: 'test/docker/validation.test.ts',
     options: [],
-    defaultBase: 'node',
+    bases: { runtime: { name: 'node' } },
     resolve: () => ({}),
     contextFiles: () => ['src'],
     facts: () => ({ user: 'root', uid: '0:0' }),

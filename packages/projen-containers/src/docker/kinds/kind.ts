@@ -7,21 +7,58 @@
  * task.
  */
 import type { Project } from 'projen';
-import { ConfigError } from '../../validate';
+import { BaseImageSpec, checkBaseImageSpec } from './base-image-spec';
+import { check, ConfigError } from '../../validate';
 import type { DockerfileModel } from '../dockerfile-model';
+import { kebabName } from '../names';
 
-/** What a kind renders an image from: the service, its base image, and the kind's own resolved options. */
+/**
+ * A base image a kind starts from, in one role (`build`, `runtime`, ...). Each is rendered as its
+ * own literal, digest-pinned `FROM <image> AS <name>-base` line with its own build argument.
+ */
+export interface KindBaseImage {
+  /**
+   * The base image's name, e.g. `node`: the project overrides the default by declaring another
+   * image under this name with `images.addBaseImage()` (e.g. `node:22-alpine`). Also the name of
+   * the literal stage (`node-base`). Kebab-case.
+   */
+  readonly name: string;
+  /**
+   * The image used when the project declares none under {@link name}: repository, tracked tag and
+   * build argument, pinned by digest from the lock file like any other.
+   * @default none: the project must declare it with `images.addBaseImage()`
+   */
+  readonly image?: BaseImageSpec;
+}
+
+/** One base image of an image, as rendered: the role's image, its build argument and its literal stage. */
+export interface ImageBase {
+  /** Name of the base image (`node`, `golang`), as `addBaseImage()` declares it. */
+  readonly name: string;
+  /** Build argument holding it, e.g. `GO_IMAGE`. */
+  readonly arg: string;
+  /** Name of the literal, pinned stage (the argument's default), e.g. `golang-base`. */
+  readonly stage: string;
+  /** The pinned image written in that stage, e.g. `golang:1.26-bookworm@sha256:…` (`repository:tag` when not pinned yet). */
+  readonly image: string;
+  /** The lock file has a digest for it. */
+  readonly pinned: boolean;
+}
+
+/** What a kind renders an image from: the service, its base images, and the kind's own resolved options. */
 export interface ImageContext<R> {
   /** The service's folder name, e.g. `api` (also the image's title label). */
   readonly service: string;
   /** The image repository, e.g. `qualisys/api`. */
   readonly imageName: string;
-  /** Build argument holding the base image, e.g. `NODE_IMAGE`. */
+  /** Build argument holding the first base image (of the kind's first role), e.g. `NODE_IMAGE`. */
   readonly baseArg: string;
-  /** Name of the literal, pinned base stage (the argument's default), e.g. `node-base`. */
+  /** Name of the literal, pinned stage of the first base image (the argument's default), e.g. `node-base`. */
   readonly baseStage: string;
-  /** The pinned base image written in that stage, e.g. `node:24-alpine@sha256:…`. */
+  /** The pinned first base image written in that stage, e.g. `node:24-alpine@sha256:…`. */
   readonly baseDefault: string;
+  /** Every base image, by the kind's role (in the kind's order), e.g. `{ build: golang, runtime: distroless }`. */
+  readonly bases: Readonly<Record<string, ImageBase>>;
   /** The kind's options, checked and with their defaults. */
   readonly options: R;
 }
@@ -47,6 +84,10 @@ export interface ImageKindFacts {
   readonly port?: number;
   /** Health endpoint. @default none */
   readonly healthPath?: string;
+  /** The health check's command, when it is not an HTTP GET of {@link healthPath} (`['node', 'lib/health.js']`). @default none */
+  readonly healthCommand?: readonly string[];
+  /** The image has no health check (`HEALTHCHECK NONE`), e.g. a worker without one: the docs say so. @default false */
+  readonly noHealthCheck?: boolean;
   /** Recommended `docker run` flags. @default none */
   readonly runFlags?: string[];
   /** A test runner's targets and defaults. @default none */
@@ -72,13 +113,19 @@ export interface ImageKindDefinition<O extends object = object, R = unknown> {
   readonly source: string;
   /** Every option it takes, besides those every image takes; any other is an error. */
   readonly options: readonly (keyof O & string)[];
-  /** The base image it starts from unless the service says otherwise: a name given to `addBaseImage()`, e.g. `node`. */
-  readonly defaultBase: string;
+  /**
+   * The base images it starts from, by role (`{ build: ..., runtime: ... }`; a kind with one base
+   * image has one role), in the order their `ARG` and `FROM` lines are rendered. The first role
+   * is the one `ImageContext.baseArg` names. A service overrides one with its `base` option, or the
+   * project every image's with `addBaseImage()` under the same name.
+   */
+  readonly bases: Readonly<Record<string, KindBaseImage>>;
   /**
    * Checks the options and fills in their defaults. Throws a ConfigError naming the option, the
-   * service and what is allowed. Called once, when the service is added.
+   * service and what is allowed. Called once, when the service is added; `target` is where the
+   * image lives (a kind reads its service's package.json there).
    */
-  resolve(options: O, service: string): R;
+  resolve(options: O, service: string, target: ImageTarget): R;
   /** Paths (relative to the service folder, folders without a trailing `/`) the build needs in its context. */
   contextFiles(options: R): string[];
   /** Fills the Dockerfile: base, stages, user, health check, labels, command. */
@@ -108,6 +155,20 @@ export function defineImageKind<O extends object, R>(definition: Omit<ImageKindD
   if (shadowed.length) {
     throw new ConfigError(`defineImageKind: kind ${definition.name} declares ${shadowed.join(', ')}, which every image takes already (${COMMON_IMAGE_OPTIONS.join(', ')}).`);
   }
+  const C = `defineImageKind: kind ${definition.name}`;
+  const roles = Object.entries(definition.bases ?? {});
+  check(roles.length > 0, C, 'bases', definition.bases, 'at least one base image by role, such as { runtime: { name: \'node\', image: { repository: \'node\', tag: \'24-alpine\', buildArg: \'NODE_IMAGE\' } } }');
+  const seen = new Map<string, string>();
+  for (const [role, base] of roles) {
+    kebabName(C, 'bases role', role);
+    kebabName(C, `bases.${role}.name`, base?.name);
+    check(!seen.has(base.name), C, `bases.${role}.name`, base.name, `a base image of its own per role (role ${seen.get(base.name)} uses it already)`);
+    seen.set(base.name, role);
+    if (base.image) checkBaseImageSpec(C, base.name, base.image);
+  }
+  const args = roles.map(([, b]) => b.image?.buildArg).filter((a): a is string => a !== undefined);
+  const twice = args.find((a, i) => args.indexOf(a) !== i);
+  check(twice === undefined, C, 'bases buildArg', twice, 'a build argument of its own per role');
   return Object.freeze({ ...definition, toString: () => definition.name });
 }
 

@@ -6,7 +6,7 @@
  */
 import { defineImageKind } from './kind';
 import {
-  depsStage, finishServer, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
+  depsStage, finishServer, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
   resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
 } from './node-common';
 import { addBase } from './stages';
@@ -53,7 +53,7 @@ export const NEXTJS_STANDALONE = defineImageKind<NextjsStandaloneOptions, Nextjs
   description: "a Next.js app with output: 'standalone'",
   source: sourceFile(__filename),
   options: [...SERVER_OPTIONS, 'startScript', ...NODE_RUNTIME_OPTIONS],
-  defaultBase: 'node',
+  bases: { runtime: NODE_BASE },
 
   resolve: (o, service) => ({
     ...resolveServer(o, service, 'nextjs-standalone'),

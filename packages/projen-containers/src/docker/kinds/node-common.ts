@@ -6,7 +6,7 @@
  */
 import { check, ConfigError, envName, httpPath, integer, knownKeys } from '../../validate';
 import type { DockerfileModel, RunMount, Stage } from '../dockerfile-model';
-import type { ImageContext } from './kind';
+import type { ImageContext, KindBaseImage } from './kind';
 import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';
 
 const COMPONENT = 'DockerImages';
@@ -134,6 +134,9 @@ export function onlyKeys(option: string, value: object, keys: readonly string[],
 /** npm's cache (cacache) is safe for concurrent writers: parallel stages share it without waiting. */
 export const NPM_CACHE: RunMount = { type: 'cache', id: 'npm', target: '/root/.npm', sharing: 'shared' };
 const NPM_CI = 'npm ci --no-audit --no-fund';
+
+/** The official Node.js image every Node.js kind starts from unless the project declares another `node` (`addBaseImage('node', ...)`). */
+export const NODE_BASE: KindBaseImage = { name: 'node', image: { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' } };
 
 /** The official Node.js image, as the comment above its base stage says. */
 export const NODE_BASE_COMMENT = 'Official Node.js image, pinned by digest (Dependabot updates this line); the build argument overrides it.';

@@ -5,7 +5,7 @@
  */
 import { defineImageKind } from './kind';
 import {
-  depsStage, finishServer, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
+  depsStage, finishServer, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
   resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
 } from './node-common';
 import { addBase } from './stages';
@@ -31,7 +31,7 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
   description: 'a compiled TypeScript Node.js server (tsc to lib/), such as a Fastify service',
   source: sourceFile(__filename),
   options: [...SERVER_OPTIONS, 'entrypoint', ...NODE_RUNTIME_OPTIONS],
-  defaultBase: 'node',
+  bases: { runtime: NODE_BASE },
 
   resolve: (o, service) => ({
     ...resolveServer(o, service, 'node-service'),

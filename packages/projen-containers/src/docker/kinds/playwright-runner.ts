@@ -10,7 +10,7 @@ import { GENERATED_MARKER } from '../../marker';
 import { check, contextPath, envName, httpPath, integer } from '../../validate';
 import type { DockerfileModel } from '../dockerfile-model';
 import { kebabName } from '../names';
-import { ImageContext, ImageTarget, defineImageKind } from './kind';
+import { ImageContext, ImageTarget, KindBaseImage, defineImageKind } from './kind';
 import { depsStage, envNameTaken, missing, naiveStage, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeRuntime, NodeRuntimeOptions, onlyKeys, resolveNodeRuntime } from './node-common';
 import { checkRunFlags } from './run-flags';
 import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';
@@ -120,6 +120,12 @@ function resolveRunner(o: PlaywrightRunnerOptions, service: string): PlaywrightR
   };
 }
 
+/** The official Playwright image of the installed @playwright/test version, unless the project declares another `playwright`. */
+export const PLAYWRIGHT_BASE: KindBaseImage = {
+  name: 'playwright',
+  image: { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE', versionOf: '@playwright/test' },
+};
+
 const PLAYWRIGHT_BASE_COMMENT = 'Official Playwright image of the installed @playwright/test version, pinned by digest (Dependabot updates\nthe digest; the tag follows @playwright/test); the build argument overrides it.';
 
 function render(model: DockerfileModel, ctx: ImageContext<PlaywrightRunner>): void {
@@ -218,7 +224,7 @@ export const PLAYWRIGHT_RUNNER = defineImageKind<PlaywrightRunnerOptions, Playwr
   description: 'a Playwright suite that runs once against running services and exits with its result',
   source: sourceFile(__filename),
   options: ['runner', ...NODE_RUNTIME_OPTIONS],
-  defaultBase: 'playwright',
+  bases: { runtime: PLAYWRIGHT_BASE },
   resolve: resolveRunner,
   contextFiles: (o) => ['package.json', 'package-lock.json', ...o.suiteFiles, ENTRYPOINT_SCRIPT],
   render,

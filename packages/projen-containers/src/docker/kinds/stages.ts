@@ -7,16 +7,25 @@ import type { DockerfileModel, Stage } from '../dockerfile-model';
 import type { ImageContext } from './kind';
 
 /**
- * `ARG <baseArg>=<baseStage>` and `FROM <pinned image> AS <baseStage>`, so that stages start
- * `FROM ${<baseArg>}`: the pinned image by default, any other with `--build-arg`.
+ * For each base image of the image, in the kind's order: `ARG <arg>=<stage>` and
+ * `FROM <pinned image> AS <stage>`, so that stages start `FROM ${<arg>}`: the pinned image by
+ * default, any other with `--build-arg`. `comment` goes above the first argument.
  */
 export function addBase(model: DockerfileModel, ctx: ImageContext<unknown>, comment: string): void {
-  model.addBaseImage({ arg: ctx.baseArg, image: ctx.baseDefault, stage: ctx.baseStage, comment });
+  const bases = Object.values(ctx.bases ?? {});
+  if (bases.length === 0) {
+    model.addBaseImage({ arg: ctx.baseArg, image: ctx.baseDefault, stage: ctx.baseStage, comment });
+    return;
+  }
+  bases.forEach((b, i) => model.addBaseImage({ arg: b.arg, image: b.image, stage: b.stage, comment: i === 0 ? comment : undefined }));
 }
 
-/** The stage that starts from the base image: `FROM ${<baseArg>} AS <name>`. */
-export function fromBase(ctx: ImageContext<unknown>): string {
-  return `\${${ctx.baseArg}}`;
+/** A stage that starts from a base image (of `role`, else the first): `FROM ${<arg>} AS <name>`. */
+export function fromBase(ctx: ImageContext<unknown>, role?: string): string {
+  if (role === undefined) return `\${${ctx.baseArg}}`;
+  const base = ctx.bases[role];
+  if (!base) throw new Error(`fromBase: the image has no base image of role ${role} (roles: ${Object.keys(ctx.bases).join(', ')})`);
+  return `\${${base.arg}}`;
 }
 
 /**
