@@ -1,7 +1,37 @@
-import { FileBase, IResolver, Project } from 'projen';
+import { FileBase, IResolver, Project, release } from 'projen';
 import { bundleScript } from './bundled-script';
-import { computeTags, TagPolicyOptions } from './image-tags/policy';
-import { branchPair, check, integer, repoPath, taskName } from './validate';
+import { computeTags, TAG_POLICY_DEFAULTS, TagPolicyOptions } from './image-tags/policy';
+import { branchName, check, integer, repoPath, taskName } from './validate';
+
+/** A tag policy with every default resolved: the one an {@link ImageTagScript} bakes in. */
+export type ResolvedTagPolicy = Required<TagPolicyOptions>;
+
+/**
+ * The default release branch of a projen project (NodeProject's `defaultReleaseBranch`: the first
+ * branch of its Release component), of the project or else its root; undefined when it has none
+ * (`release: false`, or a project type without releases).
+ */
+export function projectDefaultBranch(project: Project): string | undefined {
+  for (const p of [project, project.root]) {
+    const branch = release.Release.of(p)?.branches[0];
+    if (branch) return branch;
+  }
+  return undefined;
+}
+
+/**
+ * Checks the branches of a tag policy for `component`: the default branch, and the staging branch
+ * (a branch other than the default one) or `false` for no staging.
+ */
+export function checkTagBranches(component: string, policy: Pick<ResolvedTagPolicy, 'defaultBranch' | 'stagingBranch'>, prefix = ''): void {
+  branchName(component, `${prefix}defaultBranch`, policy.defaultBranch);
+  const staging = policy.stagingBranch;
+  check(staging === false || typeof staging === 'string', component, `${prefix}stagingBranch`, staging, 'a branch name, or false for a project without staging');
+  if (staging === false) return;
+  branchName(component, `${prefix}stagingBranch`, staging);
+  check(staging !== policy.defaultBranch, component, `${prefix}stagingBranch`, staging,
+    'a branch other than the default branch (a staging deploy and a default-branch build of one push would tag the same image both ways)');
+}
 
 /** Options of {@link ImageTagScript}. */
 export interface ImageTagScriptOptions extends TagPolicyOptions {
@@ -20,7 +50,7 @@ export interface ImageTagScriptOptions extends TagPolicyOptions {
  */
 export class ImageTagScript extends FileBase {
   /** The tag policy the script applies, every default resolved. */
-  public readonly policy: Required<TagPolicyOptions>;
+  public readonly policy: ResolvedTagPolicy;
   /** The script's path, relative to the project root. */
   public readonly path: string;
   /** Command that runs the script, relative to the project root. */
@@ -30,15 +60,15 @@ export class ImageTagScript extends FileBase {
     const filePath = repoPath('ImageTagScript', 'path', options.path ?? 'scripts/image-tags.mjs');
     super(project, filePath, { readonly: true, executable: true });
     this.policy = {
-      defaultBranch: options.defaultBranch ?? 'main',
-      stagingBranch: options.stagingBranch ?? 'staging',
-      shaLength: options.shaLength ?? 7,
-      fullShaTag: options.fullShaTag ?? false,
+      defaultBranch: options.defaultBranch ?? projectDefaultBranch(project) ?? TAG_POLICY_DEFAULTS.defaultBranch,
+      stagingBranch: options.stagingBranch ?? TAG_POLICY_DEFAULTS.stagingBranch,
+      shaLength: options.shaLength ?? TAG_POLICY_DEFAULTS.shaLength,
+      fullShaTag: options.fullShaTag ?? TAG_POLICY_DEFAULTS.fullShaTag,
     };
     integer('ImageTagScript', 'shaLength', this.policy.shaLength, 7, 40);
     check(typeof this.policy.fullShaTag === 'boolean', 'ImageTagScript', 'fullShaTag', this.policy.fullShaTag, 'true or false');
     const task = taskName('ImageTagScript', 'taskName', options.taskName ?? 'image-tags', project.tasks.all.map((t) => t.name));
-    branchPair('ImageTagScript', this.policy);
+    checkTagBranches('ImageTagScript', this.policy);
     // Fail at synth, with the option's name, rather than in every build.
     computeTags({ sha: '0'.repeat(40), refType: 'branch', refName: 'x', event: 'push', now: new Date(0) }, this.policy);
     this.path = filePath;

@@ -3,7 +3,12 @@
  * SBOMs, verifying an image before deploying it, and the size change against the default branch.
  * Pure: markdown lines from facts the components hold (`pushAndSignFacts(images)`).
  */
+import type { github } from 'projen';
 import type { DockerImages } from '../docker/docker-images';
+import type { DeployedScanWorkflow } from '../github/deployed-scan-workflow';
+import type { RegistryKind, RegistrySettings } from '../github/registry';
+import type { ReusableBuildWorkflow } from '../github/reusable-build-workflow';
+import type { ResolvedTagPolicy } from '../image-tag-script';
 import { table } from '../lib/markdown';
 
 /** What the sections describe. */
@@ -20,10 +25,17 @@ export interface PushAndSignFacts {
   readonly sizeDeltaWarning: string;
   /** The cosign release the tests use, e.g. `v3.1.3`. @default none named */
   readonly cosignVersion?: string;
+  /** The tags that move from image to image, as patterns. @default `latest`, `staging-*` and `pr-*` */
+  readonly movingTags?: readonly string[];
+}
+
+/** The moving tags of a tag policy, as patterns: `latest`, `staging-*` (with a staging branch) and `pr-*`. */
+export function movingTagPatterns(policy?: Pick<ResolvedTagPolicy, 'stagingBranch'>): string[] {
+  return ['latest', ...(policy?.stagingBranch === false ? [] : ['staging-*']), 'pr-*'];
 }
 
 /** The facts, from the DockerImages component. */
-export function pushAndSignFacts(images: DockerImages, cosignVersion?: string): PushAndSignFacts {
+export function pushAndSignFacts(images: DockerImages, cosignVersion?: string, policy?: Pick<ResolvedTagPolicy, 'stagingBranch'>): PushAndSignFacts {
   const s = images.shipping;
   return {
     ...(s.registry ? { registry: s.registry } : {}),
@@ -32,6 +44,7 @@ export function pushAndSignFacts(images: DockerImages, cosignVersion?: string): 
     sizeScript: s.sizeScript.path,
     sizeDeltaWarning: s.sizeDeltaWarning,
     ...(cosignVersion ? { cosignVersion } : {}),
+    movingTags: movingTagPatterns(policy),
   };
 }
 
@@ -41,6 +54,8 @@ export function pushAndSignSection(f: PushAndSignFacts): string[] {
   const first = f.images[0] ?? { service: 'api', image: 'qualisys/api' };
   const dir = f.buildReport.split('/').slice(0, -1).join('/');
   const ref = `${registry}/${first.image}@sha256:<digest>`;
+  const patterns = (f.movingTags ?? movingTagPatterns()).map((t) => `\`${t}\``);
+  const moving = patterns.length > 1 ? `${patterns.slice(0, -1).join(', ')} and ${patterns[patterns.length - 1]}` : patterns.join('');
   return [
     '## Push, sign and verify',
     '',
@@ -60,7 +75,7 @@ export function pushAndSignSection(f: PushAndSignFacts): string[] {
     'npx projen push:docker -- --sign-key cosign.key               # signed, with the SBOM attested (COSIGN_PASSWORD: the key\'s password)',
     '```',
     '',
-    'Before anything leaves, it checks that every tag still names the image the build recorded, and that the registry holds no other image under a tag that never moves (the commit SHA, `<branch>-<time>`, `production-vX.Y.Z`); `latest`, `staging-*` and `pr-*` move. Log in first (`docker login <registry>`) where the registry wants it.',
+    `Before anything leaves, it checks that every tag still names the image the build recorded, and that the registry holds no other image under a tag that never moves (the commit SHA, \`<branch>-<time>\`, \`production-vX.Y.Z\`); ${moving} move. Log in first (\`docker login <registry>\`) where the registry wants it.`,
     '',
     table(['exit', 'meaning'], [
       ['0', 'pushed (and signed); the digests are printed and in `push.json`'],
@@ -111,5 +126,66 @@ export function pushTroubleshootingRows(f: PushAndSignFacts): string[][] {
     ['`push:docker: <registry> cannot be reached`', 'wrong host or port, or the registry is down', `check \`--registry\`, \`IMAGE_REGISTRY\` or the registry of .projenrc.ts${f.registry ? ` (\`${f.registry}\`)` : ''}`],
     ['`push:docker: <registry> already holds other images under these tags, which never move`', 'a tag such as the commit SHA names another image there', 'commit and build again (new tags); never move such a tag'],
     ['`cosign could not sign ...: decrypt`', 'the key is encrypted and `COSIGN_PASSWORD` does not open it', 'set `COSIGN_PASSWORD` to the key\'s password'],
+  ];
+}
+
+/** What the CI jobs get from the registry: its kind, the settings its login reads, each job's permissions. */
+export interface RegistryAccessFacts {
+  readonly kind: RegistryKind;
+  /** `HOST[/NAMESPACE]` when known at synth. @default described by kind */
+  readonly reference?: string;
+  readonly settings: RegistrySettings;
+  /** Each job (`reusable-build.yml: publish`) with its permissions, as the workflows grant them. */
+  readonly jobs: readonly { readonly job: string; readonly permissions: github.workflows.JobPermissions }[];
+}
+
+/** The facts, from the workflows (their permissions as generated, never re-typed). */
+export function registryAccessFacts(reusable: ReusableBuildWorkflow, deployedScan?: DeployedScanWorkflow): RegistryAccessFacts {
+  const r = reusable.registry;
+  return {
+    kind: r.kind,
+    ...(r.reference ? { reference: r.reference } : {}),
+    settings: r.settings,
+    jobs: [
+      ...Object.entries(reusable.jobPermissions).map(([job, permissions]) => ({ job: `${reusable.fileName}: ${job}`, permissions })),
+      ...(deployedScan ? [{ job: `${deployedScan.fileName}: scan`, permissions: deployedScan.permissions }] : []),
+    ],
+  };
+}
+
+const REGISTRY_NAMES: Record<RegistryKind, string> = {
+  'ecr': 'Amazon ECR, through GitHub OIDC (the jobs assume an IAM role; no stored keys)',
+  'ghcr': 'GitHub Container Registry (`ghcr.io`), with the job\'s `GITHUB_TOKEN`',
+  'docker-hub': 'Docker Hub (`docker.io`), with a user name and an access token',
+  'custom': 'a registry logged in to with a user name and a password',
+};
+
+/** `idToken` -> `id-token: write`. */
+function permissionText(p: github.workflows.JobPermissions): string {
+  const entries = Object.entries(p).filter(([, v]) => v !== undefined);
+  return entries.length ? entries.map(([k, v]) => `\`${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${v}\``).join(', ') : 'none';
+}
+
+/**
+ * Markdown lines: `### Registry and job permissions`: where CI pushes, the repository settings
+ * its login reads, and what each job is granted. `id-token: write` goes to the jobs that sign
+ * keyless (publish) and, on ECR, to the jobs that log in to AWS, to no other.
+ */
+export function registryAccessSection(f: RegistryAccessFacts): string[] {
+  const settings = [
+    ...Object.entries(f.settings.variables).map(([name, what]) => [`\`${name}\``, 'repository variable', what]),
+    ...Object.entries(f.settings.secrets).map(([name, what]) => [`\`${name}\``, 'Actions secret', what]),
+  ];
+  const where = f.reference ? ` Images go to \`${f.reference}/<image>\` (a namespace the image name already starts with is not repeated).`
+    : f.kind === 'ghcr' ? ' Images go to `ghcr.io/<owner>/<image>`, the repository owner in lower case (GHCR refuses uppercase).'
+      : ' The registry host comes from the login.';
+  return [
+    '### Registry and job permissions',
+    '',
+    `CI pushes to ${REGISTRY_NAMES[f.kind]}.${where} Each job is granted only what it uses: \`id-token: write\` where it signs keyless with cosign (the publish job, whatever the registry)${f.kind === 'ecr' ? ' or logs in to AWS (every job that reads or writes ECR)' : ''}, and nowhere else.`,
+    '',
+    ...(settings.length ? [table(['setting', 'kind', 'holds'], settings), ''] : ['The login needs no repository setting.', '']),
+    table(['job', 'permissions'], f.jobs.map((j) => [`\`${j.job}\``, permissionText(j.permissions)])),
+    '',
   ];
 }

@@ -12,7 +12,7 @@ import { check } from '../validate';
  * - push to the staging branch, a release tag, a dispatch: every image (a deploy tags all of
  *   them; an image already built from the same sources is promoted, not rebuilt).
  *
- * Environment: `staging` for the staging branch, `production` for a release tag `vX.Y.Z` (not a
+ * Environment: `staging` for the staging branch (in a project with staging), `production` for a release tag `vX.Y.Z` (not a
  * pre-release), the dispatch's choice otherwise.
  */
 
@@ -24,7 +24,14 @@ export interface ChangedServiceSpec {
 
 const SAFE = /^[A-Za-z0-9._/-]+$/;
 
-export function changedServicesScript(services: readonly ChangedServiceSpec[]): string {
+/** Options of {@link changedServicesScript}. */
+export interface ChangedServicesOptions {
+  /** Whether pushes to `$STAGING_BRANCH` are staging deploys; without, the script never reads it. @default true */
+  readonly staging?: boolean;
+}
+
+export function changedServicesScript(services: readonly ChangedServiceSpec[], options: ChangedServicesOptions = {}): string {
+  const staging = options.staging ?? true;
   for (const s of services) {
     check(/^[a-z0-9][a-z0-9-]*$/.test(s.service), 'ImageCiWorkflow', 'service name', s.service, 'lowercase letters, digits and "-"');
     for (const p of s.paths) {
@@ -38,7 +45,7 @@ export function changedServicesScript(services: readonly ChangedServiceSpec[]): 
     '  pull_request) range=(HEAD^1 HEAD) ;;',
     '  push)',
     '    if [ "$REF_TYPE" = tag ]; then all="release tag $REF_NAME"',
-    '    elif [ "$REF_NAME" = "$STAGING_BRANCH" ]; then all="deploy to $STAGING_BRANCH"',
+    ...(staging ? ['    elif [ "$REF_NAME" = "$STAGING_BRANCH" ]; then all="deploy to $STAGING_BRANCH"'] : []),
     '    elif [ -z "$BEFORE" ] || [ -z "${BEFORE//0/}" ] || ! git cat-file -e "$BEFORE^{commit}" 2>/dev/null; then all="new branch or rewritten history"',
     '    else range=("$BEFORE" "$SHA"); fi ;;',
     '  *) all="$EVENT" ;;',
@@ -47,8 +54,10 @@ export function changedServicesScript(services: readonly ChangedServiceSpec[]): 
     'case "$EVENT" in',
     '  workflow_dispatch) if [ "$DISPATCH_ENVIRONMENT" != none ]; then environment=$DISPATCH_ENVIRONMENT; fi ;;',
     '  push)',
-    '    if [ "$REF_TYPE" = tag ]; then case "$REF_NAME" in *-*) ;; *) environment=production ;; esac',
-    '    elif [ "$REF_NAME" = "$STAGING_BRANCH" ]; then environment=staging; fi ;;',
+    ...(staging ? [
+      '    if [ "$REF_TYPE" = tag ]; then case "$REF_NAME" in *-*) ;; *) environment=production ;; esac',
+      '    elif [ "$REF_NAME" = "$STAGING_BRANCH" ]; then environment=staging; fi ;;',
+    ] : ['    if [ "$REF_TYPE" = tag ]; then case "$REF_NAME" in *-*) ;; *) environment=production ;; esac; fi ;;']),
     'esac',
     'decide() { # SERVICE PATHSPEC...',
     '  local service=$1 rc=0; shift',

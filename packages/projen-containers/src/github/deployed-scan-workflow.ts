@@ -1,6 +1,7 @@
 import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
 import { codeScanningAvailable, trivyEnv } from './image-steps';
+import { QUALIFY_SHELL } from './registry';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import { isValidTag } from '../image-tags/docker-reference';
 import type { ImageManifestEntry } from '../lib/images-manifest';
@@ -18,7 +19,7 @@ export interface DeployedScanWorkflowOptions {
   /**
    * What runs where: each deployment's name and the prefix of the tags its deploys put on the
    * images. The newest tag of each prefix (by version order) is the image scanned.
-   * @default staging (`staging-`, staging-YYYYMMDD) and production (`production-v`, production-vX.Y.Z)
+   * @default staging (`staging-`, staging-YYYYMMDD; only when the tag policy has a staging branch) and production (`production-v`, production-vX.Y.Z)
    */
   readonly deployments?: Record<string, string>;
   /** When (cron, UTC). @default '0 6 * * *' (every day at 06:00) */
@@ -43,6 +44,8 @@ export class DeployedScanWorkflow extends Component {
   public readonly deployments: Readonly<Record<string, string>>;
   /** When it runs (cron, UTC). */
   public readonly schedule: string;
+  /** The permissions of its one job: the registry's read access, and code scanning. */
+  public readonly permissions: github.workflows.JobPermissions;
   private readonly workflow: github.GithubWorkflow;
   private readonly options: DeployedScanWorkflowOptions;
   private added = false;
@@ -53,7 +56,10 @@ export class DeployedScanWorkflow extends Component {
     if (!gh) throw new Error('DeployedScanWorkflow needs GitHub enabled on the project (github: true).');
     const name = identifier('DeployedScanWorkflow', 'name', options.name ?? 'scan-deployed');
     this.fileName = `${name}.yml`;
-    this.deployments = options.deployments ?? { staging: 'staging-', production: 'production-v' };
+    this.deployments = options.deployments ?? {
+      ...(options.reusable.tagPolicy.stagingBranch === false ? {} : { staging: 'staging-' }),
+      production: 'production-v',
+    };
     check(Object.keys(this.deployments).length > 0, 'DeployedScanWorkflow', 'deployments', this.deployments, 'at least one deployment');
     for (const [deployment, prefix] of Object.entries(this.deployments)) {
       identifier('DeployedScanWorkflow', 'deployments', deployment);
@@ -62,6 +68,8 @@ export class DeployedScanWorkflow extends Component {
     this.schedule = cron('DeployedScanWorkflow', 'schedule', options.schedule ?? '0 6 * * *');
     if (options.runsOn) runnerLabel('DeployedScanWorkflow', 'runsOn', options.runsOn);
     this.options = options;
+    // actions: read: upload-sarif reads the run's workflow in private repositories.
+    this.permissions = { ...options.reusable.login.readPermissions, securityEvents: JobPermission.WRITE, actions: JobPermission.READ };
     this.workflow = new github.GithubWorkflow(gh, name);
     this.workflow.on({ schedule: [{ cron: this.schedule }], workflowDispatch: {} });
     this.workflow.file?.addOverride('permissions', { contents: 'read' });
@@ -73,12 +81,13 @@ export class DeployedScanWorkflow extends Component {
     const { pins, reusable } = this.options;
     const uses = (a: string) => pins.uses(a);
     const images = this.options.images();
+    // `$REGISTRY/$IMAGE`, or, where the registry carries a namespace, the tag script's rule (never doubled).
+    const repository = reusable.login.namespaced ? '$repository' : '$REGISTRY/$IMAGE';
     this.workflow.addJob('scan', {
       name: 'scan ${{ matrix.service }} as deployed to ${{ matrix.deployment }}',
       runsOn: [this.options.runsOn ?? 'ubuntu-24.04'],
       timeoutMinutes: 20,
-      // actions: read: upload-sarif reads the run's workflow in private repositories.
-      permissions: { ...reusable.login.permissions, securityEvents: JobPermission.WRITE, actions: JobPermission.READ },
+      permissions: this.permissions,
       strategy: {
         failFast: false,
         matrix: {
@@ -94,14 +103,15 @@ export class DeployedScanWorkflow extends Component {
           id: 'deployed',
           env: { REGISTRY: reusable.login.host, IMAGE: '${{ matrix.image }}', PREFIX: '${{ matrix.prefix }}', DEPLOYMENT: '${{ matrix.deployment }}' },
           run: [
+            ...(reusable.login.namespaced ? [QUALIFY_SHELL] : []),
             'rc=0',
-            `tag=$(bash ${reusable.publishScript} newest-tag "$REGISTRY/$IMAGE" "$PREFIX") || rc=$?`,
+            `tag=$(bash ${reusable.publishScript} newest-tag "${repository}" "$PREFIX") || rc=$?`,
             'case "$rc" in',
             '  0) ;;',
-            '  1) echo "::notice title=Nothing deployed::$REGISTRY/$IMAGE has no $PREFIX* tag: nothing was deployed to $DEPLOYMENT yet."; echo "ref=" >> "$GITHUB_OUTPUT"; exit 0 ;;',
-            '  *) echo "::error title=No deployed image::the tags of $REGISTRY/$IMAGE cannot be read (exit $rc): nothing was scanned."; exit 1 ;;',
+            `  1) echo "::notice title=Nothing deployed::${repository} has no $PREFIX* tag: nothing was deployed to $DEPLOYMENT yet."; echo "ref=" >> "$GITHUB_OUTPUT"; exit 0 ;;`,
+            `  *) echo "::error title=No deployed image::the tags of ${repository} cannot be read (exit $rc): nothing was scanned."; exit 1 ;;`,
             'esac',
-            'ref="$REGISTRY/$IMAGE:$tag"',
+            `ref="${repository}:$tag"`,
             'rc=0',
             `digest=$(bash ${reusable.publishScript} digest "$ref") || rc=$?`,
             'if [ "$rc" -ne 0 ]; then echo "::error title=No deployed image::$ref cannot be read (exit $rc): nothing was scanned."; exit 1; fi',

@@ -2,9 +2,9 @@ import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
 import { changedServicesScript } from './changed-services';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
-import type { TagPolicyOptions } from '../image-tags/policy';
+import { checkTagBranches, ResolvedTagPolicy } from '../image-tag-script';
 import type { ImageManifestEntry } from '../lib/images-manifest';
-import { branchName, branchPair, identifier, repoPath, runnerLabel } from '../validate';
+import { identifier, repoPath, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -14,8 +14,11 @@ export interface ImageCiWorkflowOptions {
   readonly reusable: ReusableBuildWorkflow;
   /** The images to build (from DockerImages), read at synth. */
   readonly images: () => ImageManifestEntry[];
-  /** The tag policy (from ImageTagScript): its default and staging branches are the pushes that publish. */
-  readonly tagPolicy: Required<Pick<TagPolicyOptions, 'defaultBranch' | 'stagingBranch'>>;
+  /**
+   * The tag policy (ImageTagScript's `policy`): its default and staging branches are the pushes
+   * that publish; with `stagingBranch: false`, no staging trigger, deploy or dispatch choice.
+   */
+  readonly tagPolicy: Pick<ResolvedTagPolicy, 'defaultBranch' | 'stagingBranch'>;
   /** Files, besides a service's own folder, whose changes change every image (pins, scripts, these workflows). */
   readonly sharedPaths: string[];
   /** Runner label. @default 'ubuntu-24.04' */
@@ -56,9 +59,8 @@ export class ImageCiWorkflow extends Component {
     this.options = options;
     this.summaryJobName = identifier('ImageCiWorkflow', 'summaryJobName', options.summaryJobName ?? 'images');
     this.runsOn = [runnerLabel('ImageCiWorkflow', 'runsOn', options.runsOn ?? 'ubuntu-24.04')];
-    const defaultBranch = branchName('ImageCiWorkflow', 'tagPolicy.defaultBranch', options.tagPolicy.defaultBranch);
-    const stagingBranch = branchName('ImageCiWorkflow', 'tagPolicy.stagingBranch', options.tagPolicy.stagingBranch);
-    branchPair('ImageCiWorkflow', options.tagPolicy, 'tagPolicy.');
+    checkTagBranches('ImageCiWorkflow', options.tagPolicy, 'tagPolicy.');
+    const { defaultBranch, stagingBranch } = options.tagPolicy;
     const wf = new github.GithubWorkflow(gh, name, {
       limitConcurrency: true,
       concurrencyOptions: {
@@ -68,13 +70,15 @@ export class ImageCiWorkflow extends Component {
     });
     wf.on({
       pullRequest: {},
-      push: { branches: [defaultBranch, stagingBranch], tags: ['v[0-9]+.[0-9]+.[0-9]+*'] },
+      push: { branches: stagingBranch === false ? [defaultBranch] : [defaultBranch, stagingBranch], tags: ['v[0-9]+.[0-9]+.[0-9]+*'] },
       workflowDispatch: {
         inputs: {
           environment: {
-            description: 'Deploy to a GitHub Environment: staging (adds staging-YYYYMMDD) or production (release tags only); none publishes the ref\'s images',
+            description: stagingBranch === false
+              ? 'Deploy to a GitHub Environment: production (release tags only); none publishes the ref\'s images'
+              : 'Deploy to a GitHub Environment: staging (adds staging-YYYYMMDD) or production (release tags only); none publishes the ref\'s images',
             type: 'choice',
-            options: ['none', 'staging', 'production'],
+            options: stagingBranch === false ? ['none', 'production'] : ['none', 'staging', 'production'],
             default: 'none',
             required: false,
           },
@@ -108,6 +112,7 @@ export class ImageCiWorkflow extends Component {
   }
 
   private changesJob(images: ImageManifestEntry[]): github.workflows.Job {
+    const staging = this.options.tagPolicy.stagingBranch;
     return {
       name: 'which images this run builds',
       runsOn: this.runsOn,
@@ -129,9 +134,9 @@ export class ImageCiWorkflow extends Component {
             BEFORE: '${{ github.event.before }}',
             SHA: '${{ github.sha }}',
             DISPATCH_ENVIRONMENT: '${{ inputs.environment }}',
-            STAGING_BRANCH: this.options.tagPolicy.stagingBranch,
+            ...(staging === false ? {} : { STAGING_BRANCH: staging }),
           },
-          run: changedServicesScript(images.map((i) => ({ service: i.service, paths: this.pathsOf(i) }))),
+          run: changedServicesScript(images.map((i) => ({ service: i.service, paths: this.pathsOf(i) })), { staging: staging !== false }),
         },
       ],
     };

@@ -4,7 +4,7 @@
  * (inputs, event fields) reach scripts through `env:`, never through `${{ }}` inside `run:`.
  */
 import { github } from 'projen';
-import { RegistryLogin } from './registry';
+import { QUALIFY_SHELL, RegistryLogin } from './registry';
 
 type Step = github.workflows.JobStep;
 
@@ -367,18 +367,20 @@ export function readOnlyLogin(l: RegistryLogin): Step[] {
 }
 
 /** The image's size and layers above its base against the default branch's image (`latest`), in the job summary. */
-export function sizeAgainstDefaultBranch(c: ImageStepsConfig, registryHost: string): Step {
+export function sizeAgainstDefaultBranch(c: ImageStepsConfig, login: Pick<RegistryLogin, 'host' | 'namespaced'>): Step {
   return {
     name: 'Image size against the default branch',
     if: "!cancelled() && steps.build.outcome == 'success'",
-    env: { IMAGE: '${{ inputs.image }}', BASE: '${{ inputs.base }}', BASE_ARG: '${{ inputs.base_arg }}', BUILD_ARGS: '${{ vars.IMAGE_BUILD_ARGS }}', REGISTRY: registryHost },
+    env: { IMAGE: '${{ inputs.image }}', BASE: '${{ inputs.base }}', BASE_ARG: '${{ inputs.base_arg }}', BUILD_ARGS: '${{ vars.IMAGE_BUILD_ARGS }}', REGISTRY: login.host },
     run: [
       '# The base the build used: a mirror given in IMAGE_BUILD_ARGS for the base\'s build argument, else the Dockerfile\'s.',
       'mirror=""',
       'if [ -n "$BASE_ARG" ]; then mirror=$(printf \'%s\\n\' "$BUILD_ARGS" | sed -n "s|^$BASE_ARG=||p" | tail -n 1); fi',
       'BASE=${mirror:-$BASE}',
       'reference=()',
-      'if [ -n "$REGISTRY" ]; then reference=(--reference "$REGISTRY/$IMAGE:latest")',
+      ...(login.namespaced
+        ? ['if [ -n "$REGISTRY" ]; then', `  ${QUALIFY_SHELL}`, '  reference=(--reference "$repository:latest")']
+        : ['if [ -n "$REGISTRY" ]; then reference=(--reference "$REGISTRY/$IMAGE:latest")']),
       'else echo "::notice title=No size reference::this run cannot read the registry (a pull request from a fork or Dependabot, or no login): sizes without the default branch\'s."; fi',
       `${c.sizeCommand} --image "$LOCAL_REF" --base "$BASE" --service "$SERVICE" "\${reference[@]}" --format github`,
     ].join('\n'),

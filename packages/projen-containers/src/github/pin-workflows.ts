@@ -2,6 +2,7 @@ import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
 import { DEPENDENCY_PINS_FILE } from '../dependency-pins';
 import { ImageTagScript } from '../image-tag-script';
+import { TAG_POLICY_DEFAULTS } from '../image-tags/policy';
 import { COMMANDS } from '../lib/commands';
 import { DEFAULT_BASE_IMAGES_LOCK } from '../lib/lock-files';
 import { check, cron, knownKeys, nodeVersion, runnerLabel, secretName, shellQuote, workBranch } from '../validate';
@@ -35,7 +36,7 @@ export interface PinWorkflowsOptions {
    * Branches the update branch must never be (besides the protected-looking names every project
    * has): the default and staging branches. Those of every {@link ImageTagScript} of the project
    * are added at synth.
-   * @default ['main', 'staging']
+   * @default the tag policy's defaults (TAG_POLICY_DEFAULTS): ['main', 'staging']
    */
   readonly protectedBranches?: string[];
   /**
@@ -193,7 +194,7 @@ export class PinWorkflows extends Component {
     const secret = secretName(C, 'app.privateKeySecret', options.app?.privateKeySecret ?? 'UPDATE_APP_PRIVATE_KEY');
     this.appClientIdVariable = variable;
     this.appPrivateKeySecret = secret;
-    this.protectedBranches = options.protectedBranches ?? ['main', 'staging'];
+    this.protectedBranches = options.protectedBranches ?? [TAG_POLICY_DEFAULTS.defaultBranch, TAG_POLICY_DEFAULTS.stagingBranch];
     this.updateBranch = workBranch(C, 'updateBranch', options.updateBranch ?? 'chore/update-base-images', this.protectedBranches);
     const branch = this.updateBranch;
     this.allowedChanges = options.allowedChanges ?? [options.pins.lockFile, DEFAULT_BASE_IMAGES_LOCK, DEPENDENCY_PINS_FILE, 'package-lock.json', '*/package-lock.json'];
@@ -322,7 +323,7 @@ export class PinWorkflows extends Component {
   /** The update branch is none of the branches of the project's tag scripts (known once every component is declared). */
   public preSynthesize(): void {
     const reserved = this.project.components.filter((c): c is ImageTagScript => c instanceof ImageTagScript)
-      .flatMap((t) => [t.policy.defaultBranch, t.policy.stagingBranch]);
+      .flatMap((t) => [t.policy.defaultBranch, t.policy.stagingBranch]).filter((b): b is string => typeof b === 'string');
     workBranch('PinWorkflows', 'updateBranch', this.updateBranch, [...new Set([...this.protectedBranches, ...reserved])]);
   }
 }

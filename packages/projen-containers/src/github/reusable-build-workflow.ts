@@ -4,9 +4,9 @@ import * as step from './image-steps';
 import { ImageStepsConfig } from './image-steps';
 import { pinnedToolVersion } from './linter-versions';
 import { PublishScript } from './publish-script';
-import { registryLogin, RegistryLogin, RegistryOptions } from './registry';
+import { Registry, RegistryLogin, RegistryOptions } from './registry';
 import { TrivyIgnore } from './trivy-ignore';
-import type { ImageTagScript } from '../image-tag-script';
+import type { ImageTagScript, ResolvedTagPolicy } from '../image-tag-script';
 import { check, identifier, integer, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
@@ -14,7 +14,8 @@ const { JobPermission } = github.workflows;
 /** Options of {@link ReusableBuildWorkflow}. */
 export interface ReusableBuildWorkflowOptions {
   readonly pins: ActionPins;
-  readonly registry: RegistryOptions;
+  /** Where images are pushed and how the jobs log in: `Registry.ecr()`, `Registry.ghcr()`, `Registry.dockerHub()`, `Registry.custom({ host })`, or the plain-object form `{ kind: 'ghcr' }`. */
+  readonly registry: Registry | RegistryOptions;
   /** The image tag script (its command is what the jobs run). */
   readonly tagScript: ImageTagScript;
   /** The script that tags images already in the registry. */
@@ -62,7 +63,9 @@ export class ReusableBuildWorkflow extends Component {
   public readonly fileName: string;
   public readonly workflow: github.GithubWorkflow;
   /** Where images are pushed. */
-  public readonly registry: RegistryOptions;
+  public readonly registry: Registry;
+  /** The tag policy of the tag script (its staging branch, or false: no staging). */
+  public readonly tagPolicy: ResolvedTagPolicy;
   /** Build time over which a service is flagged, in minutes. */
   public readonly buildBudgetMinutes: number;
   /** Vulnerability severities that fail the build. */
@@ -79,14 +82,16 @@ export class ReusableBuildWorkflow extends Component {
   public readonly workflowPath: string;
   /** What a caller must grant: the union of what the jobs ask for, each job only its own part. */
   public readonly callerPermissions: github.workflows.JobPermissions;
-  /** The secrets a caller passes on, by name. */
-  public readonly secretNames = Object.keys(SECRETS);
+  /** The secrets a caller passes on, by name: the signing key's and the registry login's. */
+  public readonly secretNames: string[];
   /** The registry login (its variables are part of the repository's set-up). */
   public readonly login: RegistryLogin;
   /** The script that tags and reads images in the registry, relative to the root. */
   public readonly publishScript: string;
   /** What the step builders read (the daily scan shares its Trivy settings). */
   public readonly stepsConfig: ImageStepsConfig;
+  /** The permissions of each job, by job id (what the docs list). */
+  public readonly jobPermissions: Readonly<Record<'scan' | 'publish' | 'sarif', github.workflows.JobPermissions>>;
 
   constructor(project: Project, options: ReusableBuildWorkflowOptions) {
     super(project);
@@ -95,7 +100,8 @@ export class ReusableBuildWorkflow extends Component {
     const name = identifier('ReusableBuildWorkflow', 'name', options.name ?? 'reusable-build');
     this.fileName = `${name}.yml`;
     const runsOn = [runnerLabel('ReusableBuildWorkflow', 'runsOn', options.runsOn ?? 'ubuntu-24.04')];
-    this.registry = options.registry;
+    this.registry = Registry.of(options.registry);
+    this.tagPolicy = options.tagScript.policy;
     this.buildBudgetMinutes = integer('ReusableBuildWorkflow', 'buildBudgetMinutes', options.buildBudgetMinutes ?? 5, 1, 360);
     const nodeVersion = options.nodeVersion ?? '24';
     check(/^\d+(\.\d+){0,2}$/.test(nodeVersion), 'ReusableBuildWorkflow', 'nodeVersion', nodeVersion, 'a Node.js version such as 24 or 24.11.1');
@@ -109,14 +115,21 @@ export class ReusableBuildWorkflow extends Component {
     this.cosignVersion = options.cosignVersion ?? pinnedToolVersion(project.outdir, 'COSIGN');
     check(/^v\d+\.\d+\.\d+$/.test(this.cosignVersion), 'ReusableBuildWorkflow', 'cosignVersion', this.cosignVersion, 'a release such as v3.1.3');
     this.workflowPath = `.github/workflows/${this.fileName}`;
-    this.login = registryLogin(options.registry, (a) => options.pins.uses(a));
+    this.login = this.registry.login((a) => options.pins.uses(a));
     this.publishScript = options.publishScript.path;
     this.callerPermissions = {
       contents: JobPermission.READ,
       actions: JobPermission.READ,
       securityEvents: JobPermission.WRITE,
       ...this.login.permissions,
+      // Keyless signing: the publish job's OIDC token gets cosign its certificate, whatever the registry.
+      idToken: JobPermission.WRITE,
     };
+    const secrets: Record<string, github.workflows.WorkflowCallSecret> = {
+      ...SECRETS,
+      ...Object.fromEntries(Object.entries(this.registry.settings.secrets).map(([n, what]) => [n, { required: true, description: `The registry login: ${what}` }])),
+    };
+    this.secretNames = Object.keys(secrets);
     const c: ImageStepsConfig = {
       uses: (a) => options.pins.uses(a),
       nodeVersion,
@@ -134,9 +147,17 @@ export class ReusableBuildWorkflow extends Component {
     };
     this.stepsConfig = c;
 
+    const sarif = sarifJob(c, runsOn);
+    this.jobPermissions = {
+      // The registry only to read the default branch's image for the size comparison.
+      scan: c.sizeCommand ? this.login.readPermissions : { contents: JobPermission.READ },
+      // id-token: write for keyless signing (and, on ECR, the AWS login), in this job only.
+      publish: { ...this.login.permissions, idToken: JobPermission.WRITE },
+      sarif: sarif.permissions!,
+    };
     const wf = new github.GithubWorkflow(gh, name);
     this.workflow = wf;
-    wf.on({ workflowCall: { inputs: INPUTS, outputs: OUTPUTS, secrets: SECRETS } });
+    wf.on({ workflowCall: { inputs: inputs(this.tagPolicy.stagingBranch !== false), outputs: OUTPUTS, secrets } });
     wf.file?.addOverride('permissions', { contents: 'read' });
     const env = { SERVICE: '${{ inputs.service }}', LOCAL_REF: step.LOCAL_REF };
     wf.addJob('scan', {
@@ -144,8 +165,7 @@ export class ReusableBuildWorkflow extends Component {
       if: '${{ !inputs.publish }}',
       runsOn,
       timeoutMinutes: 30,
-      // The registry only to read the default branch's image for the size comparison.
-      permissions: c.sizeCommand ? this.login.permissions : { contents: JobPermission.READ },
+      permissions: this.jobPermissions.scan,
       env,
       steps: scanSteps(c, this.login),
     });
@@ -156,7 +176,7 @@ export class ReusableBuildWorkflow extends Component {
       timeoutMinutes: 30,
       // Empty for a plain branch build: the job then runs in no environment.
       environment: '${{ inputs.environment }}',
-      permissions: this.login.permissions,
+      permissions: this.jobPermissions.publish,
       env,
       outputs: {
         digest: { stepId: 'image', outputName: 'digest' },
@@ -164,11 +184,12 @@ export class ReusableBuildWorkflow extends Component {
       },
       steps: publishSteps(c, this.login),
     });
-    wf.addJob('sarif', sarifJob(c, runsOn));
+    wf.addJob('sarif', sarif);
   }
 }
 
-const INPUTS: Record<string, github.workflows.WorkflowCallInput> = {
+/** The inputs; a project without staging deploys to production only. */
+const inputs = (staging: boolean): Record<string, github.workflows.WorkflowCallInput> => ({
   service: { type: 'string', required: true, description: 'Service name (image title, cache scope, SARIF category)' },
   context: { type: 'string', required: true, description: 'Build context folder' },
   dockerfile: { type: 'string', required: true, description: 'Dockerfile path' },
@@ -177,8 +198,8 @@ const INPUTS: Record<string, github.workflows.WorkflowCallInput> = {
   base: { type: 'string', required: false, description: 'The base image the Dockerfile builds on, for the size comparison' } as never,
   base_arg: { type: 'string', required: false, description: 'The build argument that names the base image (a mirror in IMAGE_BUILD_ARGS replaces the base for the size comparison)' } as never,
   publish: { type: 'boolean', required: false, description: 'Push and tag after both scans passed (never on pull requests)', default: false } as never,
-  environment: { type: 'string', required: false, description: 'GitHub Environment of a deploy (staging or production), or empty' } as never,
-};
+  environment: { type: 'string', required: false, description: `GitHub Environment of a deploy (${staging ? 'staging or production' : 'production'}), or empty` } as never,
+});
 
 /** Optional secrets: a signing key for runners that cannot reach Sigstore (keyless signing needs none). */
 const SECRETS: Record<string, github.workflows.WorkflowCallSecret> = {
@@ -200,7 +221,7 @@ function scanSteps(c: ImageStepsConfig, login: RegistryLogin): github.workflows.
     step.setupBuildx(c, false),
     step.buildAndLoad(c),
     step.buildTime(c),
-    ...(c.sizeCommand ? [...step.readOnlyLogin(login), step.sizeAgainstDefaultBranch(c, login.host)] : []),
+    ...(c.sizeCommand ? [...step.readOnlyLogin(login), step.sizeAgainstDefaultBranch(c, login)] : []),
     step.scan(c, 'vuln', false),
     step.scan(c, 'secret', false),
     step.scanReports(),

@@ -12,7 +12,8 @@ import { computeTags, movingTags, ociLabels, TagPolicyError, TagPolicyOptions } 
 export const FORMATS = ['lines', 'tags', 'json', 'labels', 'github-output', 'sha'] as const;
 export type Format = (typeof FORMATS)[number];
 
-const USAGE = `Usage: image-tags --image NAME [options]
+/** The help; `--environment` names staging only in a project that has it. */
+const usage = (policy: TagPolicyOptions) => `Usage: image-tags --image NAME [options]
 
 Prints the tags of an image for the current build, from git and the CI environment.
 
@@ -25,7 +26,7 @@ Prints the tags of an image for the current build, from git and the CI environme
   --ref-name NAME         branch or tag name (or TAG_REF_NAME)
   --event NAME            push, pull_request, workflow_dispatch, ... (or TAG_EVENT)
   --pr N                  pull request number (or TAG_PR)
-  --environment ENV       staging or production (or DEPLOY_ENVIRONMENT)
+  --environment ENV       ${policy.stagingBranch === false ? 'production' : 'staging or production'} (or DEPLOY_ENVIRONMENT)
   --default-branch NAME   branch that gets "latest" (or DEFAULT_BRANCH)
   --timestamp T           build time (or SOURCE_DATE_EPOCH): seconds since 1970, or ISO 8601
                           with Z or an offset (2026-01-23T14:30:22Z, 2026-01-23T15:30+01:00),
@@ -84,7 +85,7 @@ export function run(
   } catch (err) {
     throw new UsageError(`${(err as Error).message.replace(/\s*\n\s*/g, ' ').replace(/([^.!?])$/, '$1.')} Run with --help for the options.`);
   }
-  if (values.help) return USAGE;
+  if (values.help) return usage(policy);
 
   const format = (values.format ?? 'lines') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`Unknown --format ${JSON.stringify(values.format)}: expected one of ${FORMATS.join(', ')}.`);

@@ -94,6 +94,18 @@ export function registryText(r: RegistryTarget): string {
   return r.namespace ? `${r.host}/${r.namespace}` : r.host;
 }
 
+/**
+ * `HOST[/NAMESPACE]/REPOSITORY`, the name of an image in a registry. A repository that already
+ * starts with the registry's namespace does not get it twice: `ghcr.io/acme` and `acme/orders`
+ * make `ghcr.io/acme/orders` (as `orders` does), never `ghcr.io/acme/acme/orders`. The one rule of
+ * the tag script, push:docker and the workflows.
+ */
+export function qualifiedRepository(r: RegistryTarget, repository: string): string {
+  const ns = r.namespace?.replace(/\/+$/, '');
+  if (ns && repository.startsWith(`${ns}/`)) return `${r.host}/${repository}`;
+  return `${registryText(r)}/${repository}`;
+}
+
 /** Checks a registry host `HOST[:PORT]` such as `ghcr.io`, `localhost:5000` or `[::1]:5000`; `shown` is what the message quotes. */
 export function validateRegistry(registry: string, shown = registry): void {
   const problem = registryHostProblem(registry);
@@ -116,13 +128,14 @@ export function validateRepository(name: string): void {
 }
 
 /**
- * Full image name `registry/repository`, checked against the grammar and Docker's length limit.
+ * Full image name `registry/repository` ({@link qualifiedRepository}: a namespace is never doubled),
+ * checked against the grammar and Docker's length limit.
  * The registry (`HOST[:PORT][/NAMESPACE]`, such as `ghcr.io/acme`) is checked by
  * {@link parseRegistryReference}, the grammar DockerImages and push:docker check it by too.
  */
 export function imageName(repository: string, registry?: string): string {
   validateRepository(repository);
-  const full = registry ? `${registryText(parseRegistryReference(registry))}/${repository}` : repository;
+  const full = registry ? qualifiedRepository(parseRegistryReference(registry), repository) : repository;
   if (full.length > MAX_NAME_LENGTH) {
     throw new InvalidReferenceError(`Invalid image name "${full}": longer than ${MAX_NAME_LENGTH} characters.`);
   }

@@ -30,12 +30,29 @@ export interface TagContext {
   readonly dirty?: boolean;
 }
 
-/** Options of the tag policy; the defaults are the QUALISYS strategy. */
+/**
+ * The defaults of {@link TagPolicyOptions}, written once: the policy, the components
+ * (ImageTagScript, the workflows) and the docs read them here.
+ */
+export const TAG_POLICY_DEFAULTS = {
+  /** The default branch when neither the options nor the project (its default release branch) name one. */
+  defaultBranch: 'main',
+  stagingBranch: 'staging',
+  shaLength: 7,
+  fullShaTag: false,
+} as const;
+
+/** Options of the tag policy. */
 export interface TagPolicyOptions {
-  /** The branch whose builds get `latest`. @default 'main' */
+  /** The branch whose builds get `latest`. @default 'main' (ImageTagScript: the project's default release branch, else 'main') */
   readonly defaultBranch?: string;
-  /** The branch whose builds are staging deploys. @default 'staging' */
-  readonly stagingBranch?: string;
+  /**
+   * The branch whose pushes are staging deploys (tagged `staging-YYYYMMDD`), or `false` for a
+   * project without staging: no staging tag (a build for the `staging` environment is refused),
+   * and no staging trigger, job or docs in what the components generate.
+   * @default 'staging'
+   */
+  readonly stagingBranch?: string | false;
   /** Length of the short-SHA tag. @default 7 */
   readonly shaLength?: number;
   /** Also tag `sha-<full sha>`. @default false (the full SHA is always in the revision label) */
@@ -267,9 +284,12 @@ export function checkContext(ctx: TagContext): TagContext {
 /** Computes the tags of one build. */
 export function computeTags(input: TagContext, options: TagPolicyOptions = {}): TagResult {
   const ctx = checkContext(input);
-  const defaultBranch = options.defaultBranch ?? 'main';
-  const stagingBranch = options.stagingBranch ?? 'staging';
-  const shaLength = options.shaLength ?? 7;
+  const defaultBranch = options.defaultBranch ?? TAG_POLICY_DEFAULTS.defaultBranch;
+  const stagingBranch = options.stagingBranch ?? TAG_POLICY_DEFAULTS.stagingBranch;
+  const shaLength = options.shaLength ?? TAG_POLICY_DEFAULTS.shaLength;
+  if (stagingBranch === false && ctx.environment === 'staging') {
+    throw new TagPolicyError('This project has no staging (stagingBranch: false in .projenrc.ts): build for production from a release tag vX.Y.Z, or without --environment.');
+  }
   if (!Number.isInteger(shaLength) || shaLength < 7 || shaLength > 40) {
     throw new TagPolicyError(`Invalid shaLength ${shaLength}: expected an integer from 7 to 40.`);
   }
@@ -290,7 +310,7 @@ export function computeTags(input: TagContext, options: TagPolicyOptions = {}): 
   // Tags that never move: one per release, even past 128 characters or through sanitizing.
   if (deployable && release && !release.prerelease) add(immutableTag(`production-v${release.version}`, `production-v${release.version}`), 'production');
   if (deployable && release?.prerelease) add(immutableTag(ctx.refName, sanitizeRefName(ctx.refName)), 'prerelease');
-  const stagingBuild = ctx.environment === 'staging' || (ctx.refType === 'branch' && ctx.refName === stagingBranch);
+  const stagingBuild = stagingBranch !== false && (ctx.environment === 'staging' || (ctx.refType === 'branch' && ctx.refName === stagingBranch));
   if (deployable && stagingBuild) add(`staging-${utcDate(ctx.now)}`, 'staging');
   if (isPullRequest) add(`pr-${ctx.pullRequest}${dirty}`, 'pull-request');
 

@@ -2,7 +2,7 @@
  * The pure part of `push:docker`: where an image goes (`HOST[/NAMESPACE]/REPOSITORY:TAG`), which
  * tags may move, what a registry's refusal means, and the command line. No projen import, no I/O.
  */
-import { parseRegistryReference, RegistryTarget, registryProblem, registryText } from '../image-tags/docker-reference';
+import { parseRegistryReference, qualifiedRepository, RegistryTarget, registryProblem } from '../image-tags/docker-reference';
 
 /**
  * Parses `HOST[:PORT][/NAMESPACE]` by the grammar the tag script and DockerImages share
@@ -12,9 +12,9 @@ export function parseRegistry(value: string): RegistryTarget | undefined {
   return registryProblem(value) === undefined ? parseRegistryReference(value) : undefined;
 }
 
-/** `HOST[/NAMESPACE]/REPOSITORY`. */
+/** `HOST[/NAMESPACE]/REPOSITORY`, the namespace never doubled ({@link qualifiedRepository}: `ghcr.io/acme` and `acme/orders` make `ghcr.io/acme/orders`). */
 export function targetRepository(r: RegistryTarget, repository: string): string {
-  return `${registryText(r)}/${repository}`;
+  return qualifiedRepository(r, repository);
 }
 
 /** The host name of `HOST[:PORT]` (`[::1]:5000` -> `::1`), lowercased. */

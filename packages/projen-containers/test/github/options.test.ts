@@ -70,7 +70,7 @@ describe('each bad option is a clear error where it is declared', () => {
     [{ reusable: { trivyVersion: 'latest' } }, 'ReusableBuildWorkflow: trivyVersion "latest" is not allowed: a release such as v0.74.0.'],
     [{ reusable: { trivyDbRepositories: ['ghcr.io/aquasecurity/trivy-db'] } }, 'ReusableBuildWorkflow: trivyDbRepositories "ghcr.io/aquasecurity/trivy-db" is not allowed: an OCI reference with a tag'],
     [{ reusable: { registry: { kind: 'ecr', roleArnVariable: 'aws-role' } } }, 'Registry: roleArnVariable "aws-role" is not allowed: UPPER_SNAKE_CASE'],
-    [{ reusable: { registry: { kind: 'docker-hub' as never } } }, 'Registry: kind "docker-hub" is not allowed: "ecr" or "ghcr".'],
+    [{ reusable: { registry: { kind: 'quay' as never } } }, 'Registry: kind "quay" is not allowed: "ecr", "ghcr", "docker-hub" or "custom"'],
     [{ scan: { schedule: 'daily' } }, 'DeployedScanWorkflow: schedule "daily" is not allowed: five cron fields'],
     [{ scan: { deployments: { staging: 'staging;' } } }, 'DeployedScanWorkflow: deployments.staging "staging;" is not allowed: a Docker tag prefix'],
     [{ publishPath: '/usr/local/bin/x.sh' }, 'PublishScript: path "/usr/local/bin/x.sh" is not allowed'],

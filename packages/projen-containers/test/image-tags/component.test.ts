@@ -26,6 +26,45 @@ describe('ImageTagScript component', () => {
     }
   });
 
+  test('without staging (stagingBranch: false): no staging tag, a staging build refused, a help without staging', () => {
+    const project = new Project({ name: 'p', outdir: tempOutdir() });
+    new ImageTagScript(project, { defaultBranch: 'trunk', stagingBranch: false });
+    project.synth();
+    const script = path.join(project.outdir, 'scripts', 'image-tags.mjs');
+    const repo = new TempRepo();
+    try {
+      repo.commit();
+      repo.git('checkout', '-q', '-B', 'staging');
+      const run = (args: string[]) => spawnSync(process.execPath, [script, '--image', 'acme/orders', ...args], { cwd: repo.dir, env: cleanEnv(), encoding: 'utf8' });
+      const tags = run(['--format', 'tags']);
+      expect(tags.status).toBe(0);
+      expect(tags.stdout).not.toMatch(/staging-\d{8}\n/);
+      expect(tags.stdout).toMatch(/^staging-\d{8}-\d{6}\n[0-9a-f]{7}\n$/);
+      const refused = run(['--environment', 'staging']);
+      expect([refused.status, refused.stdout]).toEqual([2, '']);
+      expect(refused.stderr).toBe('image-tags: This project has no staging (stagingBranch: false in .projenrc.ts): build for production from a release tag vX.Y.Z, or without --environment.\n');
+      const help = run(['--help']).stdout;
+      expect(help).toContain('--environment ENV       production (or DEPLOY_ENVIRONMENT)');
+      expect(help).not.toMatch(/staging/i);
+    } finally {
+      repo.remove();
+    }
+  });
+
+  test('--registry with a namespace the image name starts with: the namespace once, as push:docker pushes it', () => {
+    const project = new Project({ name: 'p', outdir: tempOutdir() });
+    new ImageTagScript(project);
+    project.synth();
+    const repo = new TempRepo();
+    try {
+      const sha = repo.commit();
+      const r = spawnSync(process.execPath, [path.join(project.outdir, 'scripts', 'image-tags.mjs'), '--image', 'acme/orders', '--registry', 'ghcr.io/acme', '--format', 'sha'], { cwd: repo.dir, env: cleanEnv(), encoding: 'utf8' });
+      expect(r.stdout).toBe(`ghcr.io/acme/orders:${sha.slice(0, 7)}\n`);
+    } finally {
+      repo.remove();
+    }
+  });
+
   test('the script is generated, read-only and starts with a shebang and the marker', () => {
     const project = new Project({ name: 'p', outdir: tempOutdir() });
     new ImageTagScript(project);

@@ -19,6 +19,17 @@ describe('the seed examples', () => {
   });
 });
 
+describe('a project without staging (stagingBranch: false)', () => {
+  test('a push to a branch named staging gets no staging tag, only the tags of any branch', () => {
+    expect(tags({ refName: 'staging' }, { stagingBranch: false })).toEqual(['staging-20260123-143022', 'a1b2c3d']);
+    expect(tags({ refType: 'tag', refName: 'v1.2.3' }, { stagingBranch: false })).toEqual(['production-v1.2.3', 'v1.2.3-20260123-143022', 'a1b2c3d']);
+  });
+  test('a build for the staging environment is refused, not tagged', () => {
+    expect(() => tags({ environment: 'staging', event: 'workflow_dispatch' }, { stagingBranch: false })).toThrow(TagPolicyError);
+    expect(() => tags({ environment: 'staging' }, { stagingBranch: false })).toThrow('This project has no staging (stagingBranch: false in .projenrc.ts)');
+  });
+});
+
 describe('latest', () => {
   test.each([
     ['another branch', { refName: 'develop' }],

@@ -59,6 +59,17 @@ describe('push:docker arguments and registry', () => {
     expect([isLoopback('127.0.0.1:5000'), isLoopback('localhost'), isLoopback('127.10.0.3:80'), isLoopback('ghcr.io'), isLoopback('10.0.0.1:5000')]).toEqual([true, true, true, false, false]);
   });
 
+  test('--registry ghcr.io/acme pushes acme/orders to ghcr.io/acme/orders: a namespace the image name starts with is not repeated', () => {
+    const r = parseRegistry('ghcr.io/acme')!;
+    expect(targetRepository(r, 'acme/orders')).toBe('ghcr.io/acme/orders');
+    expect(targetRepository(r, 'orders')).toBe('ghcr.io/acme/orders');
+    // Only a whole leading path component is the namespace.
+    expect(targetRepository(r, 'acmeco/orders')).toBe('ghcr.io/acme/acmeco/orders');
+    expect(targetRepository(parseRegistry('harbor.example.com/team/app')!, 'team/app/api')).toBe('harbor.example.com/team/app/api');
+    // The size comparison's reference follows the same rule.
+    expect(referenceCandidates('acme/orders', r)).toEqual(['ghcr.io/acme/orders:latest', 'acme/orders:latest']);
+  });
+
   test('--registry, then IMAGE_REGISTRY, then .projenrc.ts', () => {
     expect(chooseRegistry('a.io', { IMAGE_REGISTRY: 'b.io' }, 'c.io')).toEqual({ value: 'a.io', from: '--registry' });
     expect(chooseRegistry(undefined, { IMAGE_REGISTRY: 'b.io' }, 'c.io')).toEqual({ value: 'b.io', from: 'IMAGE_REGISTRY' });
@@ -283,6 +294,7 @@ describe('the build guide\'s push, sign and verify section (for projenrc/docs)',
       sizeScript: 'scripts/image-size.mjs',
       sizeDeltaWarning: '10%',
       cosignVersion: 'v3.1.3',
+      movingTags: ['latest', 'staging-*', 'pr-*'],
     });
     expect(md).toContain('### Verify an image before you deploy it');
     expect(md).toContain('cosign verify --key cosign.pub --insecure-ignore-tlog=true 127.0.0.1:5000/qualisys/api@sha256:<digest>');
@@ -291,6 +303,13 @@ describe('the build guide\'s push, sign and verify section (for projenrc/docs)',
     expect(md).toContain('build/docker/<service>.cdx.json');
     expect(md).toContain('node scripts/image-size.mjs --image qualisys/api:pr-42 --base <base image> --reference 127.0.0.1:5000/qualisys/api:latest --format markdown');
     expect(pushTroubleshootingRows(facts).every((r) => r.length === 3)).toBe(true);
+  });
+
+  test('the moving tags follow the tag policy: no staging-* in a project without staging', () => {
+    expect(md).toContain('`latest`, `staging-*` and `pr-*` move.');
+    const noStaging = pushAndSignSection({ ...pushAndSignFacts(m.images, 'v3.1.3', { stagingBranch: false }), registry: '127.0.0.1:5000' }).join('\n');
+    expect(noStaging).toContain('`latest` and `pr-*` move.');
+    expect(noStaging).not.toMatch(/staging/i);
   });
 
   test('every task it names exists', () => {
