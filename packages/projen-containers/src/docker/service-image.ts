@@ -112,7 +112,7 @@ export class ServiceImage<R = unknown> extends Component {
     });
     this.dockerignore = new DockerIgnore(serviceProject, {
       allow: [...kind.contextFiles(this.kindOptions), ...(options.extraAllow ?? [])],
-      extraDeny: options.extraIgnores,
+      extraDeny: [...kind.contextIgnores?.(this.kindOptions) ?? [], ...options.extraIgnores ?? []],
     });
   }
 

@@ -72,7 +72,7 @@ describe('a kind defined outside the package', () => {
     expect(out['.projen/docker-images.json'].images[3]).toMatchObject({
       service: 'worker', kind: 'python-asgi', image: 'qualisys/worker', port: 8000, user: 'app', uid: '10001:10001', baseArg: 'PYTHON_IMAGE',
     });
-    expect(m.images.kinds.names).toEqual(['node-service', 'nextjs-standalone', 'playwright-runner', 'python-asgi']);
+    expect(m.images.kinds.names).toEqual(['node-service', 'nextjs-standalone', 'playwright-runner', 'node-worker', 'python-service', 'go-service', 'python-asgi']);
     // The generated Dockerfile passes the same linter as ours.
     const file = path.join(tempOutdir(), 'Dockerfile');
     writeFileSync(file, df);
@@ -84,7 +84,7 @@ describe('a kind defined outside the package', () => {
     const m = monorepo();
     const worker = new Project({ name: 'worker', parent: m.root, outdir: 'worker' });
     expect(() => m.images.addService(worker, { kind: PYTHON_SERVICE, port: 8000, sizeBudget: '1MB' }))
-      .toThrow('DockerImages: kind of worker "python-asgi" is not allowed: a registered kind (node-service, nextjs-standalone, playwright-runner); register another with images.registerKind().');
+      .toThrow('DockerImages: kind of worker "python-asgi" is not allowed: a registered kind (node-service, nextjs-standalone, playwright-runner, node-worker, python-service, go-service); register another with images.registerKind().');
     expect(() => m.images.registerKind({ ...PYTHON_SERVICE, name: 'node-service' }))
       .toThrow('DockerImages.registerKind: a kind named node-service is registered already (from projen-containers/docker/kinds/node-service)');
     expect(() => defineImageKind({ ...PYTHON_SERVICE, name: 'Python Service' })).toThrow('defineImageKind: name "Python Service" is not allowed: kebab-case');
@@ -103,7 +103,7 @@ describe('a kind defined outside the package', () => {
 
 describe('the built-in kinds', () => {
   test('are registered in every DockerImages, and print as their names', () => {
-    expect(BUILT_IN_KINDS.map(String)).toEqual(['node-service', 'nextjs-standalone', 'playwright-runner']);
+    expect(BUILT_IN_KINDS.map(String)).toEqual(['node-service', 'nextjs-standalone', 'playwright-runner', 'node-worker', 'python-service', 'go-service']);
     expect(`${ImageKind.NODE_SERVICE}`).toBe('node-service');
     expect(monorepo().images.kinds.all).toEqual(BUILT_IN_KINDS);
   });
@@ -111,6 +111,7 @@ describe('the built-in kinds', () => {
   test('each names its own module as the source of its files', () => {
     expect(BUILT_IN_KINDS.map((k) => k.source)).toEqual([
       'projen-containers/docker/kinds/node-service', 'projen-containers/docker/kinds/nextjs-standalone', 'projen-containers/docker/kinds/playwright-runner',
+      'projen-containers/docker/kinds/node-worker', 'projen-containers/docker/kinds/python-service', 'projen-containers/docker/kinds/go-service',
     ]);
   });
 
@@ -118,7 +119,7 @@ describe('the built-in kinds', () => {
   test.each<[string, (m: ReturnType<typeof monorepo>) => unknown, string]>([
     // @ts-expect-error runner is an option of the playwright-runner kind only
     ['runner on a node-service', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '1MB', runner }),
-      'DockerImages: option "runner" of api does not apply to a node-service image. A node-service takes port, healthPath, entrypoint, user, uid, env, healthInterval; every image takes imageName, sizeBudget, base, extraAllow, extraIgnores.'],
+      'DockerImages: option "runner" of api does not apply to a node-service image. A node-service takes port, healthPath, entrypoint, transpileOnly, user, uid, env, healthInterval; every image takes imageName, sizeBudget, base, extraAllow, extraIgnores.'],
     // @ts-expect-error healthPath is an option of the server kinds
     ['healthPath on the playwright-runner', (m) => m.images.addService(m.runner, { kind: ImageKind.PLAYWRIGHT_RUNNER, sizeBudget: '2GB', runner, healthPath: '/health' }),
       'DockerImages: option "healthPath" of playwright-runner does not apply to a playwright-runner image. A playwright-runner takes runner, user, uid, env, healthInterval;'],

@@ -128,6 +128,8 @@ export interface ImageKindDefinition<O extends object = object, R = unknown> {
   resolve(options: O, service: string, target: ImageTarget): R;
   /** Paths (relative to the service folder, folders without a trailing `/`) the build needs in its context. */
   contextFiles(options: R): string[];
+  /** Patterns kept out of the context even inside those paths, at any depth (`__pycache__`, `*_test.go`). @default none */
+  contextIgnores?(options: R): string[];
   /** Fills the Dockerfile: base, stages, user, health check, labels, command. */
   render(model: DockerfileModel, ctx: ImageContext<R>): void;
   /** What the manifest and the docs say of it. */

@@ -6,7 +6,7 @@
  */
 import { defineImageKind } from './kind';
 import {
-  depsStage, finishServer, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
+  depsStage, finishServer, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
   resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
 } from './node-common';
 import { addBase } from './stages';
@@ -55,13 +55,13 @@ export const NEXTJS_STANDALONE = defineImageKind<NextjsStandaloneOptions, Nextjs
   options: [...SERVER_OPTIONS, 'startScript', ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: NODE_BASE },
 
-  resolve: (o, service) => ({
+  resolve: (o, service, target) => ({
     ...resolveServer(o, service, 'nextjs-standalone'),
-    ...resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, RUNNER_ENV))),
+    ...resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, RUNNER_ENV)), target),
     startScript: startScript(o.startScript ?? 'start.cjs', service),
   }),
 
-  contextFiles: (o) => ['package.json', 'package-lock.json', 'tsconfig.json', 'next.config.ts', 'src', 'public', o.startScript],
+  contextFiles: (o) => [...installFiles(o), 'tsconfig.json', 'next.config.ts', 'src', 'public', o.startScript],
 
   render: (model, ctx) => {
     const o = ctx.options;

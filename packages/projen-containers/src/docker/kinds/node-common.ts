@@ -6,7 +6,8 @@
  */
 import { check, ConfigError, envName, httpPath, integer, knownKeys } from '../../validate';
 import type { DockerfileModel, RunMount, Stage } from '../dockerfile-model';
-import type { ImageContext, KindBaseImage } from './kind';
+import type { ImageContext, ImageTarget, KindBaseImage } from './kind';
+import { installCommands, PACKAGE_MANAGERS, PackageManagerRecipe, packageManagerOf } from './package-managers';
 import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';
 
 const COMPONENT = 'DockerImages';
@@ -34,12 +35,18 @@ export interface NodeRuntimeOptions {
 
 export const NODE_RUNTIME_OPTIONS = ['user', 'uid', 'env', 'healthInterval'] as const;
 
-/** The runtime options, checked and with their defaults. */
-export interface NodeRuntime {
+/** The runtime options every kind shares (user, uid, environment, health-check interval), checked and with their defaults. */
+export interface Runtime {
   readonly user: string;
   readonly uid: string;
   readonly env: Readonly<Record<string, string>>;
   readonly healthInterval: string;
+}
+
+/** The runtime options of a Node.js kind, checked and with their defaults, and the service's package manager. */
+export interface NodeRuntime extends Runtime {
+  /** How the service's dependencies are installed: its NodeProject's package manager, npm for another project. */
+  readonly packageManager: PackageManagerRecipe;
 }
 
 /** uid:gid of the users of the official Node.js and Playwright images. */
@@ -80,14 +87,29 @@ export function parseDuration(value: string): number | undefined {
 }
 
 /**
- * Checks the runtime options. `setByImage` is the environment the kind's Dockerfile sets itself
+ * Checks the runtime options of a Node.js kind and finds the service's package manager (from its
+ * NodeProject, in `target`). `setByImage` is the environment the kind's Dockerfile sets itself
  * (its `env` may not override those names).
  */
-export function resolveNodeRuntime(o: NodeRuntimeOptions, service: string, defaultUser: string, setByImage: readonly string[]): NodeRuntime {
+export function resolveNodeRuntime(
+  o: NodeRuntimeOptions, service: string, defaultUser: string, setByImage: readonly string[], target?: ImageTarget,
+): NodeRuntime {
+  return { ...resolveRuntime(o, service, defaultUser, setByImage), packageManager: packageManagerOf(target?.serviceProject, service) };
+}
+
+/**
+ * Checks the runtime options of any kind. `setByImage` is the environment the kind's Dockerfile
+ * sets itself (its `env` may not override those names); `knownUids` the users of its base image
+ * whose uid:gid needs no `uid` option.
+ */
+export function resolveRuntime(
+  o: NodeRuntimeOptions, service: string, defaultUser: string, setByImage: readonly string[],
+  knownUids: Readonly<Record<string, string>> = KNOWN_UIDS,
+): Runtime {
   const user = o.user ?? defaultUser;
   check(typeof user === 'string' && /^[a-z_][a-z0-9_-]{0,31}$/.test(user), COMPONENT, 'user', user, 'a user name of the base image: lowercase letters, digits, "_" and "-", starting with a letter or "_"', service);
-  const uid = o.uid ?? KNOWN_UIDS[user];
-  if (uid === undefined) missing('uid', service, `the numeric uid:gid of user ${user} in the base image, such as 1000:1000 (only those of ${Object.keys(KNOWN_UIDS).join(' and ')} are known)`);
+  const uid = o.uid ?? knownUids[user];
+  if (uid === undefined) missing('uid', service, `the numeric uid:gid of user ${user} in the base image, such as 1000:1000 (only those of ${Object.keys(knownUids).join(' and ')} are known)`);
   const m = typeof uid === 'string' ? /^([1-9]\d{0,9}):([1-9]\d{0,9})$/.exec(uid) : null;
   check(!!m && Number(m[1]) <= MAX_ID && Number(m[2]) <= MAX_ID, COMPONENT, 'uid', uid, `the numeric uid:gid of a non-root user, such as 1000:1000: each a whole number from 1 to ${MAX_ID} (0 is root's user or group)`, service);
   const env = o.env ?? {};
@@ -132,8 +154,7 @@ export function onlyKeys(option: string, value: object, keys: readonly string[],
 }
 
 /** npm's cache (cacache) is safe for concurrent writers: parallel stages share it without waiting. */
-export const NPM_CACHE: RunMount = { type: 'cache', id: 'npm', target: '/root/.npm', sharing: 'shared' };
-const NPM_CI = 'npm ci --no-audit --no-fund';
+export const NPM_CACHE: RunMount = PACKAGE_MANAGERS.npm.cache;
 
 /** The official Node.js image every Node.js kind starts from unless the project declares another `node` (`addBaseImage('node', ...)`). */
 export const NODE_BASE: KindBaseImage = { name: 'node', image: { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' } };
@@ -156,14 +177,27 @@ export const PRUNE_DEPENDENCY_TESTS = [
   '-exec rm -rf {} +',
 ].join(' ');
 
-/** A stage that installs dependencies from the lockfile: all of them, production only, or production without test folders. */
-export function depsStage(model: DockerfileModel, ctx: ImageContext<unknown>, name: string, comment: string, install: 'all' | 'production' | 'production-pruned'): Stage {
-  const commands = install === 'all' ? [NPM_CI] : [`${NPM_CI} --omit=dev --ignore-scripts`];
+/**
+ * A stage that installs dependencies from the lockfile, with the service's package manager: all of
+ * them, production only, production without test folders, or production only with `node_modules`
+ * created even when there is none (so that a later `COPY --from` of it holds).
+ */
+export function depsStage(
+  model: DockerfileModel, ctx: ImageContext<unknown>, name: string, comment: string, install: 'all' | 'production' | 'production-pruned' | 'production-or-empty',
+): Stage {
+  const pm = (ctx.options as Partial<NodeRuntime>).packageManager ?? PACKAGE_MANAGERS.npm;
+  const commands = installCommands(pm, install !== 'all');
   if (install === 'production-pruned') commands.push(PRUNE_DEPENDENCY_TESTS);
+  if (install === 'production-or-empty') commands.push('mkdir -p node_modules');
   return model.addStage(name, { from: fromBase(ctx), comment })
     .workdir('/app')
-    .copy(['package.json', 'package-lock.json'], './')
-    .run(commands, [NPM_CACHE]);
+    .copy(['package.json', pm.lockFile, ...pm.configFiles], './')
+    .run(commands, [pm.cache]);
+}
+
+/** The files a Node.js kind's install reads: package.json, the lock file of its package manager and its configuration. */
+export function installFiles(o: NodeRuntime): string[] {
+  return ['package.json', o.packageManager.lockFile, ...o.packageManager.configFiles];
 }
 
 /** The package managers of the Node.js base: not needed to run, and a frequent source of CVEs. */
@@ -200,5 +234,7 @@ export function naiveStage(model: DockerfileModel, ctx: ImageContext<unknown>, e
   addBase(model, ctx, 'The same base image as ours.');
   const app = model.addStage('app', { from: fromBase(ctx), comment: 'Everything in one stage.' }).workdir('/app');
   if (env) app.env(env);
-  return app.copy('.', '.').run('npm install');
+  const pm = (ctx.options as Partial<NodeRuntime>).packageManager ?? PACKAGE_MANAGERS.npm;
+  const install = pm.name === 'npm' ? 'npm install' : installCommands(pm, false).join(' && ');
+  return app.copy('.', '.').run(install);
 }

@@ -3,24 +3,70 @@
  * Fastify service. Four stages: all dependencies, the compile, production dependencies (installed
  * in parallel), and a runtime with only the compiled code and production dependencies.
  */
-import { defineImageKind } from './kind';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Project } from 'projen';
+import { defineImageKind, ImageTarget } from './kind';
 import {
-  depsStage, finishServer, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
+  depsStage, finishServer, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
   resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
 } from './node-common';
 import { addBase } from './stages';
 import { sourceFile } from '../../lib/source-file';
-import { contextPath } from '../../validate';
+import { check, ConfigError, contextPath } from '../../validate';
 
 /** Options of a `node-service` image. */
 export interface NodeServiceOptions extends ServerOptions, NodeRuntimeOptions {
-  /** The compiled entry point, relative to the service folder. @default 'lib/server.js' */
+  /**
+   * The compiled entry point, relative to the service folder.
+   * @default the `main` of the service's package.json (its NodeProject's `package.manifest.main`,
+   * or the file in its folder for another project); a NodeProject without one is an error
+   */
   readonly entrypoint?: string;
+  /**
+   * Compile with `tsc --noCheck` (TypeScript 5.6 or later): transpile only, as type-checking is the
+   * job of the service's own build and CI, which makes a source-only rebuild of the image faster.
+   * @default false
+   */
+  readonly transpileOnly?: boolean;
 }
 
 /** Its options, checked and with their defaults. */
 export interface NodeService extends ServerOptions, NodeRuntime {
+  /** The entry point: read when the Dockerfile is rendered (a package.json `main` set after addService() counts). */
   readonly entrypoint: string;
+  readonly transpileOnly: boolean;
+}
+
+/** The default when a project that is not a NodeProject has no package.json in its folder (the entry point of earlier versions). */
+const LEGACY_ENTRYPOINT = 'lib/server.js';
+
+/**
+ * The entry point of a service: the `entrypoint` option, else the `main` of its package.json (its
+ * NodeProject's, or the file in its folder), read when first asked for (at synth).
+ */
+export function entrypointOf(o: { readonly entrypoint?: string }, service: string, target: ImageTarget | undefined): () => string {
+  if (o.entrypoint !== undefined) {
+    const given = contextPath('DockerImages', 'entrypoint', o.entrypoint, service);
+    return () => given;
+  }
+  return () => {
+    const project = target?.serviceProject as (Project & { package?: { manifest?: { main?: unknown } } }) | undefined;
+    const fix = 'set "main" in its package.json (a NodeProject\'s entrypoint option, or package.addField(\'main\', \'lib/server.js\')), or give the image\'s entrypoint option';
+    if (project?.package) {
+      const main = project.package.manifest?.main;
+      if (typeof main !== 'string' || main === '') throw new ConfigError(`DockerImages: entrypoint of ${service} is missing: its package.json has no "main" to run; ${fix}.`);
+      return contextPath('DockerImages', 'entrypoint (package.json main)', main.replace(/^\.\//, ''), service);
+    }
+    const file = project ? path.join(project.outdir, 'package.json') : undefined;
+    if (file && existsSync(file)) {
+      const main = (JSON.parse(readFileSync(file, 'utf8')) as { main?: unknown }).main;
+      if (typeof main !== 'string' || main === '') throw new ConfigError(`DockerImages: entrypoint of ${service} is missing: ${target!.context}/package.json has no "main" to run; ${fix}.`);
+      return contextPath('DockerImages', 'entrypoint (package.json main)', main.replace(/^\.\//, ''), service);
+    }
+    project?.logger.warn(`DockerImages: ${service} has no package.json: its image runs ${LEGACY_ENTRYPOINT}; give the entrypoint option to say so.`);
+    return LEGACY_ENTRYPOINT;
+  };
 }
 
 /** What the runtime stage sets besides NODE_ENV and PORT: listen on every interface of the container. */
@@ -30,16 +76,23 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
   name: 'node-service',
   description: 'a compiled TypeScript Node.js server (tsc to lib/), such as a Fastify service',
   source: sourceFile(__filename),
-  options: [...SERVER_OPTIONS, 'entrypoint', ...NODE_RUNTIME_OPTIONS],
+  options: [...SERVER_OPTIONS, 'entrypoint', 'transpileOnly', ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: NODE_BASE },
 
-  resolve: (o, service) => ({
-    ...resolveServer(o, service, 'node-service'),
-    ...resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, SERVICE_ENV))),
-    entrypoint: contextPath('DockerImages', 'entrypoint', o.entrypoint ?? 'lib/server.js', service),
-  }),
+  resolve: (o, service, target) => {
+    const entrypoint = entrypointOf(o, service, target);
+    let read: string | undefined;
+    check(o.transpileOnly === undefined || typeof o.transpileOnly === 'boolean', 'DockerImages', 'transpileOnly', o.transpileOnly, 'true or false', service);
+    const resolved = {
+      ...resolveServer(o, service, 'node-service'),
+      ...resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, SERVICE_ENV)), target),
+      transpileOnly: o.transpileOnly ?? false,
+    };
+    // Read at synth, once: a package.json main set after addService() counts.
+    return Object.defineProperty(resolved, 'entrypoint', { get: () => (read ??= entrypoint()), enumerable: true }) as NodeService;
+  },
 
-  contextFiles: () => ['package.json', 'package-lock.json', 'tsconfig.json', 'src'],
+  contextFiles: (o) => [...installFiles(o), 'tsconfig.json', 'src'],
 
   render: (model, ctx) => {
     addBase(model, ctx, NODE_BASE_COMMENT);
@@ -47,7 +100,7 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
     model.addStage('build', { from: 'deps', comment: 'Compile TypeScript to lib/.' })
       .copy(['tsconfig.json'], './')
       .copy('src', './src')
-      .run('node_modules/.bin/tsc --build');
+      .run(ctx.options.transpileOnly ? 'node_modules/.bin/tsc --build --noCheck' : 'node_modules/.bin/tsc --build');
     // Its own install, in parallel with the one above (npm's cache takes concurrent writers).
     depsStage(model, ctx, 'prod-deps', 'Production dependencies only (no devDependencies), without the test folders they publish.', 'production-pruned');
     const runtime = serverRuntimeStage(model, ctx, 'runtime', 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.', SERVICE_ENV)

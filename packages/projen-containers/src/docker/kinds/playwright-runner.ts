@@ -11,7 +11,7 @@ import { check, contextPath, envName, httpPath, integer } from '../../validate';
 import type { DockerfileModel } from '../dockerfile-model';
 import { kebabName } from '../names';
 import { ImageContext, ImageTarget, KindBaseImage, defineImageKind } from './kind';
-import { depsStage, envNameTaken, missing, naiveStage, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeRuntime, NodeRuntimeOptions, onlyKeys, resolveNodeRuntime } from './node-common';
+import { depsStage, envNameTaken, installFiles, missing, naiveStage, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeRuntime, NodeRuntimeOptions, onlyKeys, resolveNodeRuntime } from './node-common';
 import { checkRunFlags } from './run-flags';
 import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';
 
@@ -82,7 +82,7 @@ export const RUNNER_READS: readonly string[] = [
 const RUNNER_KEYS = ['targets', 'waitTimeoutSeconds', 'defaultProject', 'defaultWorkers', 'suiteFiles', 'runFlags'];
 const C = 'DockerImages';
 
-function resolveRunner(o: PlaywrightRunnerOptions, service: string): PlaywrightRunner {
+function resolveRunner(o: PlaywrightRunnerOptions, service: string, target?: ImageTarget): PlaywrightRunner {
   const r = o.runner;
   if (!r || !Array.isArray(r.targets) || r.targets.length === 0) missing('runner.targets', service, 'a playwright-runner image needs the services it waits for before running, such as [{ name: \'web\', urlEnv: \'BASE_URL\', healthPath: \'/health\' }]');
   onlyKeys('runner', r, RUNNER_KEYS, service);
@@ -110,7 +110,7 @@ function resolveRunner(o: PlaywrightRunnerOptions, service: string): PlaywrightR
   for (const f of suiteFiles) contextPath(C, 'runner.suiteFiles', typeof f === 'string' ? f.replace(/\/$/, '') : f, service);
   const runFlags = [...checkRunFlags(C, 'runner.runFlags', r.runFlags ?? [], service)];
   return {
-    ...resolveNodeRuntime(o, service, 'pwuser', Object.keys(RUNNER_IMAGE_ENV)),
+    ...resolveNodeRuntime(o, service, 'pwuser', Object.keys(RUNNER_IMAGE_ENV), target),
     targets,
     waitTimeoutSeconds: integer(C, 'runner.waitTimeoutSeconds', r.waitTimeoutSeconds ?? 60, 1, 86400, service),
     defaultProject,
@@ -226,7 +226,7 @@ export const PLAYWRIGHT_RUNNER = defineImageKind<PlaywrightRunnerOptions, Playwr
   options: ['runner', ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: PLAYWRIGHT_BASE },
   resolve: resolveRunner,
-  contextFiles: (o) => ['package.json', 'package-lock.json', ...o.suiteFiles, ENTRYPOINT_SCRIPT],
+  contextFiles: (o) => [...installFiles(o), ...o.suiteFiles, ENTRYPOINT_SCRIPT],
   render,
   facts: (o) => ({
     user: o.user,
