@@ -25,7 +25,7 @@ const project = new typescript.TypeScriptProject({
   projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
   typescriptVersion: TOOLCHAIN.typescriptVersion,
   minNodeVersion: TOOLCHAIN.minNodeVersion,
-  devDeps: ['tsx@^4.23.15', '@actions/expressions@^0.3.61', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'yaml@^2.8.1', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes, 'projen-containers@^0.1.0'],
+  devDeps: ['tsx@^4.23.15', '@actions/expressions@^0.3.61', 'esbuild@^0.28.2', 'fast-check@^4.11.0', '@balena/dockerignore@^1.0.2', 'yaml@^2.8.1', 'secretlint@^12.3.1', '@secretlint/secretlint-rule-preset-recommend@^12.3.1', TOOLCHAIN.nodeTypes, 'projen-containers@^0.1.0', 'typedoc@^0.28.20', 'typedoc-plugin-markdown@^4.14.1'],
   // Lint the components, their tests and the tools (the services are type-checked by their builds).
   eslint: true,
   // Lint in CI without rewriting files (`npx projen eslint -- --fix` fixes locally).
@@ -73,7 +73,7 @@ const containers = new ContainersPackage({
   parent: project,
   version: '0.1.0',
   projenVersion: '^0.103.25',
-  devDependencies: ['projen', 'constructs', 'typescript', 'esbuild', '@types/node', '@types/jest', 'jest', 'ts-jest', 'fast-check', 'yaml', '@actions/expressions', '@balena/dockerignore'],
+  devDependencies: ['projen', 'constructs', 'typescript', 'esbuild', 'typedoc', 'typedoc-plugin-markdown', '@types/node', '@types/jest', 'jest', 'ts-jest', 'fast-check', 'yaml', '@actions/expressions', '@balena/dockerignore'],
 });
 project.package.addField('workspaces', [containers.outdir.slice(project.outdir.length + 1)]);
 const buildPackage = project.addTask('build:package', {
@@ -229,6 +229,9 @@ const trivyIgnore = new TrivyIgnore(project, {
 const publishScript = new PublishScript(project);
 const reusable = new ReusableBuildWorkflow(project, {
   pins,
+  // The releases the local tests install (tools/install-linters.sh), so CI runs what they test.
+  trivyVersion: pinnedToolVersion(__dirname, 'TRIVY'),
+  cosignVersion: pinnedToolVersion(__dirname, 'COSIGN'),
   registry: { kind: 'ecr' },
   tagScript: imageTags,
   publishScript,
@@ -264,6 +267,9 @@ project.addTask('ci:local', {
 // Docs rendered from the same configuration: build guide, CONTRIBUTING, remediation.
 // ---------------------------------------------------------------------------------------------
 const facts = {
+  productName: 'QUALISYS',
+  // The repository's own scripts the docs may send a reader to.
+  repositoryScripts: { dockerEnv: 'tools/docker-env.sh', installTools: 'tools/install-linters.sh', localRegistry: 'tools/local-registry.sh' },
   images,
   tags: imageTags,
   reusable,

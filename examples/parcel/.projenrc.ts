@@ -1,6 +1,6 @@
 import { javascript, Project, typescript } from 'projen';
 import { TypeScriptRunner } from 'projen/lib/typescript';
-import { ContainerBuild, ImageKind } from 'projen-containers';
+import { ContainerBuild, ImageKind, Registry } from 'projen-containers';
 
 // ---------------------------------------------------------------------------------------------
 // Parcel: three services in three languages, each shipped as an image to GitHub Container
@@ -63,7 +63,7 @@ notifier.testTask.prependSpawn(notifier.compileTask);
 // Images, tags, CI (BuildKit, Trivy, cosign keyless, GHCR), Dependabot and the build guide.
 // ---------------------------------------------------------------------------------------------
 const containers = new ContainerBuild(project, {
-  registry: { kind: 'ghcr' },
+  registry: Registry.ghcr(),
   tags: { stagingBranch: false },
 });
 containers.addService(rates, { kind: ImageKind.PYTHON_SERVICE, port: 8080, healthPath: '/healthz', module: 'rates_service' });

@@ -7,22 +7,29 @@ import { DependabotConfig } from './github/dependabot-config';
 import { DeployedScanWorkflow } from './github/deployed-scan-workflow';
 import { ImageCiWorkflow } from './github/image-ci-workflow';
 import { PublishScript } from './github/publish-script';
-import { RegistryOptions } from './github/registry';
+import { Registry, RegistryOptions } from './github/registry';
 import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from './github/reusable-build-workflow';
 import { TrivyIgnore, TrivyIgnoreOptions } from './github/trivy-ignore';
 import { ImageTagScript, ImageTagScriptOptions } from './image-tag-script';
-import { knownKeys } from './validate';
+import { checkProject } from './project-check';
+import { knownKeys, optionKeys } from './validate';
 
 /** Options of {@link ContainerBuild}. */
 export interface ContainerBuildOptions {
   /** Namespace of the image names, e.g. `acme` for `acme/orders`. @default the project's name, in lower case */
   readonly namespace?: string;
-  /** Where CI pushes the images (login, permissions, host). */
-  readonly registry: RegistryOptions;
   /**
-   * Where `npx projen push:docker` pushes from a workstation: `HOST[:PORT]`. `--registry` and
-   * IMAGE_REGISTRY override it.
-   * @default none: push:docker needs --registry or IMAGE_REGISTRY
+   * Where the images go: `Registry.ghcr()`, `Registry.ecr()`, `Registry.dockerHub()` or
+   * `Registry.custom({ host })` (or the same as options, `{ kind: 'ghcr' }`). CI logs in to it and
+   * pushes there; `npx projen push:docker` pushes there too when its host is known before the job
+   * runs (see `pushRegistry`).
+   */
+  readonly registry: Registry | RegistryOptions;
+  /**
+   * Where `npx projen push:docker` pushes from a workstation: `HOST[:PORT][/NAMESPACE]`.
+   * `--registry` and IMAGE_REGISTRY override it.
+   * @default the registry's `reference` when it has one (a GHCR namespace, a custom host); else
+   * none: push:docker then needs --registry or IMAGE_REGISTRY
    */
   readonly pushRegistry?: string;
   /** The tag policy (default and staging branches, SHA length) and where the tag script goes. @default the defaults of `ImageTagScript` */
@@ -46,9 +53,20 @@ export interface ContainerBuildOptions {
 }
 
 const C = 'ContainerBuild';
-const OPTIONS: readonly (keyof ContainerBuildOptions)[] = [
-  'namespace', 'registry', 'pushRegistry', 'tags', 'images', 'trivy', 'actionPins', 'runsOn', 'build', 'deployedScan', 'dependabot', 'guide',
-];
+const OPTION_KEYS = optionKeys<ContainerBuildOptions>({
+  namespace: true,
+  registry: true,
+  pushRegistry: true,
+  tags: true,
+  images: true,
+  trivy: true,
+  actionPins: true,
+  runsOn: true,
+  build: true,
+  deployedScan: true,
+  dependabot: true,
+  guide: true,
+});
 
 /**
  * The whole container build of a project in one component: the images and their Dockerfiles
@@ -75,15 +93,20 @@ export class ContainerBuild extends Component {
   public readonly dependabot?: DependabotConfig;
   public readonly guide?: BuildGuide;
 
+  /** Where the images go (the `registry` option). */
+  public readonly registry: Registry;
+
   constructor(project: Project, options: ContainerBuildOptions) {
+    checkProject(C, project);
     super(project);
-    knownKeys(C, 'options', options, OPTIONS);
+    knownKeys(C, 'options', options, OPTION_KEYS);
+    this.registry = Registry.of(options.registry);
     this.tags = new ImageTagScript(project, options.tags);
     this.images = new DockerImages(project, {
       ...options.images,
       namespace: options.namespace ?? project.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'),
       tagScript: this.tags,
-      registry: options.pushRegistry,
+      registry: options.pushRegistry ?? this.registry.reference,
     });
     this.pins = new ActionPins(project, options.actionPins);
     this.trivyIgnore = new TrivyIgnore(project, options.trivy);
@@ -91,7 +114,7 @@ export class ContainerBuild extends Component {
     this.reusable = new ReusableBuildWorkflow(project, {
       ...options.build,
       pins: this.pins,
-      registry: options.registry,
+      registry: this.registry,
       tagScript: this.tags,
       publishScript: this.publishScript,
       trivyIgnore: this.trivyIgnore,
@@ -107,7 +130,9 @@ export class ContainerBuild extends Component {
       runsOn: options.runsOn,
     });
     if (options.deployedScan ?? true) {
-      this.deployedScan = new DeployedScanWorkflow(project, { pins: this.pins, reusable: this.reusable, images: () => this.images.manifest(), runsOn: options.runsOn });
+      this.deployedScan = new DeployedScanWorkflow(project, {
+        pins: this.pins, reusable: this.reusable, images: () => this.images.manifest(), runsOn: options.runsOn,
+      });
     }
     if (options.dependabot ?? true) {
       this.dependabot = new DependabotConfig(project, {

@@ -1,7 +1,7 @@
 import { FileBase, IResolver, Project, release } from 'projen';
 import { bundleScript } from './bundled-script';
 import { computeTags, TAG_POLICY_DEFAULTS, TagPolicyOptions } from './image-tags/policy';
-import { branchName, check, integer, repoPath, taskName } from './validate';
+import { branchName, check, integer, knownKeys, optionKeys, repoPath, taskName } from './validate';
 
 /** A tag policy with every default resolved: the one an {@link ImageTagScript} bakes in. */
 export type ResolvedTagPolicy = Required<TagPolicyOptions>;
@@ -42,6 +42,11 @@ export interface ImageTagScriptOptions extends TagPolicyOptions {
 }
 
 
+/** Every option of {@link ImageTagScriptOptions}: any other key is an error. */
+const OPTION_KEYS = optionKeys<ImageTagScriptOptions>({
+  path: true, taskName: true, defaultBranch: true, stagingBranch: true, shaLength: true, fullShaTag: true,
+});
+
 /**
  * The image tag script: the tag logic of `image-tags/` bundled by esbuild into one
  * dependency-free ES module, with this project's tag policy baked in. It runs with a bare
@@ -59,6 +64,7 @@ export class ImageTagScript extends FileBase {
   constructor(project: Project, options: ImageTagScriptOptions = {}) {
     const filePath = repoPath('ImageTagScript', 'path', options.path ?? 'scripts/image-tags.mjs');
     super(project, filePath, { readonly: true, executable: true });
+    knownKeys('ImageTagScript', 'options', options, OPTION_KEYS);
     this.policy = {
       defaultBranch: options.defaultBranch ?? projectDefaultBranch(project) ?? TAG_POLICY_DEFAULTS.defaultBranch,
       stagingBranch: options.stagingBranch ?? TAG_POLICY_DEFAULTS.stagingBranch,

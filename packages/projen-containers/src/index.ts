@@ -18,10 +18,11 @@ export * from './docker/kinds';
 
 // Tags.
 export * from './image-tag-script';
-export { TagPolicyOptions } from './image-tags/policy';
+export { TagPolicyOptions, TAG_POLICY_DEFAULTS } from './image-tags/policy';
 
 // GitHub: workflows, pins, scans, Dependabot.
 export * from './github/action-pins';
+export * from './github/registry';
 export * from './github/build-workflow';
 export * from './github/dependabot-config';
 export * from './github/deployed-scan-workflow';
@@ -36,6 +37,7 @@ export * from './github/trivy-ignore';
 export * from './docs/build-guide';
 export * from './docs/contributing';
 export * from './docs/remediation-guide';
+export { registryAccessFacts, registryAccessSection, movingTagPatterns } from './docs/registry-section';
 
 // Checks and shared pieces a kind or a component written outside the package uses.
 export * from './validate';
@@ -45,3 +47,4 @@ export { sourceFile, PACKAGE_NAME } from './lib/source-file';
 export { COMMANDS } from './lib/commands';
 export * from './container-build';
 export { checkProject } from './project-check';
+export { DEFAULT_TOOL_VERSIONS } from './defaults/tool-versions';

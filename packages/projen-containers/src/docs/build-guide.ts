@@ -13,7 +13,7 @@ import { MOVING_RULES } from '../image-tags/policy';
 import type { ImageManifestEntry } from '../lib/images-manifest';
 import { table } from '../lib/markdown';
 import { FAKED_ACTIONS } from '../twin/run-event';
-import { repoPath } from '../validate';
+import { knownKeys, optionKeys, repoPath } from '../validate';
 
 export type { DocsFacts, DocsRepositoryScripts } from './docs-facts';
 
@@ -24,6 +24,23 @@ export interface BuildGuideOptions extends DocsFacts {
 }
 
 const mb = (bytes: number) => (bytes >= 1e9 ? `${bytes / 1e9} GB` : `${bytes / 1e6} MB`);
+
+/** Every option of {@link BuildGuideOptions}: any other key is an error. */
+const OPTION_KEYS = optionKeys<BuildGuideOptions>({
+  path: true,
+  images: true,
+  tags: true,
+  reusable: true,
+  trivyIgnore: true,
+  productName: true,
+  ci: true,
+  deployedScan: true,
+  pinWorkflows: true,
+  dependabot: true,
+  buildWorkflowFile: true,
+  benchmark: true,
+  repositoryScripts: true,
+});
 
 /**
  * `docs/docker-build-guide.md`: services, local builds, CI, tags, the test-runner image (when
@@ -37,6 +54,7 @@ export class BuildGuide extends Component {
 
   constructor(project: Project, options: BuildGuideOptions) {
     super(project);
+    knownKeys('BuildGuide', 'options', options, OPTION_KEYS);
     this.facts = options;
     const file = repoPath('BuildGuide', 'path', options.path ?? 'docs/docker-build-guide.md');
     registerDoc(project, 'build-guide', file);

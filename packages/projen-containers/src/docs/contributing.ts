@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import { Component, Project } from 'projen';
 import { GENERATED_MARKER } from '../marker';
-import { checkDocsFacts, DocsContext, docsContext, DocsFacts, docLink, kindExpression, registerDoc, seeAlso, subprojectExpression, taskPhrase } from './docs-facts';
+import { checkDocsFacts, DocsContext, docsContext, DocsFacts, docLink, kindExpression, registerDoc, seeAlso, subprojectExpression, taskPhrase, DOCS_FACT_KEYS } from './docs-facts';
 import { MarkdownFile } from './markdown-file';
 import { ActionPins } from '../github/action-pins';
 import { table } from '../lib/markdown';
+import { knownKeys } from '../validate';
 
 /** Every file projen writes in a project and its subprojects, relative to the root. */
 export function generatedFiles(root: Project): string[] {
@@ -25,6 +26,7 @@ export class Contributing extends Component {
 
   constructor(project: Project, facts: DocsFacts) {
     super(project);
+    knownKeys('Contributing', 'facts', facts, DOCS_FACT_KEYS);
     this.facts = facts;
     registerDoc(project, 'contributing', FILE);
     this.file = new MarkdownFile(project, FILE, () => render(project, docsContext(project, facts)));

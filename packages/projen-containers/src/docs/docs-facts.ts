@@ -20,7 +20,7 @@ import type { TrivyIgnore } from '../github/trivy-ignore';
 import type { ImageTagScript } from '../image-tag-script';
 import { COMMANDS } from '../lib/commands';
 import type { ImageManifestEntry } from '../lib/images-manifest';
-import { check, ConfigError, repoPath } from '../validate';
+import { check, ConfigError, optionKeys, repoPath } from '../validate';
 
 /**
  * Scripts of the repository itself (written by hand, not generated) that the docs may send a
@@ -233,3 +233,19 @@ export function taskPhrase(c: DocsContext, name: string): string {
   const d = c.task(name)?.description ?? '';
   return (d.charAt(0).toLowerCase() + d.slice(1)).replace(/\.$/, '');
 }
+
+/** Every key of {@link DocsFacts}: any other is an error (a misspelt fact would leave a section out without a word). */
+export const DOCS_FACT_KEYS = optionKeys<DocsFacts>({
+  images: true,
+  tags: true,
+  reusable: true,
+  trivyIgnore: true,
+  productName: true,
+  ci: true,
+  deployedScan: true,
+  pinWorkflows: true,
+  dependabot: true,
+  buildWorkflowFile: true,
+  benchmark: true,
+  repositoryScripts: true,
+});

@@ -1,7 +1,8 @@
 import { Component, Project } from 'projen';
-import { checkDocsFacts, DocsContext, docsContext, DocsFacts, docLink, registerDoc, seeAlso } from './docs-facts';
+import { checkDocsFacts, DocsContext, docsContext, DocsFacts, docLink, registerDoc, seeAlso, DOCS_FACT_KEYS } from './docs-facts';
 import { MarkdownFile } from './markdown-file';
 import { table } from '../lib/markdown';
+import { knownKeys } from '../validate';
 
 /** `docs/vulnerability-remediation.md`: what to do when Trivy fails a build. */
 export class RemediationGuide extends Component {
@@ -10,6 +11,7 @@ export class RemediationGuide extends Component {
 
   constructor(project: Project, facts: DocsFacts) {
     super(project);
+    knownKeys('RemediationGuide', 'facts', facts, DOCS_FACT_KEYS);
     this.facts = facts;
     registerDoc(project, 'remediation', FILE);
     this.file = new MarkdownFile(project, FILE, () => render(docsContext(project, facts)));

@@ -5,7 +5,7 @@ import { QUALIFY_SHELL } from './registry';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import { isValidTag } from '../image-tags/docker-reference';
 import type { ImageManifestEntry } from '../lib/images-manifest';
-import { check, cron, identifier, runnerLabel } from '../validate';
+import { check, cron, identifier, knownKeys, optionKeys, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -30,6 +30,11 @@ export interface DeployedScanWorkflowOptions {
   readonly name?: string;
 }
 
+/** Every option of {@link DeployedScanWorkflowOptions}: any other key is an error. */
+const OPTION_KEYS = optionKeys<DeployedScanWorkflowOptions>({
+  pins: true, reusable: true, images: true, deployments: true, schedule: true, runsOn: true, name: true,
+});
+
 /**
  * `.github/workflows/scan-deployed.yml`: every day, Trivy scans the images that run in each
  * deployment (the newest `staging-*` and `production-v*` tags) for the vulnerabilities disclosed
@@ -52,6 +57,7 @@ export class DeployedScanWorkflow extends Component {
 
   constructor(project: Project, options: DeployedScanWorkflowOptions) {
     super(project);
+    knownKeys('DeployedScanWorkflow', 'options', options, OPTION_KEYS);
     const gh = github.GitHub.of(project);
     if (!gh) throw new Error('DeployedScanWorkflow needs GitHub enabled on the project (github: true).');
     const name = identifier('DeployedScanWorkflow', 'name', options.name ?? 'scan-deployed');

@@ -4,7 +4,7 @@ import { changedServicesScript } from './changed-services';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import { checkTagBranches, ResolvedTagPolicy } from '../image-tag-script';
 import type { ImageManifestEntry } from '../lib/images-manifest';
-import { identifier, repoPath, runnerLabel } from '../validate';
+import { identifier, knownKeys, optionKeys, repoPath, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -29,6 +29,18 @@ export interface ImageCiWorkflowOptions {
   readonly summaryJobName?: string;
 }
 
+/** Every option of {@link ImageCiWorkflowOptions}: any other key is an error. */
+const OPTION_KEYS = optionKeys<ImageCiWorkflowOptions>({
+  pins: true,
+  reusable: true,
+  images: true,
+  tagPolicy: true,
+  sharedPaths: true,
+  runsOn: true,
+  name: true,
+  summaryJobName: true,
+});
+
 /**
  * `.github/workflows/images.yml`: runs the reusable build for each service whose sources changed,
  * on pull requests (build and scan), pushes to the default and staging branches, release tags
@@ -51,6 +63,7 @@ export class ImageCiWorkflow extends Component {
 
   constructor(project: Project, options: ImageCiWorkflowOptions) {
     super(project);
+    knownKeys('ImageCiWorkflow', 'options', options, OPTION_KEYS);
     const gh = github.GitHub.of(project);
     if (!gh) throw new Error('ImageCiWorkflow needs GitHub enabled on the project (github: true).');
     const name = identifier('ImageCiWorkflow', 'name', options.name ?? 'images');

@@ -1,12 +1,15 @@
 import { FileBase, IResolver, Project } from 'projen';
 import { GENERATED_MARKER } from '../marker';
-import { repoPath } from '../validate';
+import { knownKeys, optionKeys, repoPath } from '../validate';
 
 /** Options of {@link PublishScript}. */
 export interface PublishScriptOptions {
   /** Where the script is written, relative to the project. @default 'scripts/publish-image.sh' */
   readonly path?: string;
 }
+
+/** Every option of {@link PublishScriptOptions}: any other key is an error. */
+const OPTION_KEYS = optionKeys<PublishScriptOptions>({ path: true });
 
 /**
  * `scripts/publish-image.sh`: what the workflows do to an image that is already in the registry,
@@ -31,6 +34,7 @@ export class PublishScript extends FileBase {
   constructor(project: Project, options: PublishScriptOptions = {}) {
     const filePath = repoPath('PublishScript', 'path', options.path ?? 'scripts/publish-image.sh');
     super(project, filePath, { readonly: true, executable: true });
+    knownKeys('PublishScript', 'options', options, OPTION_KEYS);
     this.path = filePath;
   }
 

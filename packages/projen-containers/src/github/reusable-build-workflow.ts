@@ -1,13 +1,13 @@
 import { Component, github, Project } from 'projen';
+import { DEFAULT_TOOL_VERSIONS } from '../defaults/tool-versions';
 import { ActionPins } from './action-pins';
 import * as step from './image-steps';
 import { ImageStepsConfig } from './image-steps';
-import { pinnedToolVersion } from './linter-versions';
 import { PublishScript } from './publish-script';
 import { Registry, RegistryLogin, RegistryOptions } from './registry';
 import { TrivyIgnore } from './trivy-ignore';
 import type { ImageTagScript, ResolvedTagPolicy } from '../image-tag-script';
-import { check, identifier, integer, runnerLabel } from '../validate';
+import { check, identifier, integer, knownKeys, optionKeys, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -28,9 +28,9 @@ export interface ReusableBuildWorkflowOptions {
   readonly nodeVersion?: string;
   /** Build time over which the job summary flags a service, in minutes. @default 5 */
   readonly buildBudgetMinutes?: number;
-  /** The Trivy release CI installs. @default the `TRIVY=` pin of tools/install-linters.sh, which the local tests use */
+  /** The Trivy release CI installs. @default DEFAULT_TOOL_VERSIONS.trivy, the release this package is tested with */
   readonly trivyVersion?: string;
-  /** The cosign release CI signs with. @default the `COSIGN=` pin of tools/install-linters.sh, which the local tests use */
+  /** The cosign release CI signs with. @default DEFAULT_TOOL_VERSIONS.cosign, the release this package is tested with */
   readonly cosignVersion?: string;
   /**
    * The image size script (DockerImages' `sizeScript`): pull requests compare each image with the
@@ -44,6 +44,24 @@ export interface ReusableBuildWorkflowOptions {
   /** Workflow file name, without `.yml`. @default 'reusable-build' */
   readonly name?: string;
 }
+
+/** Every option of {@link ReusableBuildWorkflowOptions}: any other key is an error. */
+const OPTION_KEYS = optionKeys<ReusableBuildWorkflowOptions>({
+  pins: true,
+  registry: true,
+  tagScript: true,
+  publishScript: true,
+  trivyIgnore: true,
+  runsOn: true,
+  nodeVersion: true,
+  buildBudgetMinutes: true,
+  trivyVersion: true,
+  cosignVersion: true,
+  sizeScript: true,
+  trivyDbRepositories: true,
+  trivyJavaDbRepositories: true,
+  name: true,
+});
 
 /**
  * `.github/workflows/reusable-build.yml` (`on: workflow_call`), one service image:
@@ -95,6 +113,7 @@ export class ReusableBuildWorkflow extends Component {
 
   constructor(project: Project, options: ReusableBuildWorkflowOptions) {
     super(project);
+    knownKeys('ReusableBuildWorkflow', 'options', options, OPTION_KEYS);
     const gh = github.GitHub.of(project);
     if (!gh) throw new Error('ReusableBuildWorkflow needs GitHub enabled on the project (github: true).');
     const name = identifier('ReusableBuildWorkflow', 'name', options.name ?? 'reusable-build');
@@ -110,9 +129,9 @@ export class ReusableBuildWorkflow extends Component {
     }
     this.trivyIgnoreFile = options.trivyIgnore.path;
     this.trivyDbRepositories = options.trivyDbRepositories ?? ['public.ecr.aws/aquasecurity/trivy-db:2', 'ghcr.io/aquasecurity/trivy-db:2'];
-    this.trivyVersion = options.trivyVersion ?? pinnedToolVersion(project.outdir, 'TRIVY');
+    this.trivyVersion = options.trivyVersion ?? DEFAULT_TOOL_VERSIONS.trivy;
     check(/^v\d+\.\d+\.\d+$/.test(this.trivyVersion), 'ReusableBuildWorkflow', 'trivyVersion', this.trivyVersion, 'a release such as v0.74.0');
-    this.cosignVersion = options.cosignVersion ?? pinnedToolVersion(project.outdir, 'COSIGN');
+    this.cosignVersion = options.cosignVersion ?? DEFAULT_TOOL_VERSIONS.cosign;
     check(/^v\d+\.\d+\.\d+$/.test(this.cosignVersion), 'ReusableBuildWorkflow', 'cosignVersion', this.cosignVersion, 'a release such as v3.1.3');
     this.workflowPath = `.github/workflows/${this.fileName}`;
     this.login = this.registry.login((a) => options.pins.uses(a));

@@ -1,5 +1,5 @@
 import { Component, Project, YamlFile } from 'projen';
-import { calendarDate, check, integer, knownKeys, oneLine } from '../validate';
+import { calendarDate, check, integer, knownKeys, oneLine, optionKeys } from '../validate';
 
 /** One accepted finding: why it does not apply, and until when. */
 export interface TrivyException {
@@ -26,6 +26,9 @@ export interface TrivyIgnoreOptions {
 
 const DAY = 86_400_000;
 
+/** Every option of {@link TrivyIgnoreOptions}: any other key is an error. */
+const OPTION_KEYS = optionKeys<TrivyIgnoreOptions>({ vulnerabilities: true, maxDays: true, today: true });
+
 /**
  * `.trivyignore.yaml`, generated from `.projenrc.ts`: every accepted finding carries a statement
  * and an expiry date. Synth fails on an expired entry, one without a statement, or one that lasts
@@ -42,6 +45,7 @@ export class TrivyIgnore extends Component {
 
   constructor(project: Project, options: TrivyIgnoreOptions = {}) {
     super(project);
+    knownKeys('TrivyIgnore', 'options', options, OPTION_KEYS);
     this.maxDays = integer('TrivyIgnore', 'maxDays', options.maxDays ?? 90, 1, 365);
     this.today = options.today ?? new Date();
     this.vulnerabilities = [];

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Project } from 'projen';
+import { DEFAULT_TOOL_VERSIONS } from '../../src/defaults/tool-versions';
 import { ActionPins, DEFAULT_ACTION_PINS } from '../../src/github/action-pins';
 import { REPO_ROOT, tempOutdir } from '../fixtures';
 
@@ -26,5 +27,13 @@ describe('ActionPins without a lock file of the project', () => {
 
   test('the shipped pins are this repository\'s: Dependabot and the pin workflows keep them current', () => {
     expect(DEFAULT_ACTION_PINS).toEqual(JSON.parse(readFileSync(path.join(REPO_ROOT, 'github-actions.lock.json'), 'utf8')));
+  });
+});
+
+describe('the tool releases the package ships', () => {
+  test('are the ones this repository\'s tests install (tools/install-linters.sh)', () => {
+    const script = readFileSync(path.join(REPO_ROOT, 'tools', 'install-linters.sh'), 'utf8');
+    expect(DEFAULT_TOOL_VERSIONS.trivy).toBe(/\bTRIVY=(\S+)/.exec(script)?.[1]);
+    expect(DEFAULT_TOOL_VERSIONS.cosign).toBe(/\bCOSIGN=(\S+)/.exec(script)?.[1]);
   });
 });

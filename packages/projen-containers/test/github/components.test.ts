@@ -31,8 +31,9 @@ describe('ActionPins', () => {
   });
 
   test('an action that is not pinned is a synth error saying what to add', () => {
+    // An action neither the project's lock file nor the package's shipped pins know.
     const pins = new ActionPins(projectWithLock({}));
-    expect(() => pins.uses('docker/build-push-action')).toThrow('ActionPins: action "docker/build-push-action" is not allowed: an action pinned in github-actions.lock.json: add "docker/build-push-action": { "version": "vX.Y.Z", "sha": "<40-character commit SHA of that tag>" } to it.');
+    expect(() => pins.uses('acme/deploy-action')).toThrow('ActionPins: action "acme/deploy-action" is not allowed: an action pinned in github-actions.lock.json: add "acme/deploy-action": { "version": "vX.Y.Z", "sha": "<40-character commit SHA of that tag>" } to it.');
   });
 
   test.each([
