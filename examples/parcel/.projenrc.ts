@@ -31,9 +31,11 @@ project.defaultTask?.env('NODE_PRESERVE_SYMLINKS', '1');
 
 // rates: a Python HTTP service (Starlette on uvicorn), dependencies locked with hashes.
 const rates = new Project({ parent: project, name: 'rates', outdir: 'services/rates' });
+rates.gitignore.exclude('__pycache__/', '*.py[cod]', '/.venv/');
 
 // tracking: a Go HTTP service, standard library only, on distroless.
 const tracking = new Project({ parent: project, name: 'tracking', outdir: 'services/tracking' });
+tracking.gitignore.exclude('/tracking');
 
 // notifier: a Node.js worker (no port) that polls tracking and sends notifications.
 const notifier = new typescript.TypeScriptProject({
@@ -66,8 +68,8 @@ const containers = new ContainerBuild(project, {
   registry: Registry.ghcr(),
   tags: { stagingBranch: false },
 });
-containers.addService(rates, { kind: ImageKind.PYTHON_SERVICE, port: 8080, healthPath: '/healthz', module: 'rates_service' });
-containers.addService(tracking, { kind: ImageKind.GO_SERVICE, port: 8080, healthPath: '/healthz' });
-containers.addService(notifier, { kind: ImageKind.NODE_WORKER, healthCommand: ['node', 'lib/health.js'] });
+containers.addService(rates, { kind: ImageKind.PYTHON_SERVICE, port: 8080, healthPath: '/healthz', module: 'rates_service', sizeBudget: '200MB' });
+containers.addService(tracking, { kind: ImageKind.GO_SERVICE, port: 8080, healthPath: '/healthz', sizeBudget: '50MB' });
+containers.addService(notifier, { kind: ImageKind.NODE_WORKER, healthCommand: ['node', 'lib/health.js'], sizeBudget: '200MB' });
 
 project.synth();

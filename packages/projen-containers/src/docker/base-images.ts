@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Component, Project } from 'projen';
+import DEFAULT_PINS from '../defaults/base-images.lock.json';
 import { BaseImagePin, baseImagesLockProblem, DEFAULT_BASE_IMAGES_LOCK, packageLockProblem, readLockFile } from '../lib/lock-files';
 import { check, ConfigError, lockFile, repoPath } from '../validate';
 
@@ -89,9 +90,14 @@ export class BaseImages extends Component {
     return this.lock;
   }
 
-  /** The pin of an image, or undefined when the lock file has no digest for it. */
+  /**
+   * The pin of an image: the project's lock file first, then the pins this package ships for the
+   * built-in kinds' default images ({@link DEFAULT_BASE_IMAGE_PINS}); undefined when neither has a
+   * digest for it.
+   */
   public digestOf(spec: BaseImageSpec): string | undefined {
-    return this.pins[imageKey(spec)]?.digest ?? undefined;
+    const key = imageKey(spec);
+    return this.pins[key]?.digest ?? DEFAULT_BASE_IMAGE_PINS[key]?.digest ?? undefined;
   }
 
   /** `repository:tag@sha256:...`, or `repository:tag` when no digest is known yet (a warning is logged). */
@@ -120,3 +126,10 @@ export function installedVersion(projectDir: string, pkg: string, label = path.b
   const spec = pj?.dependencies?.[pkg] ?? pj?.devDependencies?.[pkg];
   return typeof spec === 'string' && /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(spec) ? spec : undefined;
 }
+
+/**
+ * The digests this package ships for the base images of its built-in kinds (with where each was
+ * read): a project without a lock file of its own gets pinned FROM lines at once. The project's
+ * lock file (`npx projen update-base-images`) takes precedence, image by image.
+ */
+export const DEFAULT_BASE_IMAGE_PINS: Readonly<Record<string, BaseImagePin>> = DEFAULT_PINS;

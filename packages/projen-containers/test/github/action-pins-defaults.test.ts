@@ -2,6 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Project } from 'projen';
 import { DEFAULT_TOOL_VERSIONS } from '../../src/defaults/tool-versions';
+import { DEFAULT_BASE_IMAGE_PINS } from '../../src/docker/base-images';
+import { BUILT_IN_KINDS } from '../../src/docker/kinds';
 import { ActionPins, DEFAULT_ACTION_PINS } from '../../src/github/action-pins';
 import { REPO_ROOT, tempOutdir } from '../fixtures';
 
@@ -35,5 +37,23 @@ describe('the tool releases the package ships', () => {
     const script = readFileSync(path.join(REPO_ROOT, 'tools', 'install-linters.sh'), 'utf8');
     expect(DEFAULT_TOOL_VERSIONS.trivy).toBe(/\bTRIVY=(\S+)/.exec(script)?.[1]);
     expect(DEFAULT_TOOL_VERSIONS.cosign).toBe(/\bCOSIGN=(\S+)/.exec(script)?.[1]);
+  });
+});
+
+describe('the base-image digests the package ships', () => {
+  test('pin every default base image of the built-in kinds, by digest, with where each was read', () => {
+    for (const kind of BUILT_IN_KINDS) {
+      for (const base of Object.values(kind.bases)) {
+        if (!base.image || base.image.tag.includes('{version}')) continue; // declared by the project, or follows a package: pinned per project
+        const pin = DEFAULT_BASE_IMAGE_PINS[`${base.image.repository}:${base.image.tag}`];
+        expect([kind.name, base.name, pin?.digest]).toEqual([kind.name, base.name, expect.stringMatching(/^sha256:[0-9a-f]{64}$/)]);
+        expect(pin.source).toBeTruthy();
+      }
+    }
+  });
+
+  test('node:24-alpine is this repository\'s pin (one digest for QUALISYS and the package)', () => {
+    const lock = JSON.parse(readFileSync(path.join(REPO_ROOT, 'base-images.lock.json'), 'utf8'));
+    expect(DEFAULT_BASE_IMAGE_PINS['node:24-alpine']).toEqual(lock['node:24-alpine']);
   });
 });
