@@ -66,6 +66,12 @@ export interface BaseImageUsage {
   };
 }
 
+/** A name for a service whose folder's name is taken: its path, kebab-cased (`admin/api` -> `admin-api`). */
+function suggestedName(context: string, name: string): string {
+  const fromPath = context.toLowerCase().split('/').join('-').replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^[^a-z]+|-$/g, '');
+  return fromPath && fromPath !== name ? fromPath.slice(0, 63) : `${name}-2`;
+}
+
 /** Dependency types that projen writes to package.json. */
 const MANIFEST_DEPENDENCY_TYPES: readonly DependencyType[] = [
   DependencyType.RUNTIME, DependencyType.PEER, DependencyType.BUNDLED, DependencyType.OPTIONAL,
@@ -149,15 +155,25 @@ export class DockerImages extends Component {
    * `options.kind` decides which options apply: `{ kind: ImageKind.NODE_SERVICE, port, healthPath, sizeBudget }`.
    */
   public addService<O extends object, R>(service: Project, options: ImageOptions<O, R>): ServiceImage<R> {
-    if (service.root !== this.project || service === this.project) {
-      throw new ConfigError(`DockerImages.addService: ${service.name} is not a subproject of ${this.project.name}; each image is built from a service's own folder.`);
+    if (service.root !== this.project) {
+      throw new ConfigError(`DockerImages.addService: ${service.name} is not ${this.project.name} nor one of its subprojects; each image is built from a project's own folder.`);
     }
-    const context = path.relative(this.project.outdir, service.outdir).split(path.sep).join('/');
-    const name = kebabName('DockerImages', 'service folder', path.basename(service.outdir));
-    repoPath('DockerImages', 'service folder', context, name);
+    const isRoot = service === this.project;
+    const context = isRoot ? '.' : path.relative(this.project.outdir, service.outdir).split(path.sep).join('/');
+    if (isRoot && options.name === undefined) {
+      throw new ConfigError(`DockerImages.addService: name of the root project ${this.project.name} is missing: an image of the root (its context the whole repository) needs a name of its own, such as { name: 'app' }.`);
+    }
+    const name = options.name !== undefined
+      ? kebabName('DockerImages', 'name', options.name, context)
+      : kebabName('DockerImages', 'service folder', path.basename(service.outdir));
+    if (!isRoot) repoPath('DockerImages', 'service folder', context, name);
     const imageName = imageRepository('DockerImages', 'imageName', options.imageName ?? `${this.namespace}/${name}`, name);
-    const clash = this.images.find((i) => i.imageName === imageName || i.service === name);
-    if (clash) throw new ConfigError(`DockerImages.addService: ${name} (${imageName}) clashes with ${clash.service} (${clash.imageName}); image and folder names must be unique.`);
+    const clash = this.images.find((i) => i.service === name) ?? this.images.find((i) => i.imageName === imageName);
+    if (clash) {
+      const what = clash.service === name ? `the service name ${name}` : `the image ${imageName}`;
+      throw new ConfigError(`DockerImages.addService: ${context}/ (${name}, ${imageName}) clashes with ${clash.context}/ (${clash.service}, ${clash.imageName}) on ${what}: `
+        + `a service is named after its folder unless its name option says otherwise; give one of them a name of its own, such as { name: '${suggestedName(context, name)}' }${clash.imageName === imageName ? ' (or another imageName)' : ''}.`);
+    }
     const kind = this.kinds.resolve(options.kind, name);
     const image = new ServiceImage<R>(service, { service: name, context, imageName, kind, options, baseImages: this.baseImages });
     this.images.push(image);
@@ -237,7 +253,7 @@ export class DockerImages extends Component {
         const dependencies = Object.fromEntries(image.serviceProject.deps.all
           .filter((d) => MANIFEST_DEPENDENCY_TYPES.includes(d.type))
           .map((d) => [d.name, d.version ?? '*']));
-        entry.directories.push({ directory: `/${image.context}`, dependencies });
+        entry.directories.push({ directory: image.context === '.' ? '/' : `/${image.context}`, dependencies });
       }
     }
     return [...usage.values()].map((u) => ({

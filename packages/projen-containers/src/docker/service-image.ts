@@ -10,6 +10,12 @@ import { imageTag, kebabName } from './names';
 
 /** Options every service image takes, whatever its kind. */
 export interface ServiceImageOptions {
+  /**
+   * The service's name: its id in the manifest, the tasks and the workflows, and the last part of
+   * its image name. Kebab-case, unique among the images.
+   * @default the service folder's name (`api` for `services/api`); required for the root project
+   */
+  readonly name?: string;
   /** Image repository, e.g. `qualisys/api`: lowercase, no registry host (no first component with a dot or a port, nor localhost). @default `<namespace>/<service folder>` */
   readonly imageName?: string;
   /** Largest acceptable image, e.g. `200MB` or `2GB` (decimal units: 1 MB = 1,000,000 bytes), from 1MB to 100GB. */
@@ -51,7 +57,7 @@ export function parseSize(size: string, service?: string): number {
 
 /** What `DockerImages` has checked before it creates a ServiceImage. */
 export interface ServiceImageProps {
-  /** The service's folder name, e.g. `api`. */
+  /** The service's name, e.g. `api`: its `name` option, or its folder's name. */
   readonly service: string;
   /** The build context, relative to the root, e.g. `api`. */
   readonly context: string;
@@ -227,7 +233,7 @@ export class ServiceImage<R = unknown> extends Component {
       kind: this.kind.name,
       image: this.imageName,
       context: this.context,
-      dockerfile: `${this.context}/${this.dockerfile.path}`,
+      dockerfile: this.context === '.' ? this.dockerfile.path : `${this.context}/${this.dockerfile.path}`,
       port: facts.port,
       healthPath: facts.healthPath,
       user: facts.user,

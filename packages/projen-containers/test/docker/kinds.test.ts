@@ -97,7 +97,7 @@ describe('a kind defined outside the package', () => {
       .toThrow('DockerImages: module of worker "app;rm" is not allowed: a Python module path such as app.main.');
     // @ts-expect-error healthPath is an option of the Node.js server kinds only
     expect(() => m.images.addService(m.worker, { kind: PYTHON_SERVICE, port: 8000, healthPath: '/health', sizeBudget: '1MB' }))
-      .toThrow('DockerImages: option "healthPath" of worker does not apply to a python-asgi image. A python-asgi takes port, module; every image takes imageName, sizeBudget, base, extraAllow, extraIgnores.');
+      .toThrow('DockerImages: option "healthPath" of worker does not apply to a python-asgi image. A python-asgi takes port, module; every image takes name, imageName, sizeBudget, base, extraAllow, extraIgnores.');
   });
 });
 
@@ -119,7 +119,7 @@ describe('the built-in kinds', () => {
   test.each<[string, (m: ReturnType<typeof monorepo>) => unknown, string]>([
     // @ts-expect-error runner is an option of the playwright-runner kind only
     ['runner on a node-service', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '1MB', runner }),
-      'DockerImages: option "runner" of api does not apply to a node-service image. A node-service takes port, healthPath, entrypoint, transpileOnly, user, uid, env, healthInterval; every image takes imageName, sizeBudget, base, extraAllow, extraIgnores.'],
+      'DockerImages: option "runner" of api does not apply to a node-service image. A node-service takes port, healthPath, entrypoint, transpileOnly, user, uid, env, healthInterval; every image takes name, imageName, sizeBudget, base, extraAllow, extraIgnores.'],
     // @ts-expect-error healthPath is an option of the server kinds
     ['healthPath on the playwright-runner', (m) => m.images.addService(m.runner, { kind: ImageKind.PLAYWRIGHT_RUNNER, sizeBudget: '2GB', runner, healthPath: '/health' }),
       'DockerImages: option "healthPath" of playwright-runner does not apply to a playwright-runner image. A playwright-runner takes runner, user, uid, env, healthInterval;'],

@@ -207,3 +207,44 @@ describe('node kinds: the service\'s package manager and entry point', () => {
     expect(synth(p.root)['services/api/Dockerfile']).toContain('RUN node_modules/.bin/tsc --build --noCheck\n');
   });
 });
+
+describe('service identity: the name option', () => {
+  const worker = { kind: ImageKind.NODE_WORKER, entrypoint: 'lib/index.js', sizeBudget: '100MB' } as const;
+
+  test('two folders of one name (services/api, admin/api): a ConfigError saying to set name', () => {
+    const p = parcel();
+    p.images.addService(new Project({ name: 'a', parent: p.root, outdir: 'services/api' }), worker);
+    expect(() => p.images.addService(new Project({ name: 'b', parent: p.root, outdir: 'admin/api' }), worker)).toThrow(
+      'DockerImages.addService: admin/api/ (api, parcel/api) clashes with services/api/ (api, parcel/api) on the service name api: '
+      + 'a service is named after its folder unless its name option says otherwise; give one of them a name of its own, such as { name: \'admin-api\' } (or another imageName).');
+  });
+
+  test('name sets the service id and the image name, at any folder depth', () => {
+    const p = parcel();
+    p.images.addService(new Project({ name: 'a', parent: p.root, outdir: 'services/api' }), worker);
+    p.images.addService(new Project({ name: 'b', parent: p.root, outdir: 'admin/tools/api' }), { ...worker, name: 'admin-api' });
+    const images = synth(p.root)['.projen/docker-images.json'].images;
+    type Entry = { service: string; image: string; context: string; dockerfile: string };
+    expect(images.map((i: Entry) => [i.service, i.image, i.context, i.dockerfile])).toEqual([
+      ['api', 'parcel/api', 'services/api', 'services/api/Dockerfile'],
+      ['admin-api', 'parcel/admin-api', 'admin/tools/api', 'admin/tools/api/Dockerfile'],
+    ]);
+  });
+
+  test('the root project itself, named: context ".", its Dockerfile and .dockerignore at the root', () => {
+    const p = parcel();
+    p.images.addService(p.root, { ...worker, name: 'app' });
+    const out = synth(p.root);
+    expect(out['.projen/docker-images.json'].images[0]).toMatchObject({ service: 'app', image: 'parcel/app', context: '.', dockerfile: 'Dockerfile' });
+    expect(out.Dockerfile).toContain('# Image parcel/app (node-worker).');
+    expect(out['.dockerignore']).toContain('*\n!package.json\n');
+    expect(p.images.baseImageUsage()).toEqual([{ repository: 'node' }]);
+  });
+
+  test('the root project without a name, or a name not in kebab-case: a ConfigError', () => {
+    const p = parcel();
+    expect(() => p.images.addService(p.root, worker))
+      .toThrow('DockerImages.addService: name of the root project parcel is missing');
+    expect(() => p.images.addService(p.service('x'), { ...worker, name: 'Admin API' })).toThrow('DockerImages: name of services/x "Admin API" is not allowed');
+  });
+});

@@ -53,10 +53,12 @@ describe('service images', () => {
 
   test('an image with no digest in the lock file is left unpinned, and the manifest says so', () => {
     const m = monorepo({ lock: {} });
-    addDefaultServices(m);
+    // An image no lock file pins (neither the project's nor the package's defaults).
+    m.images.addBaseImage('node23', { repository: 'node', tag: '23-alpine', buildArg: 'NODE23_IMAGE' });
+    m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', base: 'node23' });
     const out = synth(m.root);
-    expect(out['api/Dockerfile']).toContain('FROM node:24-alpine AS node-base\n');
-    expect(out['.projen/docker-images.json'].images[0]).toMatchObject({ service: 'api', basePinned: false, baseImage: 'node:24-alpine' });
+    expect(out['api/Dockerfile']).toContain('FROM node:23-alpine AS node23-base\n');
+    expect(out['.projen/docker-images.json'].images[0]).toMatchObject({ service: 'api', basePinned: false, baseImage: 'node:23-alpine' });
   });
 
   test('port and health path reach EXPOSE, ENV and HEALTHCHECK', () => {

@@ -143,7 +143,7 @@ export interface ImageKindDefinition<O extends object = object, R = unknown> {
 }
 
 /** The options every image takes, whatever its kind (see `ServiceImageOptions`). */
-export const COMMON_IMAGE_OPTIONS = ['kind', 'imageName', 'sizeBudget', 'base', 'extraAllow', 'extraIgnores'] as const;
+export const COMMON_IMAGE_OPTIONS = ['kind', 'name', 'imageName', 'sizeBudget', 'base', 'extraAllow', 'extraIgnores'] as const;
 
 /**
  * Checks a kind's definition (its name, and options that do not shadow the common ones) and
