@@ -5,7 +5,7 @@ import { QUALIFY_SHELL } from './registry';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import { isValidTag } from '../image-tags/docker-reference';
 import type { ImageManifestEntry } from '../lib/images-manifest';
-import { check, cron, identifier, knownKeys, optionKeys, runnerLabel } from '../validate';
+import { check, ConfigError, cron, identifier, knownKeys, optionKeys, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -59,7 +59,7 @@ export class DeployedScanWorkflow extends Component {
     super(project);
     knownKeys('DeployedScanWorkflow', 'options', options, OPTION_KEYS);
     const gh = github.GitHub.of(project);
-    if (!gh) throw new Error('DeployedScanWorkflow needs GitHub enabled on the project (github: true).');
+    if (!gh) throw new ConfigError('DeployedScanWorkflow: the project has no GitHub component: give the root project `github: true` (the default of projen\'s Node.js projects).');
     const name = identifier('DeployedScanWorkflow', 'name', options.name ?? 'scan-deployed');
     this.fileName = `${name}.yml`;
     this.deployments = options.deployments ?? {

@@ -1,10 +1,12 @@
-import { Component, github, Project } from 'projen';
+import { Component, github, Project, TextFile } from 'projen';
 import { ActionPins } from './action-pins';
 import { changedServicesScript } from './changed-services';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import { checkTagBranches, ResolvedTagPolicy } from '../image-tag-script';
 import type { ImageManifestEntry } from '../lib/images-manifest';
-import { identifier, knownKeys, optionKeys, repoPath, runnerLabel } from '../validate';
+import { GENERATED_MARKER } from '../marker';
+import { checkProject } from '../project-check';
+import { ConfigError, identifier, knownKeys, optionKeys, repoPath, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -28,6 +30,9 @@ export interface ImageCiWorkflowOptions {
   /** Name of the job that sums every image up: the one check to require on pull requests. @default 'images' */
   readonly summaryJobName?: string;
 }
+
+/** zizmor's configuration file, which it reads from `.github/`. */
+const ZIZMOR_CONFIG = '.github/zizmor.yml';
 
 /** Every option of {@link ImageCiWorkflowOptions}: any other key is an error. */
 const OPTION_KEYS = optionKeys<ImageCiWorkflowOptions>({
@@ -62,10 +67,27 @@ export class ImageCiWorkflow extends Component {
   private added = false;
 
   constructor(project: Project, options: ImageCiWorkflowOptions) {
+    checkProject('ImageCiWorkflow', project);
     super(project);
     knownKeys('ImageCiWorkflow', 'options', options, OPTION_KEYS);
     const gh = github.GitHub.of(project);
-    if (!gh) throw new Error('ImageCiWorkflow needs GitHub enabled on the project (github: true).');
+    if (!gh) throw new ConfigError('ImageCiWorkflow: the project has no GitHub component: give the root project `github: true` (the default of projen\'s Node.js projects).');
+    // The jobs call the reusable build as `./.github/workflows/...`, the form GitHub's docs and
+    // actionlint use; zizmor's self-repository audit asks for `$/...` instead: it is turned off.
+    if (!project.tryFindFile(ZIZMOR_CONFIG)) {
+      new TextFile(project, ZIZMOR_CONFIG, {
+        readonly: true,
+        lines: [
+          `# ${GENERATED_MARKER}`,
+          '# zizmor (GitHub Actions security audit) settings.',
+          'rules:',
+          '  self-repository:',
+          '    # zizmor suggests `$/...` for local reusable workflows; actionlint and GitHub\'s docs use `./...`.',
+          '    disable: true',
+          '',
+        ],
+      });
+    }
     const name = identifier('ImageCiWorkflow', 'name', options.name ?? 'images');
     this.fileName = `${name}.yml`;
     for (const p of options.sharedPaths) repoPath('ImageCiWorkflow', 'sharedPaths', p);

@@ -7,7 +7,8 @@ import { PublishScript } from './publish-script';
 import { Registry, RegistryLogin, RegistryOptions } from './registry';
 import { TrivyIgnore } from './trivy-ignore';
 import type { ImageTagScript, ResolvedTagPolicy } from '../image-tag-script';
-import { check, identifier, integer, knownKeys, optionKeys, runnerLabel } from '../validate';
+import { checkProject } from '../project-check';
+import { check, ConfigError, identifier, integer, knownKeys, optionKeys, runnerLabel } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -112,10 +113,11 @@ export class ReusableBuildWorkflow extends Component {
   public readonly jobPermissions: Readonly<Record<'scan' | 'publish' | 'sarif', github.workflows.JobPermissions>>;
 
   constructor(project: Project, options: ReusableBuildWorkflowOptions) {
+    checkProject('ReusableBuildWorkflow', project);
     super(project);
     knownKeys('ReusableBuildWorkflow', 'options', options, OPTION_KEYS);
     const gh = github.GitHub.of(project);
-    if (!gh) throw new Error('ReusableBuildWorkflow needs GitHub enabled on the project (github: true).');
+    if (!gh) throw new ConfigError('ReusableBuildWorkflow: the project has no GitHub component: give the root project `github: true` (the default of projen\'s Node.js projects).');
     const name = identifier('ReusableBuildWorkflow', 'name', options.name ?? 'reusable-build');
     this.fileName = `${name}.yml`;
     const runsOn = [runnerLabel('ReusableBuildWorkflow', 'runsOn', options.runsOn ?? 'ubuntu-24.04')];

@@ -91,8 +91,19 @@ describe('the README\'s quick start in a fresh projen project', () => {
     expect(r.stdout.trim().split('\n')).toEqual(expect.arrayContaining(['acme/orders:aaaaaaa', 'acme/orders:latest']));
   });
 
-  test('the workflows pass actionlint, with shellcheck', () => {
-    const r = spawnSync('actionlint', ['-shellcheck', 'shellcheck'], { cwd: project, encoding: 'utf8' });
+  // The package's workflows (projen's own build and release workflows are projen's).
+  const OURS = ['.github/workflows/images.yml', '.github/workflows/reusable-build.yml', '.github/workflows/scan-deployed.yml'];
+
+  test('the package\'s workflows pass actionlint, with shellcheck, and zizmor', () => {
+    const lint = spawnSync('actionlint', ['-no-color', '-shellcheck', 'shellcheck', ...OURS], { cwd: project, encoding: 'utf8' });
+    expect(lint.stdout + lint.stderr).toBe('');
+    expect(lint.status).toBe(0);
+    const audit = spawnSync('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', ...OURS], { cwd: project, encoding: 'utf8' });
+    expect(audit.stdout).toContain('No findings to report');
+  });
+
+  test('the Dockerfile passes hadolint', () => {
+    const r = spawnSync('hadolint', ['--no-color', 'services/orders/Dockerfile'], { cwd: project, encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
