@@ -114,6 +114,7 @@ export class ContainersPackage extends Project {
         excludeInternal: true,
         hidePageHeader: true,
         hideBreadcrumbs: true,
+        logLevel: 'Error',
       },
     });
     this.gitignore.exclude('/API.md');

@@ -81,6 +81,11 @@ function parseRegistryReference(value) {
 function registryText(r) {
   return r.namespace ? `${r.host}/${r.namespace}` : r.host;
 }
+function qualifiedRepository(r, repository) {
+  const ns = r.namespace?.replace(/\/+$/, "");
+  if (ns && repository.startsWith(`${ns}/`)) return `${r.host}/${repository}`;
+  return `${registryText(r)}/${repository}`;
+}
 function validateRepository(name) {
   if (name.length === 0) throw new InvalidReferenceError('Invalid image name "": it is empty.');
   const bad = name.split("/").find((component) => !PATH_COMPONENT.test(component));
@@ -93,7 +98,7 @@ function validateRepository(name) {
 }
 function imageName(repository, registry) {
   validateRepository(repository);
-  const full = registry ? `${registryText(parseRegistryReference(registry))}/${repository}` : repository;
+  const full = registry ? qualifiedRepository(parseRegistryReference(registry), repository) : repository;
   if (full.length > MAX_NAME_LENGTH) {
     throw new InvalidReferenceError(`Invalid image name "${full}": longer than ${MAX_NAME_LENGTH} characters.`);
   }
@@ -101,6 +106,13 @@ function imageName(repository, registry) {
 }
 
 // image-tags/policy.ts
+var TAG_POLICY_DEFAULTS = {
+  /** The default branch when neither the options nor the project (its default release branch) name one. */
+  defaultBranch: "main",
+  stagingBranch: "staging",
+  shaLength: 7,
+  fullShaTag: false
+};
 var MOVING_RULES = ["latest", "staging", "pull-request"];
 function movingTags(result) {
   return result.tags.filter((t) => MOVING_RULES.includes(t.rule)).map((t) => t.tag);
@@ -217,9 +229,12 @@ function checkContext(ctx) {
 }
 function computeTags(input, options = {}) {
   const ctx = checkContext(input);
-  const defaultBranch = options.defaultBranch ?? "main";
-  const stagingBranch = options.stagingBranch ?? "staging";
-  const shaLength = options.shaLength ?? 7;
+  const defaultBranch = options.defaultBranch ?? TAG_POLICY_DEFAULTS.defaultBranch;
+  const stagingBranch = options.stagingBranch ?? TAG_POLICY_DEFAULTS.stagingBranch;
+  const shaLength = options.shaLength ?? TAG_POLICY_DEFAULTS.shaLength;
+  if (stagingBranch === false && ctx.environment === "staging") {
+    throw new TagPolicyError("This project has no staging (stagingBranch: false in .projenrc.ts): build for production from a release tag vX.Y.Z, or without --environment.");
+  }
   if (!Number.isInteger(shaLength) || shaLength < 7 || shaLength > 40) {
     throw new TagPolicyError(`Invalid shaLength ${shaLength}: expected an integer from 7 to 40.`);
   }
@@ -237,7 +252,7 @@ function computeTags(input, options = {}) {
   const deployable = !isPullRequest && !ctx.dirty;
   if (deployable && release && !release.prerelease) add(immutableTag(`production-v${release.version}`, `production-v${release.version}`), "production");
   if (deployable && release?.prerelease) add(immutableTag(ctx.refName, sanitizeRefName(ctx.refName)), "prerelease");
-  const stagingBuild = ctx.environment === "staging" || ctx.refType === "branch" && ctx.refName === stagingBranch;
+  const stagingBuild = stagingBranch !== false && (ctx.environment === "staging" || ctx.refType === "branch" && ctx.refName === stagingBranch);
   if (deployable && stagingBuild) add(`staging-${utcDate(ctx.now)}`, "staging");
   if (isPullRequest) add(`pr-${ctx.pullRequest}${dirty}`, "pull-request");
   const refPart = ctx.refType === "detached" || ctx.refName === "" ? "detached" : sanitizeRefName(ctx.refName);
@@ -481,7 +496,7 @@ function readContext(options = {}) {
 
 // image-tags/cli.ts
 var FORMATS = ["lines", "tags", "json", "labels", "github-output", "sha"];
-var USAGE = `Usage: image-tags --image NAME [options]
+var usage = (policy) => `Usage: image-tags --image NAME [options]
 
 Prints the tags of an image for the current build, from git and the CI environment.
 
@@ -494,7 +509,7 @@ Prints the tags of an image for the current build, from git and the CI environme
   --ref-name NAME         branch or tag name (or TAG_REF_NAME)
   --event NAME            push, pull_request, workflow_dispatch, ... (or TAG_EVENT)
   --pr N                  pull request number (or TAG_PR)
-  --environment ENV       staging or production (or DEPLOY_ENVIRONMENT)
+  --environment ENV       ${policy.stagingBranch === false ? "production" : "staging or production"} (or DEPLOY_ENVIRONMENT)
   --default-branch NAME   branch that gets "latest" (or DEFAULT_BRANCH)
   --timestamp T           build time (or SOURCE_DATE_EPOCH): seconds since 1970, or ISO 8601
                           with Z or an offset (2026-01-23T14:30:22Z, 2026-01-23T15:30+01:00),
@@ -545,7 +560,7 @@ function run(argv, env, policy, clock, note = (text) => process.stderr.write(`im
   } catch (err) {
     throw new UsageError(`${err.message.replace(/\s*\n\s*/g, " ").replace(/([^.!?])$/, "$1.")} Run with --help for the options.`);
   }
-  if (values.help) return USAGE;
+  if (values.help) return usage(policy);
   const format = values.format ?? "lines";
   if (!FORMATS.includes(format)) throw new UsageError(`Unknown --format ${JSON.stringify(values.format)}: expected one of ${FORMATS.join(", ")}.`);
   const repository = values.image ?? env.IMAGE_NAME;

@@ -136,8 +136,8 @@ export class ContainerBuild extends Component {
     }
     if (options.dependabot ?? true) {
       this.dependabot = new DependabotConfig(project, {
-        npmDirectories: () => this.images.contexts.map((c) => `/${c}`),
-        dockerDirectories: () => this.images.contexts.map((c) => `/${c}`),
+        packageDirectories: () => this.images.dependencyDirectories(),
+        dockerDirectories: () => this.images.contexts.map((c) => (c === '.' ? '/' : `/${c}`)),
         baseImages: () => this.images.baseImageUsage(),
       });
     }

@@ -227,6 +227,16 @@ export class DockerImages extends Component {
     return this.images.map((i) => i.context);
   }
 
+  /**
+   * Each service folder with the Dependabot ecosystem of its kind's own dependencies (`npm`,
+   * `pip`, `gomod`), as `/folder` from the root; images of a kind that declares none are left out.
+   */
+  public dependencyDirectories(): { ecosystem: string; directory: string }[] {
+    return this.images
+      .filter((i) => i.kind.dependencyEcosystem)
+      .map((i) => ({ ecosystem: i.kind.dependencyEcosystem!, directory: i.context === '.' ? '/' : `/${i.context}` }));
+  }
+
   public get services(): readonly ServiceImage<any>[] {
     return this.images;
   }

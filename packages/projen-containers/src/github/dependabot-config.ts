@@ -19,8 +19,14 @@ export interface DependabotBaseImage {
 
 /** Options of {@link DependabotConfig}. */
 export interface DependabotConfigOptions {
-  /** Folders with an npm lockfile (the root and each service). */
-  readonly npmDirectories: () => string[];
+  /** Folders with an npm lockfile that no image covers (e.g. the root). @default none */
+  readonly npmDirectories?: () => string[];
+  /**
+   * The services' own dependencies: each folder with the Dependabot ecosystem of its kind (`npm`,
+   * `pip`, `gomod`): `DockerImages.dependencyDirectories()`.
+   * @default none
+   */
+  readonly packageDirectories?: () => readonly PackageDirectory[];
   /** Folders with a Dockerfile. */
   readonly dockerDirectories: () => string[];
   /** The base images of those Dockerfiles (see {@link DependabotBaseImage}). @default none: no image rule */
@@ -37,6 +43,17 @@ export interface DependabotConfigOptions {
    */
   readonly cooldownDays?: number;
 }
+
+/** A folder with a service's own dependencies, and Dependabot's ecosystem for them. */
+export interface PackageDirectory {
+  /** Dependabot's `package-ecosystem`, e.g. `npm`, `pip` or `gomod`. */
+  readonly ecosystem: string;
+  /** The folder, from the repository root, e.g. `/services/rates`. */
+  readonly directory: string;
+}
+
+/** The package ecosystems of Dependabot a service's dependencies may use. */
+export const PACKAGE_ECOSYSTEMS: readonly string[] = ['npm', 'pip', 'uv', 'gomod', 'bundler', 'cargo', 'composer', 'maven', 'gradle', 'nuget', 'mix', 'pub', 'swift'];
 
 /** The schedules Dependabot accepts (`schedule.interval`). */
 export const DEPENDABOT_INTERVALS = ['daily', 'weekly', 'monthly', 'quarterly', 'semiannually', 'yearly', 'cron'] as const;
@@ -99,7 +116,7 @@ export class DependabotConfig extends Component {
 
   constructor(project: Project, options: DependabotConfigOptions) {
     super(project);
-    knownKeys(C, 'options', options, ['npmDirectories', 'dockerDirectories', 'baseImages', 'interval', 'cronjob', 'cooldownDays']);
+    knownKeys(C, 'options', options, ['npmDirectories', 'packageDirectories', 'dockerDirectories', 'baseImages', 'interval', 'cronjob', 'cooldownDays']);
     const interval = options.interval ?? 'weekly';
     check(DEPENDABOT_INTERVALS.includes(interval), C, 'interval', interval, `one of ${DEPENDABOT_INTERVALS.join(', ')}`);
     check((interval === 'cron') === (options.cronjob !== undefined), C, 'cronjob', options.cronjob ?? null, 'set with interval "cron", and only then');
@@ -134,7 +151,13 @@ export class DependabotConfig extends Component {
       obj: {
         version: 2,
         updates: () => [
-          ...options.npmDirectories().map(npmEntry),
+          ...this.packageDirectories().map((d) => (d.ecosystem === 'npm' ? npmEntry(d.directory) : {
+            'package-ecosystem': d.ecosystem,
+            'directory': d.directory,
+            schedule,
+            cooldown,
+            'groups': { [d.ecosystem]: { 'patterns': ['*'], 'update-types': ['minor', 'patch'] } },
+          })),
           { 'package-ecosystem': 'github-actions', 'directory': '/', schedule, cooldown, 'groups': { actions: { patterns: ['*'] } } },
           {
             'package-ecosystem': 'docker',
@@ -155,9 +178,19 @@ export class DependabotConfig extends Component {
     });
   }
 
+  /** Every folder and its ecosystem, once each: the npm folders first, then the services'. */
+  public packageDirectories(): PackageDirectory[] {
+    const all = [...(this.options.npmDirectories?.() ?? []).map((directory) => ({ ecosystem: 'npm', directory })), ...(this.options.packageDirectories?.() ?? [])];
+    return all.filter((d, i) => all.findIndex((o) => o.ecosystem === d.ecosystem && o.directory === d.directory) === i);
+  }
+
   /** The folders and base images, known once every service is declared: checked before any file is written. */
   public preSynthesize(): void {
-    for (const d of this.options.npmDirectories()) dependabotDirectory('npmDirectories', d);
+    for (const d of this.options.npmDirectories?.() ?? []) dependabotDirectory('npmDirectories', d);
+    for (const d of this.options.packageDirectories?.() ?? []) {
+      dependabotDirectory('packageDirectories', d.directory);
+      check(PACKAGE_ECOSYSTEMS.includes(d.ecosystem), C, 'packageDirectories.ecosystem', d.ecosystem, `one of Dependabot's package ecosystems: ${PACKAGE_ECOSYSTEMS.join(', ')}`);
+    }
     for (const d of this.options.dockerDirectories()) dependabotDirectory('dockerDirectories', d);
     for (const b of this.options.baseImages?.() ?? []) {
       check(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(b.repository ?? ''), C, 'baseImages.repository', b.repository, 'an image repository such as node or mcr.microsoft.com/playwright');

@@ -15,7 +15,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { splitRegistry } from '../lib/image-reference';
-import { baseImagesLockFile, readImagesManifest } from '../lib/images-manifest';
+import { baseImagesLockFile, basesOf, readImagesManifest } from '../lib/images-manifest';
 import type { BaseImagePin } from '../lib/lock-files';
 import { MANIFEST_ACCEPT, parseChallenge } from '../lib/registry-push';
 import { ROOT } from '../lib/source-file';
@@ -78,7 +78,7 @@ export async function updateBaseImages(options: UpdateBaseImagesOptions = {}): P
   const lockPath = path.join(root, baseImagesLockFile(manifest));
   let lock: Record<string, BaseImagePin> = {};
   try { lock = JSON.parse(readFileSync(lockPath, 'utf8')); } catch { /* a new lock file */ }
-  const refs = [...new Set(manifest.images.map((i) => i.baseImage.split('@')[0]))].sort();
+  const refs = [...new Set(manifest.images.flatMap((i) => basesOf(i).map((b) => b.image.split('@')[0])))].sort();
   const changed: string[] = [];
   const next: Record<string, BaseImagePin> = {};
   for (const ref of refs) {

@@ -16,8 +16,14 @@ export function quickStart(readme: string): string {
   return blocks[0];
 }
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', ...env }, timeout: 600_000 });
+/**
+ * Runs a command as a user at a terminal would: without CI in the environment (with CI set,
+ * projen installs with `npm ci`, which a new project without a lock file cannot).
+ */
+function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
+  const env = { ...process.env };
+  delete env.CI;
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env, timeout: 600_000 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}) in ${cwd}:\n${r.stdout}\n${r.stderr}`);
   return r;
 }
@@ -47,8 +53,10 @@ describe('the README\'s quick start in a fresh projen project', () => {
 
   beforeAll(() => {
     // What a user installs: the package as npm pack makes it (its prepack builds it).
-    const packed = run('npm', ['pack', '--json', '--pack-destination', work], PACKAGE_ROOT);
-    tarball = path.join(work, JSON.parse(packed.stdout)[0].filename);
+    run('npm', ['pack', '--pack-destination', work], PACKAGE_ROOT);
+    const packed = readdirSync(work).filter((f) => f.endsWith('.tgz'));
+    expect(packed).toHaveLength(1);
+    tarball = path.join(work, packed[0]);
     execFileSync('mkdir', ['-p', project]);
     run(path.join(REPO_ROOT, 'node_modules', '.bin', 'projen'), ['new', 'typescript', '--package-manager', 'npm', '--no-git', '--projenrc-ts'], project);
     run('npm', ['install', '--save-dev', tarball], project);

@@ -97,6 +97,7 @@ function render(model: DockerfileModel, ctx: ImageContext<GoService>): void {
 export const GO_SERVICE = defineImageKind<GoServiceOptions, GoService>({
   name: 'go-service',
   description: 'a Go HTTP service: one static binary on distroless, run as nonroot, its own health mode as the health check',
+  dependencyEcosystem: 'gomod',
   source: sourceFile(__filename),
   options: ['port', 'healthPath', 'healthCommand', 'packagePath', 'binary', 'sourceDirs', 'user', 'uid', 'env', 'healthInterval'],
   bases: { build: GOLANG_BASE, runtime: DISTROLESS_BASE },

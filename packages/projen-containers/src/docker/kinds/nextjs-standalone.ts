@@ -51,6 +51,7 @@ function startScript(value: string, service: string): string {
 export const NEXTJS_STANDALONE = defineImageKind<NextjsStandaloneOptions, NextjsStandalone>({
   name: 'nextjs-standalone',
   description: "a Next.js app with output: 'standalone'",
+  dependencyEcosystem: 'npm',
   source: sourceFile(__filename),
   options: [...SERVER_OPTIONS, 'startScript', ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: NODE_BASE },

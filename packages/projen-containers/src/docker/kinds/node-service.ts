@@ -75,6 +75,7 @@ const SERVICE_ENV = { HOST: '0.0.0.0' };
 export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
   name: 'node-service',
   description: 'a compiled TypeScript Node.js server (tsc to lib/), such as a Fastify service',
+  dependencyEcosystem: 'npm',
   source: sourceFile(__filename),
   options: [...SERVER_OPTIONS, 'entrypoint', 'transpileOnly', ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: NODE_BASE },

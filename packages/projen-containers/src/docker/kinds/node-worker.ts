@@ -84,6 +84,7 @@ function render(model: DockerfileModel, ctx: ImageContext<NodeWorker>): void {
 export const NODE_WORKER = defineImageKind<NodeWorkerOptions, NodeWorker>({
   name: 'node-worker',
   description: 'a compiled TypeScript Node.js worker (tsc to lib/) that serves no port',
+  dependencyEcosystem: 'npm',
   source: sourceFile(__filename),
   options: ['entrypoint', 'healthCommand', ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: NODE_BASE },

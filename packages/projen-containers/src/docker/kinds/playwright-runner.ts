@@ -222,6 +222,7 @@ function addRunTask(target: ImageTarget, o: PlaywrightRunner): void {
 export const PLAYWRIGHT_RUNNER = defineImageKind<PlaywrightRunnerOptions, PlaywrightRunner>({
   name: 'playwright-runner',
   description: 'a Playwright suite that runs once against running services and exits with its result',
+  dependencyEcosystem: 'npm',
   source: sourceFile(__filename),
   options: ['runner', ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: PLAYWRIGHT_BASE },

@@ -95,6 +95,7 @@ function render(model: DockerfileModel, ctx: ImageContext<PythonService>): void 
 export const PYTHON_SERVICE = defineImageKind<PythonServiceOptions, PythonService>({
   name: 'python-service',
   description: 'a Python HTTP service run as python -m <module>, dependencies from a hashed requirements file',
+  dependencyEcosystem: 'pip',
   source: sourceFile(__filename),
   options: [...SERVER_OPTIONS, 'module', 'requirementsFile', 'sources', 'user', 'uid', 'env', 'healthInterval'],
   bases: { runtime: PYTHON_BASE },
