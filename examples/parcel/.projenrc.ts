@@ -1,15 +1,18 @@
 import { javascript, Project, typescript } from 'projen';
 import { TypeScriptRunner } from 'projen/lib/typescript';
-import { ContainerBuild, ImageKind, Registry } from 'projen-containers';
+import { ContainerBuild, hardenBuildWorkflow, ImageKind, Registry } from 'projen-containers';
 
 // ---------------------------------------------------------------------------------------------
 // Parcel: three services in three languages, each shipped as an image to GitHub Container
 // Registry. Trunk-based: every push to trunk is tagged `latest`; there is no staging branch.
 // ---------------------------------------------------------------------------------------------
+/** Trunk-based: the one long-lived branch. */
+const DEFAULT_BRANCH = 'trunk';
+
 const project = new typescript.TypeScriptProject({
   name: 'parcel',
   description: 'Parcel: shipping rates (Python), parcel tracking (Go) and a notifier worker (Node.js), shipped as images to GHCR',
-  defaultReleaseBranch: 'trunk',
+  defaultReleaseBranch: DEFAULT_BRANCH,
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
@@ -23,7 +26,11 @@ const project = new typescript.TypeScriptProject({
   licensed: false,
   depsUpgrade: false,
   githubOptions: { mergify: false, pullRequestLint: false },
+  // projen's build workflow fails when a generated file differs from .projenrc.ts; it never pushes.
+  buildWorkflowOptions: { mutableBuild: false },
 });
+// projen's own build workflow, checked like ours: shellcheck-clean, no credentials left behind.
+hardenBuildWorkflow(project);
 // This example takes projen-containers from this repository through a link (file:): node must
 // resolve the package's peer dependencies (projen) from here, not from beside the package's
 // own folder. A project that installs the package from the registry needs none of this.
@@ -43,7 +50,7 @@ const notifier = new typescript.TypeScriptProject({
   name: '@parcel/notifier',
   description: 'Parcel notifier: polls the tracking service and logs one JSON line per new event',
   outdir: 'services/notifier',
-  defaultReleaseBranch: 'trunk',
+  defaultReleaseBranch: DEFAULT_BRANCH,
   packageManager: javascript.NodePackageManager.NPM,
   typescriptVersion: '~6.0.3',
   devDeps: ['@types/node@^24'],
@@ -66,7 +73,8 @@ notifier.testTask.prependSpawn(notifier.compileTask);
 // ---------------------------------------------------------------------------------------------
 const containers = new ContainerBuild(project, {
   registry: Registry.ghcr(),
-  tags: { stagingBranch: false },
+  // Nothing is released from this project (release: false), so the tag policy is told its branch.
+  tags: { defaultBranch: DEFAULT_BRANCH, stagingBranch: false },
 });
 containers.addService(rates, { kind: ImageKind.PYTHON_SERVICE, port: 8080, healthPath: '/healthz', module: 'rates_service', sizeBudget: '200MB' });
 containers.addService(tracking, { kind: ImageKind.GO_SERVICE, port: 8080, healthPath: '/healthz', sizeBudget: '50MB' });

@@ -690,4 +690,4 @@ function main(policy) {
 }
 
 // image-tags-entry.ts
-main({"defaultBranch":"main","stagingBranch":false,"shaLength":7,"fullShaTag":false});
+main({"defaultBranch":"trunk","stagingBranch":false,"shaLength":7,"fullShaTag":false});

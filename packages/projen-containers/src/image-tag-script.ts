@@ -19,6 +19,13 @@ export function projectDefaultBranch(project: Project): string | undefined {
   return undefined;
 }
 
+/** The default branch when neither the options nor the project name one: said, never silent. */
+function fallbackBranch(project: Project): string {
+  project.logger.warn(`ImageTagScript: the project records no default branch (no release branch: release is off), so \`latest\` follows ${TAG_POLICY_DEFAULTS.defaultBranch}. `
+    + 'Set defaultBranch in the options if that is not your default branch.');
+  return TAG_POLICY_DEFAULTS.defaultBranch;
+}
+
 /**
  * Checks the branches of a tag policy for `component`: the default branch, and the staging branch
  * (a branch other than the default one) or `false` for no staging.
@@ -66,7 +73,7 @@ export class ImageTagScript extends FileBase {
     super(project, filePath, { readonly: true, executable: true });
     knownKeys('ImageTagScript', 'options', options, OPTION_KEYS);
     this.policy = {
-      defaultBranch: options.defaultBranch ?? projectDefaultBranch(project) ?? TAG_POLICY_DEFAULTS.defaultBranch,
+      defaultBranch: options.defaultBranch ?? projectDefaultBranch(project) ?? fallbackBranch(project),
       stagingBranch: options.stagingBranch ?? TAG_POLICY_DEFAULTS.stagingBranch,
       shaLength: options.shaLength ?? TAG_POLICY_DEFAULTS.shaLength,
       fullShaTag: options.fullShaTag ?? TAG_POLICY_DEFAULTS.fullShaTag,

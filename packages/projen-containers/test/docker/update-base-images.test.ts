@@ -84,6 +84,7 @@ describe('update-base-images', () => {
     const manifestPath = path.join(root, '.projen', 'docker-images.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     manifest.images[0].baseImage = 'node:99-nope';
+    manifest.images[0].bases = [{ ...manifest.images[0].bases[0], image: 'node:99-nope' }];
     writeFileSync(manifestPath, JSON.stringify(manifest));
     await expect(updateBaseImages({ root, env: { BASE_IMAGES_REGISTRY_URL: url } })).rejects.toThrow('node:99-nope: the registry answered 404');
   });

@@ -11,6 +11,7 @@ import { PLAYWRIGHT_RUNNER } from './playwright-runner';
 import { PYTHON_SERVICE } from './python-service';
 
 export { defineImageKind } from './kind';
+export { addBase, addLabelsAndVersion, fromBase, LABEL_BUILD_ARGS } from './stages';
 export type { ImageBase, ImageContext, ImageKindDefinition, ImageKindFacts, ImageTarget, KindBaseImage } from './kind';
 export { PACKAGE_MANAGERS, packageManagerOf } from './package-managers';
 export type { PackageManagerRecipe } from './package-managers';
