@@ -9,15 +9,11 @@ import { ContainerBuild, hardenBuildWorkflow, ImageKind, Registry } from 'projen
 /** Trunk-based: the one long-lived branch. */
 const DEFAULT_BRANCH = 'trunk';
 
-const project = new typescript.TypeScriptProject({
-  name: 'parcel',
-  description: 'Parcel: shipping rates (Python), parcel tracking (Go) and a notifier worker (Node.js), shipped as images to GHCR',
+/** What the root and the notifier have in common: TypeScript built here, nothing published. */
+const TYPESCRIPT = {
   defaultReleaseBranch: DEFAULT_BRANCH,
   packageManager: javascript.NodePackageManager.NPM,
-  projenrcTs: true,
-  projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
   typescriptVersion: '~6.0.3',
-  devDeps: ['projen-containers@file:../../packages/projen-containers', '@types/node@^24'],
   sampleCode: false,
   release: false,
   package: false,
@@ -25,6 +21,15 @@ const project = new typescript.TypeScriptProject({
   eslint: false,
   licensed: false,
   depsUpgrade: false,
+} satisfies Partial<typescript.TypeScriptProjectOptions>;
+
+const project = new typescript.TypeScriptProject({
+  ...TYPESCRIPT,
+  name: 'parcel',
+  description: 'Parcel: shipping rates (Python), parcel tracking (Go) and a notifier worker (Node.js), shipped as images to GHCR',
+  projenrcTs: true,
+  projenrcTsOptions: { runner: TypeScriptRunner.tsx() },
+  devDeps: ['projen-containers@file:../../packages/projen-containers', '@types/node@^24'],
   githubOptions: { mergify: false, pullRequestLint: false },
   // projen's build workflow fails when a generated file differs from .projenrc.ts; it never pushes.
   buildWorkflowOptions: { mutableBuild: false },
@@ -50,18 +55,9 @@ const notifier = new typescript.TypeScriptProject({
   name: '@parcel/notifier',
   description: 'Parcel notifier: polls the tracking service and logs one JSON line per new event',
   outdir: 'services/notifier',
-  defaultReleaseBranch: DEFAULT_BRANCH,
-  packageManager: javascript.NodePackageManager.NPM,
-  typescriptVersion: '~6.0.3',
+  ...TYPESCRIPT,
   devDeps: ['@types/node@^24'],
   projenDevDependency: false,
-  sampleCode: false,
-  release: false,
-  package: false,
-  jest: false,
-  eslint: false,
-  licensed: false,
-  depsUpgrade: false,
   github: false,
   tsconfig: { compilerOptions: { lib: ['es2022'], target: 'ES2022', types: ['node'], skipLibCheck: true } },
 });

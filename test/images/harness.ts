@@ -97,15 +97,19 @@ export async function stopAsync(id: string): Promise<number> {
   return Number(inspect(id, '{{.State.ExitCode}}'));
 }
 
-/** The image's filesystem, exported from a created container and unpacked into a temporary folder. */
-export function exportFilesystem(image: string): { dir: string; paths: string[] } {
+/**
+ * The image's filesystem, exported from a created container: every path in it, and the folders
+ * in `extract` (those that exist) unpacked into a temporary folder.
+ */
+export function exportFilesystem(image: string, extract: readonly string[] = ['app']): { dir: string; paths: string[] } {
   const id = dockerOk(['create', image]).trim();
   const dir = mkdtempSync(path.join(tmpdir(), 'image-fs-'));
   try {
     const tar = path.join(dir, '..', `${path.basename(dir)}.tar`);
     dockerOk(['export', '-o', tar, id]);
     const paths = execFileSync('tar', ['-tf', tar], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }).split('\n').filter(Boolean);
-    execFileSync('tar', ['-xf', tar, '-C', dir, '--no-same-owner', '--exclude=dev/*', 'app']);
+    const present = extract.filter((d) => paths.some((p) => p === d || p.startsWith(`${d}/`)));
+    if (present.length) execFileSync('tar', ['-xf', tar, '-C', dir, '--no-same-owner', '--exclude=dev/*', ...present]);
     rmSync(tar);
     return { dir, paths };
   } finally {

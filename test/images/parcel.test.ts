@@ -35,7 +35,7 @@ beforeAll(async () => {
         mkdirSync(path.dirname(path.join(context, file)), { recursive: true });
         writeFileSync(path.join(context, file), content());
       }
-      builds[entry.service] = await buildImage(entry, { context, refs: [ref(entry.service)], labels: {}, version: '1.0.0-test' });
+      builds[entry.service] = await buildImage(entry, { root: EXAMPLE, context, refs: [ref(entry.service)], labels: {}, version: '1.0.0-test' });
       if (!builds[entry.service].ok) throw new Error(`${entry.service} did not build; see the log above`);
     } finally {
       rmSync(context, { recursive: true, force: true });
@@ -56,7 +56,7 @@ describe.each(['rates', 'tracking', 'notifier'])('%s image', (service) => {
   });
 
   test('holds none of the planted files, and Trivy finds no secret', () => {
-    const { dir, paths } = exportFilesystem(ref(service));
+    const { dir, paths } = exportFilesystem(ref(service), []);
     rmSync(dir, { recursive: true, force: true });
     expect(paths.filter((p) => PLANTED_PATHS.some((planted) => p === planted || p.endsWith(`/${planted}`)))).toEqual([]);
     expect(trivySecrets({ image: ref(service) })).toEqual([]);

@@ -1,6 +1,6 @@
 import { Project } from 'projen';
-import { checkProject } from '../src/project-check';
 import { tempOutdir } from './fixtures';
+import { checkProject } from '../src/project-check';
 
 describe('checkProject', () => {
   test('takes a project of the projen the package runs with', () => {
@@ -10,6 +10,7 @@ describe('checkProject', () => {
   test('refuses a project of a second copy of projen, saying how to keep one', () => {
     let Foreign: typeof Project | undefined;
     // A fresh module registry: a second copy of projen, as a package resolving its own would load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second module registry needs require
     jest.isolateModules(() => { Foreign = require('projen').Project; });
     expect(Foreign).not.toBe(Project);
     const foreign = new Foreign!({ name: 'p', outdir: tempOutdir() });

@@ -5,6 +5,7 @@
  * unknown key is a ConfigError naming it and the accepted ones.
  */
 import { github, Project } from 'projen';
+import { monorepo, tempOutdir } from './fixtures';
 import { ContainerBuild } from '../src/container-build';
 import { DockerBenchmark } from '../src/docker/docker-benchmark';
 import { ActionPins } from '../src/github/action-pins';
@@ -16,7 +17,6 @@ import { ReusableBuildWorkflow } from '../src/github/reusable-build-workflow';
 import { TrivyIgnore } from '../src/github/trivy-ignore';
 import { ImageTagScript } from '../src/image-tag-script';
 import { ConfigError } from '../src/validate';
-import { monorepo, tempOutdir } from './fixtures';
 
 /** Anything, as `.projenrc.ts` passes it without a type check. */
 const untyped = (o: object): any => o;

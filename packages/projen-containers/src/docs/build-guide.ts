@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Component, javascript, Project } from 'projen';
-import { checkDocsFacts, DocsContext, docsContext, DocsFacts, docLink, registerDoc, seeAlso, taskPhrase } from './docs-facts';
+import { checkDocsFacts, DOCS_FACT_KEYS, DocsContext, docsContext, DocsFacts, docLink, registerDoc, seeAlso, taskPhrase } from './docs-facts';
 import { MarkdownFile } from './markdown-file';
 import { pushAndSignFacts, pushAndSignSection, pushTroubleshootingRows } from './registry-section';
 import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
@@ -25,22 +25,8 @@ export interface BuildGuideOptions extends DocsFacts {
 
 const mb = (bytes: number) => (bytes >= 1e9 ? `${bytes / 1e9} GB` : `${bytes / 1e6} MB`);
 
-/** Every option of {@link BuildGuideOptions}: any other key is an error. */
-const OPTION_KEYS = optionKeys<BuildGuideOptions>({
-  path: true,
-  images: true,
-  tags: true,
-  reusable: true,
-  trivyIgnore: true,
-  productName: true,
-  ci: true,
-  deployedScan: true,
-  pinWorkflows: true,
-  dependabot: true,
-  buildWorkflowFile: true,
-  benchmark: true,
-  repositoryScripts: true,
-});
+/** Every option of {@link BuildGuideOptions}: its own and the docs' facts; any other key is an error. */
+const OPTION_KEYS = [...optionKeys<Omit<BuildGuideOptions, keyof DocsFacts>>({ path: true }), ...DOCS_FACT_KEYS];
 
 /**
  * `docs/docker-build-guide.md`: services, local builds, CI, tags, the test-runner image (when

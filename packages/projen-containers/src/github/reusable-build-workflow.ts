@@ -1,11 +1,11 @@
 import { Component, github, Project } from 'projen';
-import { DEFAULT_TOOL_VERSIONS } from '../defaults/tool-versions';
 import { ActionPins } from './action-pins';
 import * as step from './image-steps';
 import { ImageStepsConfig } from './image-steps';
 import { PublishScript } from './publish-script';
 import { Registry, RegistryLogin, RegistryOptions } from './registry';
 import { TrivyIgnore } from './trivy-ignore';
+import { DEFAULT_TOOL_VERSIONS } from '../defaults/tool-versions';
 import type { ImageTagScript, ResolvedTagPolicy } from '../image-tag-script';
 import { checkProject } from '../project-check';
 import { check, ConfigError, identifier, integer, knownKeys, optionKeys, runnerLabel } from '../validate';

@@ -121,6 +121,12 @@ export interface ImageKindDefinition<O extends object = object, R = unknown> {
    */
   readonly bases: Readonly<Record<string, KindBaseImage>>;
   /**
+   * Dependabot's package ecosystem of the service's own dependencies (`npm`, `pip`, `gomod`),
+   * updated in the service's folder.
+   * @default none: Dependabot updates only the image's base images
+   */
+  readonly dependencyEcosystem?: string;
+  /**
    * Checks the options and fills in their defaults. Throws a ConfigError naming the option, the
    * service and what is allowed. Called once, when the service is added; `target` is where the
    * image lives (a kind reads its service's package.json there).
@@ -130,12 +136,6 @@ export interface ImageKindDefinition<O extends object = object, R = unknown> {
   contextFiles(options: R): string[];
   /** Patterns kept out of the context even inside those paths, at any depth (`__pycache__`, `*_test.go`). @default none */
   contextIgnores?(options: R): string[];
-  /**
-   * Dependabot's package ecosystem of the service's own dependencies (`npm`, `pip`, `gomod`),
-   * updated in the service's folder.
-   * @default none: Dependabot updates only the image's base images
-   */
-  readonly dependencyEcosystem?: string;
   /** Fills the Dockerfile: base, stages, user, health check, labels, command. */
   render(model: DockerfileModel, ctx: ImageContext<R>): void;
   /** What the manifest and the docs say of it. */
