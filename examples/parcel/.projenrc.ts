@@ -71,6 +71,8 @@ const containers = new ContainerBuild(project, {
   registry: Registry.ghcr(),
   // Nothing is released from this project (release: false), so the tag policy is told its branch.
   tags: { defaultBranch: DEFAULT_BRANCH, stagingBranch: false },
+  // What runs is the newest build of trunk (tagged trunk-YYYYMMDD-HHMMSS): the one the daily scan checks.
+  deployedScan: { deployments: { trunk: `${DEFAULT_BRANCH}-` } },
 });
 containers.addService(rates, { kind: ImageKind.PYTHON_SERVICE, port: 8080, healthPath: '/healthz', module: 'rates_service', sizeBudget: '200MB' });
 containers.addService(tracking, { kind: ImageKind.GO_SERVICE, port: 8080, healthPath: '/healthz', sizeBudget: '50MB' });

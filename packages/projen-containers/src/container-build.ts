@@ -3,8 +3,8 @@ import { DockerImages, DockerImagesOptions } from './docker/docker-images';
 import { ImageOptions, ServiceImage } from './docker/service-image';
 import { BuildGuide } from './docs/build-guide';
 import { ActionPins, ActionPinsOptions } from './github/action-pins';
-import { DependabotConfig } from './github/dependabot-config';
-import { DeployedScanWorkflow } from './github/deployed-scan-workflow';
+import { DependabotConfig, DependabotConfigOptions } from './github/dependabot-config';
+import { DeployedScanWorkflow, DeployedScanWorkflowOptions } from './github/deployed-scan-workflow';
 import { ImageCiWorkflow } from './github/image-ci-workflow';
 import { PublishScript } from './github/publish-script';
 import { Registry, RegistryOptions } from './github/registry';
@@ -12,11 +12,14 @@ import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from './github/re
 import { TrivyIgnore, TrivyIgnoreOptions } from './github/trivy-ignore';
 import { ImageTagScript, ImageTagScriptOptions } from './image-tag-script';
 import { checkProject } from './project-check';
-import { knownKeys, optionKeys } from './validate';
+import { ConfigError, knownKeys, optionKeys } from './validate';
 
 /** Options of {@link ContainerBuild}. */
 export interface ContainerBuildOptions {
-  /** Namespace of the image names, e.g. `acme` for `acme/orders`. @default the project's name, in lower case */
+  /**
+   * Namespace of the image names, e.g. `acme` for `acme/orders`.
+   * @default the project's name in lower case, without an npm scope's `@` (`@acme/shop` gives `acme-shop`)
+   */
   readonly namespace?: string;
   /**
    * Where the images go: `Registry.ghcr()`, `Registry.ecr()`, `Registry.dockerHub()` or
@@ -44,15 +47,34 @@ export interface ContainerBuildOptions {
   readonly runsOn?: string;
   /** Other options of the reusable build workflow (Trivy and cosign versions, build budget). @default the defaults of `ReusableBuildWorkflow` */
   readonly build?: Omit<ReusableBuildWorkflowOptions, 'pins' | 'registry' | 'tagScript' | 'publishScript' | 'trivyIgnore' | 'sizeScript' | 'runsOn'>;
-  /** Scan the deployed images every day against the vulnerabilities found since. @default true */
-  readonly deployedScan?: boolean;
-  /** Write `.github/dependabot.yml` for the images' base images and the services' dependencies. @default true */
-  readonly dependabot?: boolean;
+  /**
+   * Scan the deployed images every day against the vulnerabilities found since: `false`, `true`,
+   * or its options (which tags count as deployed, e.g. `{ deployments: { trunk: 'latest' } }` for a
+   * project that deploys its default branch; when to run).
+   * @default true: the images tagged `production-v*`, every day
+   */
+  readonly deployedScan?: boolean | Omit<DeployedScanWorkflowOptions, 'pins' | 'reusable' | 'images' | 'runsOn'>;
+  /**
+   * Write `.github/dependabot.yml` for the images' base images and the services' dependencies:
+   * `false`, `true`, or its schedule and cooldown.
+   * @default true: weekly, 7 days' cooldown
+   */
+  readonly dependabot?: boolean | Pick<DependabotConfigOptions, 'interval' | 'cronjob' | 'cooldownDays'>;
   /** Write the build guide (`docs/docker-build-guide.md`). @default true */
   readonly guide?: boolean;
 }
 
 const C = 'ContainerBuild';
+
+/** An option given as `true` or as options: its options (none for `true`). */
+function optionsOf<T extends object>(value: boolean | T | undefined): Partial<T> {
+  return typeof value === 'object' && value !== null ? value : {};
+}
+
+/** A Docker namespace from a project's name: lower case, an npm scope's `@` and `/` dropped. */
+export function defaultNamespace(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '') || 'app';
+}
 const OPTION_KEYS = optionKeys<ContainerBuildOptions>({
   namespace: true,
   registry: true,
@@ -104,7 +126,7 @@ export class ContainerBuild extends Component {
     this.tags = new ImageTagScript(project, options.tags);
     this.images = new DockerImages(project, {
       ...options.images,
-      namespace: options.namespace ?? project.name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'),
+      namespace: options.namespace ?? defaultNamespace(project.name),
       tagScript: this.tags,
       registry: options.pushRegistry ?? this.registry.reference,
     });
@@ -131,11 +153,19 @@ export class ContainerBuild extends Component {
     });
     if (options.deployedScan ?? true) {
       this.deployedScan = new DeployedScanWorkflow(project, {
-        pins: this.pins, reusable: this.reusable, images: () => this.images.manifest(), runsOn: options.runsOn,
+        ...optionsOf(options.deployedScan),
+        pins: this.pins,
+        reusable: this.reusable,
+        images: () => this.images.manifest(),
+        runsOn: options.runsOn,
       });
     }
     if (options.dependabot ?? true) {
+      if (project.tryFindObjectFile('.github/dependabot.yml')) {
+        throw new ConfigError(`${C}: the project writes .github/dependabot.yml already (projen's dependabot option?): turn one of them off, or set dependabot: false here.`);
+      }
       this.dependabot = new DependabotConfig(project, {
+        ...optionsOf(options.dependabot),
         packageDirectories: () => this.images.dependencyDirectories(),
         dockerDirectories: () => this.images.contexts.map((c) => (c === '.' ? '/' : `/${c}`)),
         baseImages: () => this.images.baseImageUsage(),

@@ -48,3 +48,7 @@ export { COMMANDS } from './lib/commands';
 export * from './container-build';
 export { checkProject } from './project-check';
 export { DEFAULT_TOOL_VERSIONS } from './defaults/tool-versions';
+export type { ImageManifestEntry, ImageManifestBase } from './lib/images-manifest';
+export { basesOf } from './lib/images-manifest';
+export type { BaseImagePin } from './lib/lock-files';
+export { DEFAULT_BASE_IMAGES_LOCK, DEFAULT_ACTIONS_LOCK } from './lib/lock-files';
