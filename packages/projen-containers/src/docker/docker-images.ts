@@ -119,7 +119,7 @@ export class DockerImages extends Component {
     new JsonFile(project, IMAGES_MANIFEST, { obj: () => this.manifestFile(), marker: true });
 
     const build = project.addTask('build:docker', {
-      description: 'Synthesize, then build the service images with BuildKit (all, or the services named: npx projen build:docker -- api web)',
+      description: 'Synthesize, then build the service images with BuildKit (all, or the services named: npx projen build:docker -- SERVICE...)',
     });
     build.spawn(project.defaultTask!);
     build.exec(COMMANDS.buildImages.bin, { receiveArgs: true });

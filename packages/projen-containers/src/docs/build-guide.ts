@@ -316,7 +316,7 @@ function troubleshootingRows(c: DocsContext, runner: ImageManifestEntry | undefi
 function render(c: DocsContext, file: string): string[] {
   const f = c.facts;
   const images = c.images;
-  const shipping = pushAndSignFacts(f.images, f.reusable.cosignVersion, f.tags.policy);
+  const shipping = pushAndSignFacts(f.images, f.reusable.cosignVersion, f.tags.policy, f.repositoryScripts);
   const policy = f.tags.policy;
   const runner = images.find((i) => i.runner);
   const baseArgs = [...new Map(images.map((i) => [i.baseArg, i.baseImage])).entries()];

@@ -27,6 +27,8 @@ export interface PushAndSignFacts {
   readonly cosignVersion?: string;
   /** The tags that move from image to image, as patterns. @default `latest`, `staging-*` and `pr-*` */
   readonly movingTags?: readonly string[];
+  /** The repository's own scripts the section may send a reader to (a local registry, the tools' installer). @default none */
+  readonly scripts?: { readonly localRegistry?: string; readonly installTools?: string };
 }
 
 /** The moving tags of a tag policy, as patterns: `latest`, `staging-*` (with a staging branch) and `pr-*`. */
@@ -35,7 +37,9 @@ export function movingTagPatterns(policy?: Pick<ResolvedTagPolicy, 'stagingBranc
 }
 
 /** The facts, from the DockerImages component. */
-export function pushAndSignFacts(images: DockerImages, cosignVersion?: string, policy?: Pick<ResolvedTagPolicy, 'stagingBranch'>): PushAndSignFacts {
+export function pushAndSignFacts(
+  images: DockerImages, cosignVersion?: string, policy?: Pick<ResolvedTagPolicy, 'stagingBranch'>, scripts?: PushAndSignFacts['scripts'],
+): PushAndSignFacts {
   const s = images.shipping;
   return {
     ...(s.registry ? { registry: s.registry } : {}),
@@ -45,13 +49,17 @@ export function pushAndSignFacts(images: DockerImages, cosignVersion?: string, p
     sizeDeltaWarning: s.sizeDeltaWarning,
     ...(cosignVersion ? { cosignVersion } : {}),
     movingTags: movingTagPatterns(policy),
+    ...(scripts ? { scripts } : {}),
   };
 }
 
 /** Markdown lines: `## Push, sign and verify` and its subsections. */
 export function pushAndSignSection(f: PushAndSignFacts): string[] {
   const registry = f.registry ?? '127.0.0.1:5000';
-  const first = f.images[0] ?? { service: 'api', image: 'qualisys/api' };
+  const first = f.images[0] ?? { service: 'SERVICE', image: 'NAMESPACE/SERVICE' };
+  const some = f.images.slice(0, 2).map((i) => i.service).join(' ') || 'SERVICE';
+  const localRegistry = f.scripts?.localRegistry;
+  const installTools = f.scripts?.installTools;
   const dir = f.buildReport.split('/').slice(0, -1).join('/');
   const ref = `${registry}/${first.image}@sha256:<digest>`;
   const patterns = (f.movingTags ?? movingTagPatterns()).map((t) => `\`${t}\``);
@@ -61,17 +69,18 @@ export function pushAndSignSection(f: PushAndSignFacts): string[] {
     '',
     `\`npx projen push:docker\` pushes the images that \`npx projen build:docker\` built, each with every tag of the [tagging strategy](#tagging-strategy) (not the local \`:dev\` alias), to ${f.registry ? `\`${f.registry}\` (the registry of \`.projenrc.ts\`)` : 'the registry given by `--registry`'}, or to \`--registry HOST[/NAMESPACE]\` or \`IMAGE_REGISTRY\` when given. It never builds: \`build:docker\` records each image ID and its tags in \`${f.buildReport}\`, and \`push:docker\` pushes exactly those images, the ones the tests and scans saw. It prints each image's digest and writes them to \`${dir}/push.json\`.`,
     '',
-    'On a fresh machine, after the first command of the README:',
+    'After `npx projen build:docker`:',
     '',
     '```bash',
-    `bash tools/local-registry.sh start ${registry.split(':')[1] ?? '5000'}             # a registry on ${registry} (Debian's docker-registry; stop: bash tools/local-registry.sh stop)`,
-    `COSIGN_PASSWORD= cosign generate-key-pair            # cosign.key and cosign.pub${f.cosignVersion ? ` (cosign ${f.cosignVersion}: bash tools/install-linters.sh --with-cosign)` : ''}`,
-    'npx projen push:docker -- --sign-key cosign.key       # push every tag, sign each digest, attach each SBOM',
+    ...(localRegistry ? [`bash ${localRegistry} start ${registry.split(':')[1] ?? '5000'}             # a registry on ${registry} (stop: bash ${localRegistry} stop)`] : []),
+    `COSIGN_PASSWORD= cosign generate-key-pair            # cosign.key and cosign.pub${f.cosignVersion ? ` (cosign ${f.cosignVersion}${installTools ? `: bash ${installTools} --with-cosign` : ''})` : ''}`,
+    `npx projen push:docker -- ${f.registry ? '' : '--registry <registry> '}--sign-key cosign.key       # push every tag, sign each digest, attach each SBOM`,
     '```',
     '',
     '```bash',
-    'npx projen push:docker                                        # every image, to the registry of .projenrc.ts',
-    'npx projen push:docker -- --registry ghcr.io/acme api web     # elsewhere, some services',
+    f.registry ? 'npx projen push:docker                                        # every image, to the registry of .projenrc.ts'
+      : 'npx projen push:docker -- --registry <registry>                 # every image (or IMAGE_REGISTRY=<registry>)',
+    `npx projen push:docker -- --registry ghcr.io/acme ${some}     # elsewhere, some services`,
     'npx projen push:docker -- --sign-key cosign.key               # signed, with the SBOM attested (COSIGN_PASSWORD: the key\'s password)',
     '```',
     '',

@@ -224,7 +224,7 @@ export function generateSbom(ref: string, file: string, expectedId?: string): nu
     '--quiet', '--offline-scan', '--skip-db-update', '--skip-java-db-update', ref], {
     encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TRIVY_NO_PROGRESS: 'true' },
   });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('trivy is not installed: `bash tools/install-linters.sh --with-trivy` installs the pinned release.');
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('trivy is not installed: install it (https://trivy.dev), or build with --no-sbom.');
   if (r.status !== 0) throw new Error(`trivy could not make the SBOM of ${ref} (${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
   const id = sbomImageId(JSON.parse(readFileSync(file, 'utf8')));
   if (expectedId && id !== expectedId) throw new Error(`the SBOM trivy made for ${ref} describes image ${id}, not ${expectedId}: the tag moved during the build; build again.`);
@@ -310,7 +310,7 @@ async function main(argv: string[]): Promise<number> {
   // One clock for the whole run: every image gets the same timestamp tag.
   const env = { ...process.env, SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH || String(Math.floor(Date.now() / 1000)) };
   console.log(`build:docker: Docker ${engine}, BuildKit; building ${entries.map((e) => e.service).join(', ')}`);
-  if (!noSbom && !sbom) console.log('build:docker: no SBOM this time: trivy is not installed (`bash tools/install-linters.sh --with-trivy` installs it); push:docker --sign-key needs one.');
+  if (!noSbom && !sbom) console.log('build:docker: no SBOM this time: trivy is not installed (https://trivy.dev); push:docker --sign-key needs one.');
   const results: BuildResult[] = [];
   const reported: BuiltImage[] = [];
   const changes: SizeChange[] = [];

@@ -279,7 +279,7 @@ export function conflicts(image: BuiltImage, repository: string, remote: (tag: s
 /** Runs cosign; throws with its message. */
 function cosign(args: string[], what: string): string {
   const r = spawnSync('cosign', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { COSIGN_PASSWORD: '', ...process.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new PushUsageError('cosign is not installed: `bash tools/install-linters.sh --with-cosign` installs the pinned release.');
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new PushUsageError('cosign is not installed: install it (https://docs.sigstore.dev/cosign/system_config/installation/), or push without --sign-key.');
   if (r.status !== 0) {
     const detail = r.stderr.trim().split('\n').filter((l) => !/deprecated|^WARNING/.test(l)).slice(-3).join('\n  ');
     const hint = /decrypt|password/i.test(detail) ? '\n  Set COSIGN_PASSWORD to the key\'s password (empty for a key made with COSIGN_PASSWORD= cosign generate-key-pair).' : '';
