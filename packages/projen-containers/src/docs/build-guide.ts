@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Component, javascript, Project } from 'projen';
 import { checkDocsFacts, DOCS_FACT_KEYS, DocsContext, docsContext, DocsFacts, docLink, registerDoc, seeAlso, taskPhrase } from './docs-facts';
@@ -102,7 +103,9 @@ function ciSection(c: DocsContext): string[] {
   const variables = Object.entries(r.registry.settings.variables);
   const secrets = Object.entries(r.registry.settings.secrets);
   const [role, region] = variables.map(([name]) => name);
-  const lockFile = c.project.components.find((x): x is ActionPins => x instanceof ActionPins)?.lockFile;
+  const pins = c.project.components.find((x): x is ActionPins => x instanceof ActionPins);
+  // The project's lock file when it has one; else the pins the package ships.
+  const lockFile = pins && existsSync(path.join(c.project.outdir, pins.lockFile)) ? pins.lockFile : undefined;
   const environments = [...(staging ? ['staging'] : []), 'production'];
   return [
     '## How CI builds, caches, scans and pushes',
@@ -140,7 +143,7 @@ function ciSection(c: DocsContext): string[] {
     'The publish job gives every set of sources exactly one image per service, whatever commit carries them: merge commits, squash merges, rebases and pushes of several commits all keep the content and change only the commit. It looks in the registry first for an image of the same sources: the newest commit, on any branch or tag, whose tree holds exactly what this commit holds at the service\'s paths, and that commit\'s SHA tag:',
     '',
     `- **found** (a deploy of commits already built on the default branch, a release tag, a re-run): that digest is scanned again for anything disclosed since, then signed and tagged. It is never rebuilt, so what ${staging ? 'staging and production run' : 'production runs'} is the image the default branch built and scanned.`,
-    `- **not found**: BuildKit builds the image and pushes it by digest, with no tag (provenance \`mode=max\` and an SBOM attached: the pushed digest is an OCI index). Nothing can pull it by name yet. The scans then read that very digest from the registry, so the image scanned is the image published; one that fails a scan stays an untagged digest, which ${registryKind === 'ecr' ? 'an ECR lifecycle rule on untagged images expires' : 'the registry\'s clean-up of untagged images removes'}.`,
+    `- **not found**: BuildKit builds the image and pushes it by digest, with no tag (provenance \`mode=max\` and an SBOM attached: the pushed digest is an OCI index). Nothing can pull it by name yet. The scans then read that very digest from the registry, so the image scanned is the image published; one that fails a scan stays an untagged digest, which ${registryKind === 'ecr' ? 'an ECR lifecycle rule on untagged images expires' : 'nothing removes by itself on this registry: delete untagged versions on a schedule (on GHCR, for example with actions/delete-package-versions)'}.`,
     '',
     `Then the digest is signed and the signature verified, and only then does \`${r.publishScript}\` put every tag of the [tagging strategy](#tagging-strategy) on it with skopeo: nothing is ever tagged unsigned. Every tag is read before any is applied: a tag already on that digest is left as it is (a re-run changes nothing), and a tag already on another digest stops the job before any tag moves, except the moving ones (${moving.map((m) => `\`${m}\``).join(', ')}). A moving tag is only moved by the newest build of the service on its branch: before tagging, the job asks GitHub's compare API what the branch gained since its commit, and leaves the moving tags to a later run when a later commit changed the service. So \`latest\` never goes back to an older commit, whatever order two overlapping runs finish in.`,
     '',
@@ -148,7 +151,7 @@ function ciSection(c: DocsContext): string[] {
       ? `Deploys run in GitHub Environments: a push to \`${staging}\` or a dispatch with \`staging\` in \`staging\`, a release tag \`vX.Y.Z\` (not a pre-release) or a dispatch with \`production\` in \`production\`, so each can require an approval. A dispatch with \`production\` on anything but a release tag stops at the tag step. A \`production-*\` tag is applied only by a job that ran in the \`production\` environment, whatever a dispatch asked: a dispatch on a release tag with \`none\` or \`staging\` promotes the image without it.`
       : 'Deploys run in the GitHub Environment `production`: a release tag `vX.Y.Z` (not a pre-release) or a dispatch with `production` runs there, so it can require an approval. A dispatch with `production` on anything but a release tag stops at the tag step. A `production-*` tag is applied only by a job that ran in the `production` environment, whatever a dispatch asked: a dispatch on a release tag with `none` promotes the image without it.',
     '',
-    `Every third-party action is pinned by full commit SHA, with its version in a comment${lockFile ? `, from \`${lockFile}\`` : ''}. Workflows grant nothing at the top level but \`contents: read\`; each job asks only for what it uses: the scan job reads, the publish job adds \`id-token: write\` for the registry, the SARIF job \`security-events: write\`.`,
+    `Every third-party action is pinned by full commit SHA, with its version in a comment, ${lockFile ? `from \`${lockFile}\`` : 'from the pins projen-containers ships (a `github-actions.lock.json` of the project would take precedence)'}. Workflows grant nothing at the top level but \`contents: read\`; each job asks only for what it uses: the scan job reads, the publish job adds \`id-token: write\` (${registryKind === 'ecr' ? 'the AWS login through OIDC, and cosign\'s keyless signing' : 'cosign\'s keyless signing'}), the SARIF job \`security-events: write\`.`,
     '',
     '### Signatures of published images: verify before you deploy',
     '',

@@ -95,7 +95,7 @@ export function pushAndSignSection(f: PushAndSignFacts): string[] {
     '',
     '### SBOMs',
     '',
-    `\`build:docker\` writes a CycloneDX SBOM of each image beside its report, \`${dir}/<service>.cdx.json\`, made offline by Trivy (the release the scans use; no vulnerability database is needed for an SBOM; \`--no-sbom\` skips it). \`push:docker --sign-key\` attaches it to the pushed digest as a signed attestation (\`cosign attest --type cyclonedx\`). It lists the packages of the image: the operating system's and the service's npm dependencies at the versions of its \`package-lock.json\`.`,
+    `\`build:docker\` writes a CycloneDX SBOM of each image beside its report, \`${dir}/<service>.cdx.json\`, made offline by Trivy (the release the scans use; no vulnerability database is needed for an SBOM; \`--no-sbom\` skips it). \`push:docker --sign-key\` attaches it to the pushed digest as a signed attestation (\`cosign attest --type cyclonedx\`). It lists the packages of the image: the operating system's, and the service's own dependencies (npm, pip, Go modules) at the versions of its lock file.`,
     '',
     '```bash',
     `jq -r '.components[].purl // empty' ${dir}/${first.service}.cdx.json          # the SBOM of the last build`,
