@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { describeRollout, freePort, rollout } from '../../projenrc/lib/load';
+import { describeRollout, freePort, rollout } from '../../packages/projen-containers/src/lib/load';
 
 const API = join(__dirname, '..');
 const SERVER = join(API, 'lib', 'server.js');

@@ -9,7 +9,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { hostileValue, quotedValue, VARIABLES } from './hostile';
-import { freePort } from '../../projenrc/lib/load';
+import { freePort } from '../../packages/projen-containers/src/lib/load';
 import { loadConfig } from '../src/config';
 
 const SERVER = join(__dirname, '..', 'lib', 'server.js');

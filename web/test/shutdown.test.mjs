@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-// The rollout module (projenrc/lib/load.ts) is shared with the api's and the image tests and the
+// The rollout module (packages/projen-containers/src/lib/load.ts) is shared with the api's and the image tests and the
 // benchmark (TypeScript, at the repository's
 // root): tsx, a dependency of the root, loads it.
 import { tsImport } from 'tsx/esm/api';
 import { fakeApi, freePort, ROOT, SERVER, startWeb, waitHealthy } from './helpers.mjs';
 
-const { describeRollout, rollout } = await tsImport('../../projenrc/lib/load.ts', import.meta.url);
+const { describeRollout, rollout } = await tsImport('../../packages/projen-containers/src/lib/load.ts', import.meta.url);
 
 /** One raw HTTP/1.1 request on an open socket; resolves with the response head. */
 function rawGet(socket, path) {
