@@ -37,8 +37,8 @@ export const PLANTED: Record<string, () => string> = {
 export const PLANTED_MARKERS = ['.env', '.env.production.local', 'secrets', 'credentials', 'deploy-key.pem', 'coverage', 'npm-debug.log', '.git', 'planted-module'];
 
 /** A copy of a service folder (what git would check out, plus generated files) with the planted files. */
-export function plantedContext(entry: ImageManifestEntry): string {
-  const dir = copyContext(entry);
+export function plantedContext(entry: ImageManifestEntry, root = ROOT): string {
+  const dir = copyContext(entry, root);
   for (const [file, content] of Object.entries(PLANTED)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), content());

@@ -5,13 +5,13 @@
  * stopping with exit code 0, holding nothing planted; sizes printed against their bases. The base
  * images come from the build arguments in the environment, as for `npx projen build:docker`.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  exportFilesystem, freePort, inspect, PLANTED, removeContainers, ROOT, runContainer, stopTimed, trivySecrets, waitHealthy,
+  exportFilesystem, freePort, inspect, PLANTED, plantedContext, removeContainers, ROOT, runContainer, stopTimed, trivySecrets, waitHealthy,
 } from './harness';
 import { basesOf, readImagesManifest } from '../../packages/projen-containers/src/lib/images-manifest';
-import { buildImage, BuildResult, copyContext } from '../../packages/projen-containers/src/tools/build-images';
+import { buildImage, BuildResult } from '../../packages/projen-containers/src/tools/build-images';
 import { assertEngine, imageSize } from '../../packages/projen-containers/src/tools/docker-cli';
 
 jest.setTimeout(20 * 60_000);
@@ -29,12 +29,8 @@ const PLANTED_PATHS = Object.keys(PLANTED).filter((p) => !p.startsWith('node_mod
 beforeAll(async () => {
   assertEngine();
   for (const entry of manifest.images) {
-    const context = copyContext(entry, EXAMPLE);
+    const context = plantedContext(entry, EXAMPLE);
     try {
-      for (const [file, content] of Object.entries(PLANTED)) {
-        mkdirSync(path.dirname(path.join(context, file)), { recursive: true });
-        writeFileSync(path.join(context, file), content());
-      }
       builds[entry.service] = await buildImage(entry, { root: EXAMPLE, context, refs: [ref(entry.service)], labels: {}, version: '1.0.0-test' });
       if (!builds[entry.service].ok) throw new Error(`${entry.service} did not build; see the log above`);
     } finally {

@@ -75,6 +75,7 @@ function optionsOf<T extends object>(value: boolean | T | undefined): Partial<T>
 export function defaultNamespace(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '') || 'app';
 }
+
 const OPTION_KEYS = optionKeys<ContainerBuildOptions>({
   namespace: true,
   registry: true,
@@ -167,7 +168,7 @@ export class ContainerBuild extends Component {
       this.dependabot = new DependabotConfig(project, {
         ...optionsOf(options.dependabot),
         packageDirectories: () => this.images.dependencyDirectories(),
-        dockerDirectories: () => this.images.contexts.map((c) => (c === '.' ? '/' : `/${c}`)),
+        dockerDirectories: () => this.images.contextDirectories,
         baseImages: () => this.images.baseImageUsage(),
       });
     }

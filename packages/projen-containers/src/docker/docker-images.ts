@@ -78,6 +78,11 @@ const MANIFEST_DEPENDENCY_TYPES: readonly DependencyType[] = [
   DependencyType.BUILD, DependencyType.TEST, DependencyType.DEVENV,
 ];
 
+/** A folder relative to the root (`.` for the root) as a path from the repository's root: `/services/api`, `/`. */
+export function repositoryDirectory(folder: string): string {
+  return folder === '.' ? '/' : `/${folder}`;
+}
+
 /** The size-change threshold when .projenrc.ts sets none. */
 export const DEFAULT_SIZE_DELTA_WARNING = '10%';
 
@@ -234,7 +239,12 @@ export class DockerImages extends Component {
   public dependencyDirectories(): { ecosystem: string; directory: string }[] {
     return this.images
       .filter((i) => i.kind.dependencyEcosystem)
-      .map((i) => ({ ecosystem: i.kind.dependencyEcosystem!, directory: i.context === '.' ? '/' : `/${i.context}` }));
+      .map((i) => ({ ecosystem: i.kind.dependencyEcosystem!, directory: repositoryDirectory(i.context) }));
+  }
+
+  /** The build contexts as Dependabot names folders: `/services/api`, `/` for the root. */
+  public get contextDirectories(): string[] {
+    return this.contexts.map(repositoryDirectory);
   }
 
   public get services(): readonly ServiceImage<any>[] {
@@ -263,7 +273,7 @@ export class DockerImages extends Component {
         const dependencies = Object.fromEntries(image.serviceProject.deps.all
           .filter((d) => MANIFEST_DEPENDENCY_TYPES.includes(d.type))
           .map((d) => [d.name, d.version ?? '*']));
-        entry.directories.push({ directory: image.context === '.' ? '/' : `/${image.context}`, dependencies });
+        entry.directories.push({ directory: repositoryDirectory(image.context), dependencies });
       }
     }
     return [...usage.values()].map((u) => ({
