@@ -201,10 +201,37 @@ describe('node kinds: the service\'s package manager and entry point', () => {
       .toThrow('DockerImages: package manager of api "bun" is not supported by its image: use one of npm, pnpm, yarn_classic, yarn_berry');
   });
 
-  test('transpileOnly compiles with tsc --noCheck', () => {
+  test('compiler esbuild: each source file transpiled to lib/, esbuild added to the NodeProject', () => {
     const p = nodeService();
-    p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', transpileOnly: true });
-    expect(synth(p.root)['services/api/Dockerfile']).toContain('RUN node_modules/.bin/tsc --build --noCheck\n');
+    p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', compiler: 'esbuild' });
+    const out = synth(p.root);
+    expect(out['services/api/Dockerfile']).toContain(
+      "RUN find src -name '*.ts' ! -name '*.d.ts' -exec node_modules/.bin/esbuild --outdir=lib --outbase=src --platform=node --format=cjs --log-level=warning {} +\n");
+    expect(out['services/api/Dockerfile']).not.toContain('tsc --build');
+    expect(out['services/api/package.json'].devDependencies).toHaveProperty('esbuild');
+  });
+
+  test('compiler esbuild: ES modules when package.json says "type": "module"', () => {
+    const p = nodeService();
+    p.svc.package.addField('type', 'module');
+    p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', compiler: 'esbuild' });
+    expect(synth(p.root)['services/api/Dockerfile']).toContain('--format=esm');
+  });
+
+  test('compiler esbuild for a folder whose package.json lacks it: a ConfigError saying to add it', () => {
+    const p = parcel();
+    const dir = path.join(p.root.outdir, 'services', 'orders');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'orders', main: 'lib/index.js', devDependencies: { typescript: '5' } }));
+    const svc = new Project({ name: 'orders', parent: p.root, outdir: 'services/orders' });
+    expect(() => p.images.addService(svc, { kind: ImageKind.NODE_SERVICE, port: 8080, healthPath: '/healthz', sizeBudget: '200MB', compiler: 'esbuild' })).toThrow(
+      'DockerImages: compiler of orders is esbuild, which services/orders/package.json does not list: add esbuild to its devDependencies, or use compiler \'tsc\'.');
+  });
+
+  test('an unknown compiler: a ConfigError listing tsc and esbuild', () => {
+    const p = nodeService();
+    expect(() => p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', compiler: 'swc' as never }))
+      .toThrow('DockerImages: compiler of api "swc" is not allowed: one of tsc, esbuild.');
   });
 });
 

@@ -26,7 +26,7 @@ export { ImageKindRegistry } from './registry';
 export { NEXTJS_STANDALONE } from './nextjs-standalone';
 export type { NextjsStandaloneOptions } from './nextjs-standalone';
 export { NODE_SERVICE } from './node-service';
-export type { NodeServiceOptions } from './node-service';
+export type { NodeCompiler, NodeServiceOptions } from './node-service';
 export { PLAYWRIGHT_RUNNER, PLAYWRIGHT_BASE } from './playwright-runner';
 export type { PlaywrightRunnerOptions, RunnerOptions, RunnerTarget } from './playwright-runner';
 

@@ -1,11 +1,12 @@
 /**
- * The `node-service` kind: a TypeScript Node.js server compiled by `tsc` to `lib/`, such as a
- * Fastify service. Four stages: all dependencies, the compile, production dependencies (installed
- * in parallel), and a runtime with only the compiled code and production dependencies.
+ * The `node-service` kind: a TypeScript Node.js server compiled from `src/` to `lib/` (by `tsc`,
+ * or transpiled by esbuild), such as a Fastify service. Four stages: all dependencies, the compile,
+ * production dependencies (installed in parallel), and a runtime with only the compiled code and
+ * production dependencies.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Project } from 'projen';
+import { javascript, Project } from 'projen';
 import { defineImageKind, ImageTarget } from './kind';
 import {
   depsStage, finishServer, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
@@ -24,18 +25,32 @@ export interface NodeServiceOptions extends ServerOptions, NodeRuntimeOptions {
    */
   readonly entrypoint?: string;
   /**
-   * Compile with `tsc --noCheck` (TypeScript 5.6 or later): transpile only, as type-checking is the
-   * job of the service's own build and CI, which makes a source-only rebuild of the image faster.
-   * @default false
+   * How the image turns `src/` into `lib/`:
+   * - `tsc`: `tsc --build` with the service's tsconfig.json, type-checking included;
+   * - `esbuild`: each `.ts` file under `src/` transpiled on its own by esbuild (CommonJS, or ES
+   *   modules when package.json says `"type": "module"`), with no type check, which is the job of
+   *   the service's own build and CI. A source-only rebuild of the image then spends a fraction of a
+   *   second compiling, where `tsc` loads the whole program again. esbuild
+   *   must be a dependency of the service: it is added to a NodeProject's devDependencies, and a
+   *   package.json without it is an error. Code must compile file by file (TypeScript's
+   *   `isolatedModules`: no `const enum` across files, no `emitDecoratorMetadata`).
+   * @default 'tsc'
    */
-  readonly transpileOnly?: boolean;
+  readonly compiler?: NodeCompiler;
 }
+
+/** How a `node-service` image compiles its TypeScript: see {@link NodeServiceOptions.compiler}. */
+export type NodeCompiler = 'tsc' | 'esbuild';
+
+const COMPILERS: readonly NodeCompiler[] = ['tsc', 'esbuild'];
 
 /** Its options, checked and with their defaults. */
 export interface NodeService extends ServerOptions, NodeRuntime {
   /** The entry point: read when the Dockerfile is rendered (a package.json `main` set after addService() counts). */
   readonly entrypoint: string;
-  readonly transpileOnly: boolean;
+  readonly compiler: NodeCompiler;
+  /** The module format esbuild writes: `esm` when the service's package.json says `"type": "module"`, read at synth. */
+  readonly moduleFormat: 'cjs' | 'esm';
 }
 
 /** The default when a project that is not a NodeProject has no package.json in its folder (the entry point of earlier versions). */
@@ -69,6 +84,36 @@ export function entrypointOf(o: { readonly entrypoint?: string }, service: strin
   };
 }
 
+/** The service's package.json: its NodeProject's manifest, or the file in its folder (undefined when there is none). */
+function manifestOf(target: ImageTarget | undefined): Record<string, unknown> | undefined {
+  const project = target?.serviceProject;
+  if (project instanceof javascript.NodeProject) return project.package.manifest as Record<string, unknown>;
+  const file = project ? path.join(project.outdir, 'package.json') : undefined;
+  return file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : undefined;
+}
+
+/**
+ * Checks the compiler option; for esbuild, adds it to a NodeProject's devDependencies, or checks
+ * that the package.json in the service's folder lists it.
+ */
+function resolveCompiler(o: NodeServiceOptions, service: string, target: ImageTarget | undefined): NodeCompiler {
+  const compiler = o.compiler ?? 'tsc';
+  check(COMPILERS.includes(compiler), 'DockerImages', 'compiler', compiler, `one of ${COMPILERS.join(', ')}`, service);
+  if (compiler !== 'esbuild') return compiler;
+  const project = target?.serviceProject;
+  if (project instanceof javascript.NodeProject) {
+    if (!project.deps.all.some((d) => d.name === 'esbuild')) project.addDevDeps('esbuild');
+    return compiler;
+  }
+  const manifest = manifestOf(target) as { dependencies?: object; devDependencies?: object } | undefined;
+  const listed = [manifest?.dependencies, manifest?.devDependencies].some((deps) => !!deps && 'esbuild' in deps);
+  if (!listed) {
+    const where = `${target?.context ?? service}/package.json`;
+    throw new ConfigError(`DockerImages: compiler of ${service} is esbuild, which ${where} does not list: add esbuild to its devDependencies, or use compiler 'tsc'.`);
+  }
+  return compiler;
+}
+
 /** What the runtime stage sets besides NODE_ENV and PORT: listen on every interface of the container. */
 const SERVICE_ENV = { HOST: '0.0.0.0' };
 
@@ -77,20 +122,22 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
   description: 'a compiled TypeScript Node.js server (tsc to lib/), such as a Fastify service',
   dependencyEcosystem: 'npm',
   source: sourceFile(__filename),
-  options: [...SERVER_OPTIONS, 'entrypoint', 'transpileOnly', ...NODE_RUNTIME_OPTIONS],
+  options: [...SERVER_OPTIONS, 'entrypoint', 'compiler', ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: NODE_BASE },
 
   resolve: (o, service, target) => {
     const entrypoint = entrypointOf(o, service, target);
     let read: string | undefined;
-    check(o.transpileOnly === undefined || typeof o.transpileOnly === 'boolean', 'DockerImages', 'transpileOnly', o.transpileOnly, 'true or false', service);
     const resolved = {
       ...resolveServer(o, service, 'node-service'),
       ...resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, SERVICE_ENV)), target),
-      transpileOnly: o.transpileOnly ?? false,
+      compiler: resolveCompiler(o, service, target),
     };
-    // Read at synth, once: a package.json main set after addService() counts.
-    return Object.defineProperty(resolved, 'entrypoint', { get: () => (read ??= entrypoint()), enumerable: true }) as NodeService;
+    // Read at synth, once: a package.json main or type set after addService() counts.
+    return Object.defineProperties(resolved, {
+      entrypoint: { get: () => (read ??= entrypoint()), enumerable: true },
+      moduleFormat: { get: () => (manifestOf(target)?.type === 'module' ? 'esm' : 'cjs'), enumerable: true },
+    }) as NodeService;
   },
 
   contextFiles: (o) => [...installFiles(o), 'tsconfig.json', 'src'],
@@ -98,10 +145,15 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
   render: (model, ctx) => {
     addBase(model, ctx, NODE_BASE_COMMENT);
     depsStage(model, ctx, 'deps', 'All dependencies, for compiling.', 'all');
-    model.addStage('build', { from: 'deps', comment: 'Compile TypeScript to lib/.' })
+    const o = ctx.options;
+    model.addStage('build', { from: 'deps', comment: o.compiler === 'esbuild'
+      ? 'Transpile each TypeScript file to lib/ (no type check: the service\'s own build does that).'
+      : 'Compile TypeScript to lib/.' })
       .copy(['tsconfig.json'], './')
       .copy('src', './src')
-      .run(ctx.options.transpileOnly ? 'node_modules/.bin/tsc --build --noCheck' : 'node_modules/.bin/tsc --build');
+      .run(o.compiler === 'esbuild'
+        ? `find src -name '*.ts' ! -name '*.d.ts' -exec node_modules/.bin/esbuild --outdir=lib --outbase=src --platform=node --format=${o.moduleFormat} --log-level=warning {} +`
+        : 'node_modules/.bin/tsc --build');
     // Its own install, in parallel with the one above (npm's cache takes concurrent writers).
     depsStage(model, ctx, 'prod-deps', 'Production dependencies only (no devDependencies), without the test folders they publish.', 'production-pruned');
     const runtime = serverRuntimeStage(model, ctx, 'runtime', 'What runs: compiled code and production dependencies, owned by root, run by a non-root user.', SERVICE_ENV)
