@@ -119,10 +119,10 @@ describe('the built-in kinds', () => {
   test.each<[string, (m: ReturnType<typeof monorepo>) => unknown, string]>([
     // @ts-expect-error runner is an option of the playwright-runner kind only
     ['runner on a node-service', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '1MB', runner }),
-      'DockerImages: option "runner" of api does not apply to a node-service image. A node-service takes port, healthPath, entrypoint, compiler, user, uid, env, healthInterval; every image takes name, imageName, sizeBudget, base, extraAllow, extraIgnores.'],
+      'DockerImages: option "runner" of api does not apply to a node-service image. A node-service takes port, healthPath, entrypoint, compiler, installScripts, user, uid, env, healthInterval; every image takes name, imageName, sizeBudget, base, extraAllow, extraIgnores.'],
     // @ts-expect-error healthPath is an option of the server kinds
     ['healthPath on the playwright-runner', (m) => m.images.addService(m.runner, { kind: ImageKind.PLAYWRIGHT_RUNNER, sizeBudget: '2GB', runner, healthPath: '/health' }),
-      'DockerImages: option "healthPath" of playwright-runner does not apply to a playwright-runner image. A playwright-runner takes runner, user, uid, env, healthInterval;'],
+      'DockerImages: option "healthPath" of playwright-runner does not apply to a playwright-runner image. A playwright-runner takes runner, installScripts, user, uid, env, healthInterval;'],
     // @ts-expect-error startScript is an option of the nextjs-standalone kind
     ['startScript on a node-service', (m) => m.images.addService(m.api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '1MB', startScript: 'start.cjs' }),
       'DockerImages: option "startScript" of api does not apply to a node-service image.'],

@@ -183,7 +183,7 @@ describe('node kinds: the service\'s package manager and entry point', () => {
     ['npm', javascript.NodePackageManager.NPM, 'package-lock.json', ['npm ci --no-audit --no-fund'], 'npm ci --no-audit --no-fund --omit=dev --ignore-scripts'],
     ['pnpm', javascript.NodePackageManager.PNPM, 'pnpm-lock.yaml', ['corepack enable', 'pnpm install --frozen-lockfile'], 'pnpm install --frozen-lockfile --prod --ignore-scripts'],
     ['yarn classic', javascript.NodePackageManager.YARN_CLASSIC, 'yarn.lock', ['yarn install --frozen-lockfile --non-interactive'], 'yarn install --frozen-lockfile --non-interactive --production --ignore-scripts'],
-    ['yarn berry', javascript.NodePackageManager.YARN_BERRY, 'yarn.lock', ['corepack enable', 'yarn install --immutable'], 'yarn workspaces focus --all --production'],
+    ['yarn berry', javascript.NodePackageManager.YARN_BERRY, 'yarn.lock', ['corepack enable', 'yarn install --immutable'], 'YARN_ENABLE_SCRIPTS=false yarn workspaces focus --all --production'],
   ])('%s: its lock file in the context and the COPY, its install commands', (_n, packageManager, lockFile, install, production) => {
     const p = nodeService({ packageManager });
     p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' });
@@ -226,6 +226,39 @@ describe('node kinds: the service\'s package manager and entry point', () => {
     const svc = new Project({ name: 'orders', parent: p.root, outdir: 'services/orders' });
     expect(() => p.images.addService(svc, { kind: ImageKind.NODE_SERVICE, port: 8080, healthPath: '/healthz', sizeBudget: '200MB', compiler: 'esbuild' })).toThrow(
       'DockerImages: compiler of orders is esbuild, which services/orders/package.json does not list: add esbuild to its devDependencies, or use compiler \'tsc\'.');
+  });
+
+  describe('installScripts: the production install runs install scripts only when asked or when the npm lock says a production package has one', () => {
+    const lock = (packages: Record<string, object>) => JSON.stringify({ name: 'api', lockfileVersion: 3, packages: { '': { name: 'api' }, ...packages } });
+    const render = (lockText: string | undefined, options: { installScripts?: boolean } = {}) => {
+      const p = nodeService({ packageManager: javascript.NodePackageManager.NPM });
+      if (lockText) {
+        mkdirSync(p.svc.outdir, { recursive: true });
+        writeFileSync(path.join(p.svc.outdir, 'package-lock.json'), lockText);
+      }
+      p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', ...options });
+      const df: string = synth(p.root)['services/api/Dockerfile'];
+      return df.slice(df.indexOf('AS prod-deps'));
+    };
+
+    test('no production package with a script: --ignore-scripts', () => {
+      expect(render(lock({ 'node_modules/esbuild': { hasInstallScript: true, dev: true }, 'node_modules/fastify': {} }))).toContain('npm ci --no-audit --no-fund --omit=dev --ignore-scripts');
+    });
+
+    test('a production native addon (nested too): its scripts run', () => {
+      const out = render(lock({ 'node_modules/a/node_modules/better-sqlite3': { hasInstallScript: true } }));
+      expect(out).toContain('npm ci --no-audit --no-fund --omit=dev \\\n');
+      expect(out).not.toContain('--ignore-scripts');
+    });
+
+    test('the option wins over the lock file', () => {
+      expect(render(lock({ 'node_modules/better-sqlite3': { hasInstallScript: true } }), { installScripts: false })).toContain('--ignore-scripts');
+      expect(render(undefined, { installScripts: true })).not.toContain('--ignore-scripts');
+    });
+
+    test('a value that is not a boolean: a ConfigError', () => {
+      expect(() => render(undefined, { installScripts: 'yes' as never })).toThrow('DockerImages: installScripts of api "yes" is not allowed: true or false.');
+    });
   });
 
   test('an unknown compiler: a ConfigError listing tsc and esbuild', () => {

@@ -22,6 +22,7 @@ export type { NodeWorkerOptions } from './node-worker';
 export { PYTHON_SERVICE, PYTHON_BASE } from './python-service';
 export type { PythonServiceOptions } from './python-service';
 export { NODE_BASE } from './node-common';
+export type { NodeInstallOptions, NodeRuntimeOptions } from './node-common';
 export { ImageKindRegistry } from './registry';
 export { NEXTJS_STANDALONE } from './nextjs-standalone';
 export type { NextjsStandaloneOptions } from './nextjs-standalone';

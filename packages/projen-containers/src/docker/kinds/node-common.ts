@@ -4,10 +4,11 @@
  * the same way in each (`npm ci` under a shared cache mount, a runtime stage without package
  * managers, a health check by Node's own `fetch`).
  */
+import * as path from 'node:path';
 import { check, ConfigError, envName, httpPath, integer, knownKeys } from '../../validate';
 import type { DockerfileModel, RunMount, Stage } from '../dockerfile-model';
 import type { ImageContext, ImageTarget, KindBaseImage } from './kind';
-import { installCommands, PACKAGE_MANAGERS, PackageManagerRecipe, packageManagerOf } from './package-managers';
+import { installCommands, PACKAGE_MANAGERS, PackageManagerRecipe, packageManagerOf, productionInstallScripts } from './package-managers';
 import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';
 
 const COMPONENT = 'DockerImages';
@@ -34,6 +35,32 @@ export interface NodeRuntimeOptions {
 }
 
 export const NODE_RUNTIME_OPTIONS = ['user', 'uid', 'env', 'healthInterval'] as const;
+
+/** Options of a Node.js kind whose image holds production dependencies installed on their own. */
+export interface NodeInstallOptions {
+  /**
+   * Run the install scripts of the production dependencies in the image's production install
+   * (`npm ci --omit=dev` without `--ignore-scripts`). Native addons need them to fetch or build
+   * their binary (`better-sqlite3`, `bcrypt`, `sharp`, ...); other packages rarely do, and a script
+   * is code run at build time. The install that compiles always runs them. With npm 11's
+   * `allowScripts`, npm runs only the scripts the project approved.
+   * @default true when the service's package-lock.json lists a production package with an install
+   * script (`hasInstallScript`), else false (and false for pnpm and yarn, whose lock files do not say)
+   */
+  readonly installScripts?: boolean;
+}
+
+export const NODE_INSTALL_OPTIONS = ['installScripts'] as const;
+
+/** Whether a Node.js kind's production install runs install scripts: the option, else what the npm lock file says, read at synth. */
+export function resolveInstallScripts(o: NodeInstallOptions, service: string, target: ImageTarget | undefined, pm: PackageManagerRecipe): () => boolean {
+  check(o.installScripts === undefined || typeof o.installScripts === 'boolean', COMPONENT, 'installScripts', o.installScripts, 'true or false', service);
+  if (o.installScripts !== undefined) return () => o.installScripts!;
+  return () => {
+    if (pm !== PACKAGE_MANAGERS.npm || !target) return false;
+    return (productionInstallScripts(path.join(target.serviceProject.outdir, pm.lockFile)) ?? []).length > 0;
+  };
+}
 
 /** The runtime options every kind shares (user, uid, environment, health-check interval), checked and with their defaults. */
 export interface Runtime {
@@ -185,8 +212,9 @@ export const PRUNE_DEPENDENCY_TESTS = [
 export function depsStage(
   model: DockerfileModel, ctx: ImageContext<unknown>, name: string, comment: string, install: 'all' | 'production' | 'production-pruned' | 'production-or-empty',
 ): Stage {
-  const pm = (ctx.options as Partial<NodeRuntime>).packageManager ?? PACKAGE_MANAGERS.npm;
-  const commands = installCommands(pm, install !== 'all');
+  const o = ctx.options as Partial<NodeRuntime> & { readonly installScripts?: boolean };
+  const pm = o.packageManager ?? PACKAGE_MANAGERS.npm;
+  const commands = installCommands(pm, install !== 'all', o.installScripts ?? false);
   if (install === 'production-pruned') commands.push(PRUNE_DEPENDENCY_TESTS);
   if (install === 'production-or-empty') commands.push('mkdir -p node_modules');
   return model.addStage(name, { from: fromBase(ctx), comment })

@@ -9,15 +9,15 @@ import * as path from 'node:path';
 import { javascript, Project } from 'projen';
 import { defineImageKind, ImageTarget } from './kind';
 import {
-  depsStage, finishServer, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage,
-  resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
+  depsStage, finishServer, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_INSTALL_OPTIONS, NODE_RUNTIME_OPTIONS, NodeInstallOptions, NodeRuntime,
+  NodeRuntimeOptions, naiveStage, resolveInstallScripts, resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
 } from './node-common';
 import { addBase } from './stages';
 import { sourceFile } from '../../lib/source-file';
 import { check, ConfigError, contextPath } from '../../validate';
 
 /** Options of a `node-service` image. */
-export interface NodeServiceOptions extends ServerOptions, NodeRuntimeOptions {
+export interface NodeServiceOptions extends ServerOptions, NodeRuntimeOptions, NodeInstallOptions {
   /**
    * The compiled entry point, relative to the service folder.
    * @default the `main` of the service's package.json (its NodeProject's `package.manifest.main`,
@@ -51,6 +51,8 @@ export interface NodeService extends ServerOptions, NodeRuntime {
   readonly compiler: NodeCompiler;
   /** The module format esbuild writes: `esm` when the service's package.json says `"type": "module"`, read at synth. */
   readonly moduleFormat: 'cjs' | 'esm';
+  /** Whether the production install runs install scripts, read at synth. */
+  readonly installScripts: boolean;
 }
 
 /** The default when a project that is not a NodeProject has no package.json in its folder (the entry point of earlier versions). */
@@ -122,21 +124,20 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
   description: 'a compiled TypeScript Node.js server (tsc to lib/), such as a Fastify service',
   dependencyEcosystem: 'npm',
   source: sourceFile(__filename),
-  options: [...SERVER_OPTIONS, 'entrypoint', 'compiler', ...NODE_RUNTIME_OPTIONS],
+  options: [...SERVER_OPTIONS, 'entrypoint', 'compiler', ...NODE_INSTALL_OPTIONS, ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: NODE_BASE },
 
   resolve: (o, service, target) => {
     const entrypoint = entrypointOf(o, service, target);
     let read: string | undefined;
-    const resolved = {
-      ...resolveServer(o, service, 'node-service'),
-      ...resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, SERVICE_ENV)), target),
-      compiler: resolveCompiler(o, service, target),
-    };
+    const runtime = resolveNodeRuntime(o, service, 'node', Object.keys(serverEnv(0, SERVICE_ENV)), target);
+    const installScripts = resolveInstallScripts(o, service, target, runtime.packageManager);
+    const resolved = { ...resolveServer(o, service, 'node-service'), ...runtime, compiler: resolveCompiler(o, service, target) };
     // Read at synth, once: a package.json main or type set after addService() counts.
     return Object.defineProperties(resolved, {
       entrypoint: { get: () => (read ??= entrypoint()), enumerable: true },
       moduleFormat: { get: () => (manifestOf(target)?.type === 'module' ? 'esm' : 'cjs'), enumerable: true },
+      installScripts: { get: installScripts, enumerable: true },
     }) as NodeService;
   },
 

@@ -5,7 +5,8 @@
  */
 import { defineImageKind, ImageContext, ImageTarget } from './kind';
 import {
-  depsStage, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_RUNTIME_OPTIONS, NodeRuntime, NodeRuntimeOptions, naiveStage, resolveNodeRuntime,
+  depsStage, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_INSTALL_OPTIONS, NODE_RUNTIME_OPTIONS, NodeInstallOptions, NodeRuntime, NodeRuntimeOptions,
+  naiveStage, resolveInstallScripts, resolveNodeRuntime,
 } from './node-common';
 import { entrypointOf } from './node-service';
 import { addLabelsAndVersion, addBase, fromBase } from './stages';
@@ -14,7 +15,7 @@ import { check } from '../../validate';
 import type { DockerfileModel } from '../dockerfile-model';
 
 /** Options of a `node-worker` image. */
-export interface NodeWorkerOptions extends NodeRuntimeOptions {
+export interface NodeWorkerOptions extends NodeRuntimeOptions, NodeInstallOptions {
   /**
    * The compiled entry point, relative to the service folder.
    * @default the `main` of the service's package.json, as for a node-service
@@ -33,6 +34,8 @@ export interface NodeWorker extends NodeRuntime {
   readonly entrypoint: string;
   /** The health check's command, or undefined for none. */
   readonly healthCommand?: readonly string[];
+  /** Whether the production install runs install scripts, read at synth. */
+  readonly installScripts: boolean;
 }
 
 const C = 'DockerImages';
@@ -44,12 +47,14 @@ function resolve(o: NodeWorkerOptions, service: string, target: ImageTarget): No
   'a command in exec form, such as [\'node\', \'lib/health.js\']: one to 16 words of letters, digits and "_ . / : = @ + -", (or no healthCommand for no health check)', service);
   const entrypoint = entrypointOf(o, service, target);
   let read: string | undefined;
-  const resolved = {
-    ...resolveNodeRuntime(o, service, 'node', ['NODE_ENV'], target),
-    ...(none ? {} : { healthCommand: [...o.healthCommand!] }),
-  };
+  const runtime = resolveNodeRuntime(o, service, 'node', ['NODE_ENV'], target);
+  const installScripts = resolveInstallScripts(o, service, target, runtime.packageManager);
+  const resolved = { ...runtime, ...(none ? {} : { healthCommand: [...o.healthCommand!] }) };
   // Read at synth, once: a package.json main set after addService() counts.
-  return Object.defineProperty(resolved, 'entrypoint', { get: () => (read ??= entrypoint()), enumerable: true }) as NodeWorker;
+  return Object.defineProperties(resolved, {
+    entrypoint: { get: () => (read ??= entrypoint()), enumerable: true },
+    installScripts: { get: installScripts, enumerable: true },
+  }) as NodeWorker;
 }
 
 function render(model: DockerfileModel, ctx: ImageContext<NodeWorker>): void {
@@ -86,7 +91,7 @@ export const NODE_WORKER = defineImageKind<NodeWorkerOptions, NodeWorker>({
   description: 'a compiled TypeScript Node.js worker (tsc to lib/) that serves no port',
   dependencyEcosystem: 'npm',
   source: sourceFile(__filename),
-  options: ['entrypoint', 'healthCommand', ...NODE_RUNTIME_OPTIONS],
+  options: ['entrypoint', 'healthCommand', ...NODE_INSTALL_OPTIONS, ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: NODE_BASE },
   resolve,
   contextFiles: (o) => [...installFiles(o), 'tsconfig.json', 'src'],

@@ -3,6 +3,7 @@
  * projen `NodeProject` uses (`package.packageManager`), npm for any other project. Each installs
  * from its own lock file only, under a shared cache mount.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Project } from 'projen';
 import { ConfigError } from '../../validate';
 import type { RunMount } from '../dockerfile-model';
@@ -21,6 +22,8 @@ export interface PackageManagerRecipe {
   readonly install: string;
   /** Installs the production dependencies only, without running their install scripts. */
   readonly installProduction: string;
+  /** Installs the production dependencies only, running their install scripts (native addons). */
+  readonly installProductionWithScripts: string;
   /** The package manager's download cache, kept between builds. */
   readonly cache: RunMount;
 }
@@ -36,6 +39,7 @@ export const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRecipe>> = 
     configFiles: [],
     install: NPM_CI,
     installProduction: `${NPM_CI} --omit=dev --ignore-scripts`,
+    installProductionWithScripts: `${NPM_CI} --omit=dev`,
     cache: { type: 'cache', id: 'npm', target: '/root/.npm', sharing: 'shared' },
   },
   // pnpm's content-addressed store takes concurrent writers too; corepack provides the version of package.json's packageManager.
@@ -46,6 +50,7 @@ export const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRecipe>> = 
     setup: 'corepack enable',
     install: 'pnpm install --frozen-lockfile',
     installProduction: 'pnpm install --frozen-lockfile --prod --ignore-scripts',
+    installProductionWithScripts: 'pnpm install --frozen-lockfile --prod',
     cache: { type: 'cache', id: 'pnpm', target: '/root/.local/share/pnpm/store', sharing: 'shared' },
   },
   // Yarn 1, shipped in the official Node.js image. Its cache is not safe for concurrent writers.
@@ -55,6 +60,7 @@ export const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRecipe>> = 
     configFiles: [],
     install: 'yarn install --frozen-lockfile --non-interactive',
     installProduction: 'yarn install --frozen-lockfile --non-interactive --production --ignore-scripts',
+    installProductionWithScripts: 'yarn install --frozen-lockfile --non-interactive --production',
     cache: { type: 'cache', id: 'yarn', target: '/usr/local/share/.cache/yarn', sharing: 'locked' },
   },
   // Yarn 2+, through corepack; `workspaces focus --production` is its production-only install.
@@ -64,7 +70,9 @@ export const PACKAGE_MANAGERS: Readonly<Record<string, PackageManagerRecipe>> = 
     configFiles: ['.yarnrc.yml'],
     setup: 'corepack enable',
     install: 'yarn install --immutable',
-    installProduction: 'yarn workspaces focus --all --production',
+    // Yarn berry reads its settings from YARN_* variables: enableScripts false skips install scripts.
+    installProduction: 'YARN_ENABLE_SCRIPTS=false yarn workspaces focus --all --production',
+    installProductionWithScripts: 'yarn workspaces focus --all --production',
     cache: { type: 'cache', id: 'yarn-berry', target: '/root/.yarn/berry/cache', sharing: 'locked' },
   },
 };
@@ -88,7 +96,29 @@ export function packageManagerOf(project: Project | undefined, service: string):
   return recipe;
 }
 
-/** The commands of an install: `setup` first when the package manager needs one. */
-export function installCommands(pm: PackageManagerRecipe, production: boolean): string[] {
-  return [...(pm.setup ? [pm.setup] : []), production ? pm.installProduction : pm.install];
+/**
+ * The commands of an install: `setup` first when the package manager needs one. A production
+ * install skips install scripts unless `scripts` says to run them.
+ */
+export function installCommands(pm: PackageManagerRecipe, production: boolean, scripts = false): string[] {
+  const install = production ? (scripts ? pm.installProductionWithScripts : pm.installProduction) : pm.install;
+  return [...(pm.setup ? [pm.setup] : []), install];
+}
+
+/**
+ * The production packages of an npm lock file (`package-lock.json` v2 or v3) that have install
+ * scripts (`hasInstallScript`, not `dev`), or undefined when the file is missing or not such a lock.
+ */
+export function productionInstallScripts(lockFile: string): string[] | undefined {
+  if (!existsSync(lockFile)) return undefined;
+  let lock: { packages?: Record<string, { hasInstallScript?: boolean; dev?: boolean }> };
+  try {
+    lock = JSON.parse(readFileSync(lockFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!lock.packages || typeof lock.packages !== 'object') return undefined;
+  return Object.entries(lock.packages)
+    .filter(([key, entry]) => key.startsWith('node_modules/') && entry?.hasInstallScript === true && entry.dev !== true)
+    .map(([key]) => key.replace(/^(?:.*\/)?node_modules\//, ''));
 }

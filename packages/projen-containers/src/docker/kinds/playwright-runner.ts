@@ -11,7 +11,10 @@ import { check, contextPath, envName, httpPath, integer } from '../../validate';
 import type { DockerfileModel } from '../dockerfile-model';
 import { kebabName } from '../names';
 import { ImageContext, ImageTarget, KindBaseImage, defineImageKind } from './kind';
-import { depsStage, envNameTaken, installFiles, missing, naiveStage, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeRuntime, NodeRuntimeOptions, onlyKeys, resolveNodeRuntime } from './node-common';
+import {
+  depsStage, envNameTaken, installFiles, missing, naiveStage, NODE_INSTALL_OPTIONS, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeInstallOptions, NodeRuntime,
+  NodeRuntimeOptions, onlyKeys, resolveInstallScripts, resolveNodeRuntime,
+} from './node-common';
 import { checkRunFlags } from './run-flags';
 import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';
 
@@ -47,7 +50,7 @@ export interface RunnerOptions {
 }
 
 /** Options of a `playwright-runner` image. */
-export interface PlaywrightRunnerOptions extends NodeRuntimeOptions {
+export interface PlaywrightRunnerOptions extends NodeRuntimeOptions, NodeInstallOptions {
   /** The services it waits for, and the suite's defaults. */
   readonly runner: RunnerOptions;
 }
@@ -60,6 +63,8 @@ export interface PlaywrightRunner extends NodeRuntime {
   readonly defaultWorkers: number;
   readonly suiteFiles: readonly string[];
   readonly runFlags: readonly string[];
+  /** Whether the production install runs install scripts, read at synth. */
+  readonly installScripts: boolean;
 }
 
 /** The entrypoint script, in the service folder and in the image. */
@@ -109,8 +114,12 @@ function resolveRunner(o: PlaywrightRunnerOptions, service: string, target?: Ima
   const suiteFiles = r.suiteFiles ?? ['playwright.config.ts', 'tsconfig.json', 'src/', 'tests/'];
   for (const f of suiteFiles) contextPath(C, 'runner.suiteFiles', typeof f === 'string' ? f.replace(/\/$/, '') : f, service);
   const runFlags = [...checkRunFlags(C, 'runner.runFlags', r.runFlags ?? [], service)];
+  const runtime = resolveNodeRuntime(o, service, 'pwuser', Object.keys(RUNNER_IMAGE_ENV), target);
+  const installScripts = resolveInstallScripts(o, service, target, runtime.packageManager);
   return {
-    ...resolveNodeRuntime(o, service, 'pwuser', Object.keys(RUNNER_IMAGE_ENV), target),
+    ...runtime,
+    // Read at synth: the lock file may change after addService().
+    get installScripts() { return installScripts(); },
     targets,
     waitTimeoutSeconds: integer(C, 'runner.waitTimeoutSeconds', r.waitTimeoutSeconds ?? 60, 1, 86400, service),
     defaultProject,
@@ -224,7 +233,7 @@ export const PLAYWRIGHT_RUNNER = defineImageKind<PlaywrightRunnerOptions, Playwr
   description: 'a Playwright suite that runs once against running services and exits with its result',
   dependencyEcosystem: 'npm',
   source: sourceFile(__filename),
-  options: ['runner', ...NODE_RUNTIME_OPTIONS],
+  options: ['runner', ...NODE_INSTALL_OPTIONS, ...NODE_RUNTIME_OPTIONS],
   bases: { runtime: PLAYWRIGHT_BASE },
   resolve: resolveRunner,
   contextFiles: (o) => [...installFiles(o), ...o.suiteFiles, ENTRYPOINT_SCRIPT],
