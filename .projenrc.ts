@@ -183,7 +183,7 @@ const images = new DockerImages(project, {
   .addBaseImage('node', { repository: 'node', tag: '24-alpine', buildArg: 'NODE_IMAGE' })
   .addBaseImage('playwright', { repository: 'mcr.microsoft.com/playwright', tag: 'v{version}-noble', buildArg: 'PLAYWRIGHT_IMAGE', versionOf: '@playwright/test' });
 
-images.addService(api, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' });
+images.addService(api, { kind: ImageKind.NODE_SERVICE, compiler: 'esbuild', port: 3000, healthPath: '/health', sizeBudget: '200MB' });
 images.addService(web, { kind: ImageKind.NEXTJS_STANDALONE, port: 3000, healthPath: '/api/health', sizeBudget: '300MB' });
 images.addService(runner, {
   kind: ImageKind.PLAYWRIGHT_RUNNER,

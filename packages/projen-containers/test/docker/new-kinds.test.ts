@@ -268,6 +268,38 @@ describe('node kinds: the service\'s package manager and entry point', () => {
   });
 });
 
+describe('go-service: the build context\'s allow-list covers every package of the module', () => {
+  function module(files: string[]) {
+    const p = parcel();
+    const svc = p.service('tracking');
+    for (const f of ['go.mod', ...files]) {
+      mkdirSync(path.dirname(path.join(svc.outdir, f)), { recursive: true });
+      writeFileSync(path.join(svc.outdir, f), f === 'go.mod' ? 'module example.com/tracking\n\ngo 1.26\n' : 'package x\n');
+    }
+    return { ...p, svc };
+  }
+  const go = { kind: ImageKind.GO_SERVICE, port: 8080, healthPath: '/healthz', sizeBudget: '30MB' } as const;
+
+  test('a package in a folder the image does not copy: a ConfigError naming it and the fix', () => {
+    const p = module(['main.go', 'internal/store/store.go', 'server/handler.go', 'server/handler_test.go', 'testdata/x.go', '.git/x.go', 'docs/README.md']);
+    expect(() => p.images.addService(p.svc, go)).toThrow(
+      'DockerImages: tracking has Go packages outside the folders its image copies (the module root\'s *.go files and cmd, internal, pkg): server. '
+      + 'The build would not find them: add server to sourceDirs.');
+  });
+
+  test('the same module with server in sourceDirs builds from it', () => {
+    const p = module(['main.go', 'server/api/handler.go']);
+    p.images.addService(p.svc, { ...go, sourceDirs: ['server'] });
+    expect(synth(p.root)['services/tracking/.dockerignore']).toContain('!server\n');
+  });
+
+  test('a main package outside the allow-list: a ConfigError', () => {
+    const p = module(['main.go']);
+    expect(() => p.images.addService(p.svc, { ...go, packagePath: './tools/gen' })).toThrow(
+      'DockerImages: packagePath of tracking "./tools/gen" is outside the folders its image copies (the module root\'s *.go files and cmd, internal, pkg): add tools to sourceDirs.');
+  });
+});
+
 describe('service identity: the name option', () => {
   const worker = { kind: ImageKind.NODE_WORKER, entrypoint: 'lib/index.js', sizeBudget: '100MB' } as const;
 

@@ -4,11 +4,13 @@
  * build (module and build caches in cache mounts), and the runtime with the binary only. With no
  * shell or curl in the runtime, the health check is the binary's own health mode.
  */
-import { defineImageKind, ImageContext, KindBaseImage } from './kind';
+import { existsSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { defineImageKind, ImageContext, ImageTarget, KindBaseImage } from './kind';
 import { NodeRuntimeOptions, resolveRuntime, Runtime } from './node-common';
 import { addBase, addLabelsAndVersion, fromBase } from './stages';
 import { sourceFile } from '../../lib/source-file';
-import { check, httpPath, integer } from '../../validate';
+import { check, ConfigError, httpPath, integer } from '../../validate';
 import type { DockerfileModel, RunMount } from '../dockerfile-model';
 import { kebabName } from '../names';
 
@@ -53,7 +55,47 @@ const GO_BUILD_CACHE: RunMount = { type: 'cache', id: 'gobuild', target: '/root/
 
 const C = 'DockerImages';
 
-function resolve(o: GoServiceOptions, service: string): GoService {
+/** Folders `go build` never reads a package from: hidden ones, `_*`, `testdata`, and `vendor` (modules are downloaded). */
+function skipped(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('_') || name === 'testdata' || name === 'vendor' || name === 'node_modules';
+}
+
+/**
+ * The folders below `root` (relative, POSIX) that hold a Go package (a `.go` file that is not a
+ * test) and lie outside `sourceDirs`: the build context would leave them out.
+ */
+export function goPackagesOutside(root: string, sourceDirs: readonly string[]): string[] {
+  const outside: string[] = [];
+  const inside = (rel: string) => sourceDirs.some((d) => rel === d || rel.startsWith(`${d}/`));
+  const walk = (rel: string): void => {
+    const entries = readdirSync(path.join(root, rel), { withFileTypes: true });
+    if (rel !== '' && !inside(rel) && entries.some((e) => e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go'))) outside.push(rel);
+    for (const e of entries) {
+      if (e.isDirectory() && !skipped(e.name) && !inside(rel ? `${rel}/${e.name}` : e.name)) walk(rel ? `${rel}/${e.name}` : e.name);
+    }
+  };
+  walk('');
+  return outside;
+}
+
+/** The module's packages and the main package must all be in the build context's allow-list (checked when the folder exists). */
+function checkAllowList(service: string, target: ImageTarget | undefined, sourceDirs: readonly string[], packagePath: string): void {
+  const main = packagePath.replace(/^\.\/?/, '');
+  if (main !== '' && !sourceDirs.some((d) => main === d || main.startsWith(`${d}/`))) {
+    throw new ConfigError(`DockerImages: packagePath of ${service} "${packagePath}" is outside the folders its image copies (the module root's *.go files and ${sourceDirs.join(', ')}): `
+      + `add ${main.split('/')[0]} to sourceDirs.`);
+  }
+  const dir = target?.serviceProject.outdir;
+  if (!dir || !existsSync(path.join(dir, 'go.mod'))) return;
+  const outside = goPackagesOutside(dir, sourceDirs);
+  if (outside.length > 0) {
+    const top = [...new Set(outside.map((f) => f.split('/')[0]))];
+    throw new ConfigError(`DockerImages: ${service} has Go packages outside the folders its image copies (the module root's *.go files and ${sourceDirs.join(', ')}): `
+      + `${outside.slice(0, 5).join(', ')}${outside.length > 5 ? ', ...' : ''}. The build would not find them: add ${top.join(', ')} to sourceDirs.`);
+  }
+}
+
+function resolve(o: GoServiceOptions, service: string, target?: ImageTarget): GoService {
   const port = integer(C, 'port', o.port, 1, 65535, service);
   const healthPath = o.healthPath === undefined ? undefined : httpPath(C, 'healthPath', o.healthPath, service);
   const healthCommand = o.healthCommand ?? ['healthcheck'];
@@ -67,6 +109,7 @@ function resolve(o: GoServiceOptions, service: string): GoService {
   const sourceDirs = o.sourceDirs ?? ['cmd', 'internal', 'pkg'];
   check(Array.isArray(sourceDirs) && sourceDirs.every((d) => typeof d === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/.test(d)), C, 'sourceDirs', sourceDirs,
     'folders of the service, such as [\'cmd\', \'internal\']', service);
+  checkAllowList(service, target, sourceDirs, packagePath);
   return { ...resolveRuntime(o, service, 'nonroot', ['PORT', ...Object.keys(SERVICE_ENV)], KNOWN_UIDS), port, healthPath, healthCommand, packagePath, binary, sourceDirs };
 }
 

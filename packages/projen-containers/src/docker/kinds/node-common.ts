@@ -53,7 +53,9 @@ export interface NodeInstallOptions {
 export const NODE_INSTALL_OPTIONS = ['installScripts'] as const;
 
 /** Whether a Node.js kind's production install runs install scripts: the option, else what the npm lock file says, read at synth. */
-export function resolveInstallScripts(o: NodeInstallOptions, service: string, target: ImageTarget | undefined, pm: PackageManagerRecipe): () => boolean {
+export function resolveInstallScripts(
+  o: NodeInstallOptions, service: string, target: ImageTarget | undefined, pm: PackageManagerRecipe,
+): () => boolean {
   check(o.installScripts === undefined || typeof o.installScripts === 'boolean', COMPONENT, 'installScripts', o.installScripts, 'true or false', service);
   if (o.installScripts !== undefined) return () => o.installScripts!;
   return () => {

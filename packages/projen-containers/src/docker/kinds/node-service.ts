@@ -10,7 +10,8 @@ import { javascript, Project } from 'projen';
 import { defineImageKind, ImageTarget } from './kind';
 import {
   depsStage, finishServer, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_INSTALL_OPTIONS, NODE_RUNTIME_OPTIONS, NodeInstallOptions, NodeRuntime,
-  NodeRuntimeOptions, naiveStage, resolveInstallScripts, resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions, serverRuntimeStage,
+  NodeRuntimeOptions, naiveStage, resolveInstallScripts, resolveNodeRuntime, resolveServer, SERVER_OPTIONS, serverEnv, ServerOptions,
+  serverRuntimeStage,
 } from './node-common';
 import { addBase } from './stages';
 import { sourceFile } from '../../lib/source-file';
@@ -147,9 +148,12 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
     addBase(model, ctx, NODE_BASE_COMMENT);
     depsStage(model, ctx, 'deps', 'All dependencies, for compiling.', 'all');
     const o = ctx.options;
-    model.addStage('build', { from: 'deps', comment: o.compiler === 'esbuild'
-      ? 'Transpile each TypeScript file to lib/ (no type check: the service\'s own build does that).'
-      : 'Compile TypeScript to lib/.' })
+    model.addStage('build', {
+      from: 'deps',
+      comment: o.compiler === 'esbuild'
+        ? 'Transpile each TypeScript file to lib/ (no type check: the service\'s own build does that).'
+        : 'Compile TypeScript to lib/.',
+    })
       .copy(['tsconfig.json'], './')
       .copy('src', './src')
       .run(o.compiler === 'esbuild'

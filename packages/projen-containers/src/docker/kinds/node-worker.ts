@@ -5,8 +5,8 @@
  */
 import { defineImageKind, ImageContext, ImageTarget } from './kind';
 import {
-  depsStage, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_INSTALL_OPTIONS, NODE_RUNTIME_OPTIONS, NodeInstallOptions, NodeRuntime, NodeRuntimeOptions,
-  naiveStage, resolveInstallScripts, resolveNodeRuntime,
+  depsStage, installFiles, NODE_BASE, NODE_BASE_COMMENT, NODE_INSTALL_OPTIONS, NODE_RUNTIME_OPTIONS, NodeInstallOptions, NodeRuntime,
+  NodeRuntimeOptions, naiveStage, resolveInstallScripts, resolveNodeRuntime,
 } from './node-common';
 import { entrypointOf } from './node-service';
 import { addLabelsAndVersion, addBase, fromBase } from './stages';

@@ -12,8 +12,8 @@ import type { DockerfileModel } from '../dockerfile-model';
 import { kebabName } from '../names';
 import { ImageContext, ImageTarget, KindBaseImage, defineImageKind } from './kind';
 import {
-  depsStage, envNameTaken, installFiles, missing, naiveStage, NODE_INSTALL_OPTIONS, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeInstallOptions, NodeRuntime,
-  NodeRuntimeOptions, onlyKeys, resolveInstallScripts, resolveNodeRuntime,
+  depsStage, envNameTaken, installFiles, missing, naiveStage, NODE_INSTALL_OPTIONS, NODE_RUNTIME_OPTIONS, nodeHttpCheck, NodeInstallOptions,
+  NodeRuntime, NodeRuntimeOptions, onlyKeys, resolveInstallScripts, resolveNodeRuntime,
 } from './node-common';
 import { checkRunFlags } from './run-flags';
 import { addBase, addLabelsAndVersion, fromBase, VERSION_ENV } from './stages';

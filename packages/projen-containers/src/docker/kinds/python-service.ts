@@ -60,6 +60,17 @@ export function pythonHttpCheck(port: number, healthPath: string): string[] {
   return ['python', '-c', `import os,sys,urllib.request as u; sys.exit(0 if u.urlopen('http://127.0.0.1:%s${healthPath}' % os.environ.get('PORT','${port}'), timeout=2).status == 200 else 1)`];
 }
 
+/**
+ * Removes the base image's own packaging tools (pip, setuptools, wheel, with their scripts),
+ * wherever its Python keeps them (`site-packages` of the official images, `dist-packages` of
+ * Debian's): the app runs from the venv, which cannot see them, and they are a frequent source of
+ * CVEs in scans of the runtime.
+ */
+const REMOVE_PACKAGING_TOOLS = 'find /usr -depth -regextype posix-extended \\( '
+  + "-regex '.*/(site|dist)-packages/(pip|setuptools|wheel|pkg_resources|_distutils_hack)(-[^/]*)?' "
+  + "-o -regex '.*/(site|dist)-packages/distutils-precedence[.]pth' "
+  + "-o -regex '/usr(/local)?/bin/(pip[0-9.]*|wheel)' \\) -exec rm -rf {} +";
+
 function render(model: DockerfileModel, ctx: ImageContext<PythonService>): void {
   const o = ctx.options;
   const [uid, gid] = o.uid.split(':');
@@ -74,9 +85,10 @@ function render(model: DockerfileModel, ctx: ImageContext<PythonService>): void 
       [{ type: 'cache', id: 'pip', target: '/root/.cache/pip', sharing: 'shared' }]);
   const runtime = model.addStage('runtime', {
     from: fromBase(ctx),
-    comment: 'What runs: the same base (the venv\'s python symlink points into it), the venv and the app code, run by a fixed non-root uid.',
+    comment: 'What runs: the same base (the venv\'s python symlink points into it) without its packaging tools, the venv and the app code, run by a fixed non-root uid.',
   })
     .run([
+      REMOVE_PACKAGING_TOOLS,
       `groupadd --system --gid ${gid} ${o.user}`,
       `useradd --system --uid ${uid} --gid ${gid} --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ${o.user}`,
     ])
