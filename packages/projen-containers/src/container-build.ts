@@ -6,6 +6,7 @@ import { ActionPins, ActionPinsOptions } from './github/action-pins';
 import { DependabotConfig, DependabotConfigOptions } from './github/dependabot-config';
 import { DeployedScanWorkflow, DeployedScanWorkflowOptions } from './github/deployed-scan-workflow';
 import { ImageCiWorkflow } from './github/image-ci-workflow';
+import { PinWorkflows, PinWorkflowsOptions } from './github/pin-workflows';
 import { PublishScript } from './github/publish-script';
 import { Registry, RegistryOptions } from './github/registry';
 import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from './github/reusable-build-workflow';
@@ -60,6 +61,19 @@ export interface ContainerBuildOptions {
    * @default true: weekly, 7 days' cooldown
    */
   readonly dependabot?: boolean | Pick<DependabotConfigOptions, 'interval' | 'cronjob' | 'cooldownDays'>;
+  /**
+   * The workflows that keep the pins fresh and mergeable ({@link PinWorkflows}): a weekly pull
+   * request with new base-image digests, and the sync that brings a Dependabot change of a
+   * generated file (an action, a base image) back to its lock file. They push with a GitHub App
+   * (its client ID in a variable, its key in a secret; the guide lists them) so that their pull
+   * requests get CI. `false`, `true`, or their options.
+   *
+   * Without them, Dependabot watches only the services' dependencies: its pull requests for
+   * actions and base images would edit generated files that the next `npx projen` reverts. Base
+   * images are then refreshed with `npx projen update-base-images`.
+   * @default false
+   */
+  readonly pinWorkflows?: boolean | Omit<PinWorkflowsOptions, 'pins' | 'runsOn'>;
   /** Write the build guide (`docs/docker-build-guide.md`). @default true */
   readonly guide?: boolean;
 }
@@ -88,6 +102,7 @@ const OPTION_KEYS = optionKeys<ContainerBuildOptions>({
   build: true,
   deployedScan: true,
   dependabot: true,
+  pinWorkflows: true,
   guide: true,
 });
 
@@ -114,6 +129,7 @@ export class ContainerBuild extends Component {
   public readonly ci: ImageCiWorkflow;
   public readonly deployedScan?: DeployedScanWorkflow;
   public readonly dependabot?: DependabotConfig;
+  public readonly pinWorkflows?: PinWorkflows;
   public readonly guide?: BuildGuide;
 
   /** Where the images go (the `registry` option). */
@@ -161,6 +177,9 @@ export class ContainerBuild extends Component {
         runsOn: options.runsOn,
       });
     }
+    if (options.pinWorkflows ?? false) {
+      this.pinWorkflows = new PinWorkflows(project, { ...optionsOf(options.pinWorkflows), pins: this.pins, runsOn: options.runsOn });
+    }
     if (options.dependabot ?? true) {
       if (project.tryFindObjectFile('.github/dependabot.yml')) {
         throw new ConfigError(`${C}: the project writes .github/dependabot.yml already (projen's dependabot option?): turn one of them off, or set dependabot: false here.`);
@@ -170,6 +189,7 @@ export class ContainerBuild extends Component {
         packageDirectories: () => this.images.dependencyDirectories(),
         dockerDirectories: () => this.images.contextDirectories,
         baseImages: () => this.images.baseImageUsage(),
+        watchPins: this.pinWorkflows !== undefined,
       });
     }
     if (options.guide ?? true) {

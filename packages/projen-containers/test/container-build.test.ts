@@ -36,6 +36,33 @@ describe('ContainerBuild', () => {
     expect(files['.github/workflows/scan-deployed.yml']).toContain('trunk-');
   });
 
+  describe('Dependabot watches pins in generated files only where a workflow brings its changes back', () => {
+    function build(pinWorkflows?: boolean) {
+      const project = new github.GitHubProject({ name: 'parcel', outdir: tempOutdir() });
+      const svc = new javascript.NodeProject({ parent: project, name: 'svc', outdir: 'svc', defaultReleaseBranch: 'trunk', packageManager: javascript.NodePackageManager.NPM, entrypoint: 'lib/index.js' });
+      const containers = new ContainerBuild(project, { registry: Registry.ghcr(), tags: { defaultBranch: 'trunk', stagingBranch: false }, pinWorkflows });
+      containers.addService(svc, { kind: ImageKind.NODE_WORKER, sizeBudget: '200MB' });
+      const files = Testing.synth(project);
+      const ecosystems = (files['.github/dependabot.yml'] as string).match(/package-ecosystem: \S+/g);
+      return { containers, files, ecosystems };
+    }
+
+    test('by default: the service\'s npm only, no pin workflows (their pull requests would edit generated files)', () => {
+      const { containers, files, ecosystems } = build();
+      expect(ecosystems).toEqual(['package-ecosystem: npm']);
+      expect(containers.pinWorkflows).toBeUndefined();
+      expect(Object.keys(files).filter((f) => /update-base-images|dependabot-sync/.test(f))).toEqual([]);
+    });
+
+    test('with pinWorkflows: actions and base images too, and the workflows that sync them', () => {
+      const { containers, files, ecosystems } = build(true);
+      expect(ecosystems).toEqual(['package-ecosystem: npm', 'package-ecosystem: github-actions', 'package-ecosystem: docker']);
+      expect(containers.pinWorkflows).toBeDefined();
+      expect(Object.keys(files).filter((f) => /update-base-images|dependabot-sync/.test(f)).sort())
+        .toEqual(['.github/workflows/dependabot-sync.yml', '.github/workflows/update-base-images.yml']);
+    });
+  });
+
   test('a project with projen\'s own Dependabot is told to keep one', () => {
     const project = new javascript.NodeProject({ name: 'p', outdir: tempOutdir(), defaultReleaseBranch: 'main', dependabot: true, packageManager: javascript.NodePackageManager.NPM });
     expect(() => new ContainerBuild(project, { registry: Registry.ghcr() }))

@@ -42,6 +42,16 @@ export interface DependabotConfigOptions {
    * @default 7
    */
   readonly cooldownDays?: number;
+  /**
+   * Watch what is pinned in generated files: the workflows' actions (`github-actions`), the
+   * Dockerfiles' base images (`docker`) and a package a base image follows (raised in its
+   * package.json). Those pull requests edit generated files, which the next `npx projen` would
+   * revert: only a workflow that brings the change back to its source (`PinWorkflows`'
+   * dependabot-sync) makes them mergeable. Without it, leave this off and refresh those pins with
+   * `npx projen update-base-images` and the package's shipped pins.
+   * @default true
+   */
+  readonly watchPins?: boolean;
 }
 
 /** A folder with a service's own dependencies, and Dependabot's ecosystem for them. */
@@ -94,8 +104,8 @@ export function dockerDependencyName(repository: string): string {
 }
 
 /**
- * `.github/dependabot.yml` for npm (every lockfile), GitHub Actions and Docker, every entry with a
- * cooldown.
+ * `.github/dependabot.yml` for the services' dependencies (npm, pip, gomod, ...) and, unless
+ * `watchPins` is off, GitHub Actions and Docker, every entry with a cooldown.
  *
  * npm updates are lockfile-only: package.json is generated from .projenrc.ts, so version ranges
  * move there. The exception is a package that a base image follows (@playwright/test, whose
@@ -112,11 +122,15 @@ export function dockerDependencyName(repository: string): string {
 export class DependabotConfig extends Component {
   /** Days a release must have existed before Dependabot proposes it. */
   public readonly cooldownDays: number;
+  /** Whether the actions, base images and followed packages pinned in generated files are watched (see {@link DependabotConfigOptions.watchPins}). */
+  public readonly watchPins: boolean;
   private readonly options: DependabotConfigOptions;
 
   constructor(project: Project, options: DependabotConfigOptions) {
     super(project);
-    knownKeys(C, 'options', options, ['npmDirectories', 'packageDirectories', 'dockerDirectories', 'baseImages', 'interval', 'cronjob', 'cooldownDays']);
+    knownKeys(C, 'options', options, ['npmDirectories', 'packageDirectories', 'dockerDirectories', 'baseImages', 'interval', 'cronjob', 'cooldownDays', 'watchPins']);
+    check(options.watchPins === undefined || typeof options.watchPins === 'boolean', C, 'watchPins', options.watchPins, 'true or false');
+    this.watchPins = options.watchPins ?? true;
     const interval = options.interval ?? 'weekly';
     check(DEPENDABOT_INTERVALS.includes(interval), C, 'interval', interval, `one of ${DEPENDABOT_INTERVALS.join(', ')}`);
     check((interval === 'cron') === (options.cronjob !== undefined), C, 'cronjob', options.cronjob ?? null, 'set with interval "cron", and only then');
@@ -125,7 +139,7 @@ export class DependabotConfig extends Component {
     this.cooldownDays = days;
     this.options = options;
     const cooldown = { 'default-days': days };
-    const bases = () => options.baseImages?.() ?? [];
+    const bases = () => (this.watchPins ? options.baseImages?.() ?? [] : []);
 
     const npmEntry = (directory: string) => {
       const followed = bases().flatMap((b) => (b.follows?.directories ?? [])
@@ -158,8 +172,8 @@ export class DependabotConfig extends Component {
             cooldown,
             'groups': { [d.ecosystem]: { 'patterns': ['*'], 'update-types': ['minor', 'patch'] } },
           })),
-          { 'package-ecosystem': 'github-actions', 'directory': '/', schedule, cooldown, 'groups': { actions: { patterns: ['*'] } } },
-          {
+          ...(this.watchPins ? [{ 'package-ecosystem': 'github-actions', 'directory': '/', schedule, cooldown, 'groups': { actions: { patterns: ['*'] } } }] : []),
+          ...(this.watchPins ? [{
             'package-ecosystem': 'docker',
             'directories': options.dockerDirectories(),
             schedule,
@@ -172,7 +186,7 @@ export class DependabotConfig extends Component {
                 'update-types': b.follows ? ALL_UPDATES : ALL_UPDATES.slice(0, 1),
               })),
             } : {}),
-          },
+          }] : []),
         ],
       },
     });
@@ -191,6 +205,7 @@ export class DependabotConfig extends Component {
       dependabotDirectory('packageDirectories', d.directory);
       check(PACKAGE_ECOSYSTEMS.includes(d.ecosystem), C, 'packageDirectories.ecosystem', d.ecosystem, `one of Dependabot's package ecosystems: ${PACKAGE_ECOSYSTEMS.join(', ')}`);
     }
+    if (!this.watchPins) return;
     for (const d of this.options.dockerDirectories()) dependabotDirectory('dockerDirectories', d);
     for (const b of this.options.baseImages?.() ?? []) {
       check(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(b.repository ?? ''), C, 'baseImages.repository', b.repository, 'an image repository such as node or mcr.microsoft.com/playwright');
