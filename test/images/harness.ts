@@ -8,9 +8,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { copyContext } from '../../packages/projen-containers/src/engine/build-context';
+import { docker, dockerAsync, dockerOk } from '../../packages/projen-containers/src/engine/docker-cli';
 import type { ImageManifestEntry } from '../../packages/projen-containers/src/lib/images-manifest';
-import { copyContext } from '../../packages/projen-containers/src/tools/build-images';
-import { docker, dockerAsync, dockerOk } from '../../packages/projen-containers/src/tools/docker-cli';
 import { REPO_ROOT } from '../../packages/projen-containers/test/fixtures';
 
 export const ROOT = REPO_ROOT;

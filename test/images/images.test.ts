@@ -13,10 +13,11 @@ import {
   exportFilesystem, freePort, inspect, PLANTED, PLANTED_MARKERS, plantedContext,
   removeContainers, ROOT, runContainer, secretlint, stopAsync, stopTimed, trivySecrets, waitHealthy,
 } from './harness';
+import { assertEngine, dockerAsync, dockerOk } from '../../packages/projen-containers/src/engine/docker-cli';
+import { buildImage, BuildResult } from '../../packages/projen-containers/src/engine/image-build';
+import { selectServices } from '../../packages/projen-containers/src/engine/services';
 import { readImagesManifest } from '../../packages/projen-containers/src/lib/images-manifest';
 import { describeRollout, rollout, testRunsApi } from '../../packages/projen-containers/src/lib/load';
-import { buildImage, BuildResult, selectServices } from '../../packages/projen-containers/src/tools/build-images';
-import { assertEngine, dockerAsync, dockerOk } from '../../packages/projen-containers/src/tools/docker-cli';
 
 jest.setTimeout(20 * 60_000);
 

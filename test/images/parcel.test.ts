@@ -10,9 +10,9 @@ import * as path from 'node:path';
 import {
   exportFilesystem, freePort, inspect, PLANTED, plantedContext, removeContainers, ROOT, runContainer, stopTimed, trivySecrets, waitHealthy,
 } from './harness';
+import { assertEngine, imageSize } from '../../packages/projen-containers/src/engine/docker-cli';
+import { buildImage, BuildResult } from '../../packages/projen-containers/src/engine/image-build';
 import { basesOf, readImagesManifest } from '../../packages/projen-containers/src/lib/images-manifest';
-import { buildImage, BuildResult } from '../../packages/projen-containers/src/tools/build-images';
-import { assertEngine, imageSize } from '../../packages/projen-containers/src/tools/docker-cli';
 
 jest.setTimeout(20 * 60_000);
 

@@ -15,12 +15,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { removeContainers, ROOT, runContainer, waitHealthy } from './harness';
+import { reportEntry, writeBuildReport } from '../../packages/projen-containers/src/engine/build-report-file';
+import { assertEngine, docker, dockerOk, imageFacts, imageId } from '../../packages/projen-containers/src/engine/docker-cli';
+import { baseImageOf, buildImage } from '../../packages/projen-containers/src/engine/image-build';
+import { findReference } from '../../packages/projen-containers/src/engine/reference-image';
+import { generateSbom } from '../../packages/projen-containers/src/engine/trivy-sbom';
 import { BuiltImage, PushReport, sbomFileName } from '../../packages/projen-containers/src/lib/build-report';
 import { parseSizeThreshold, sizeChange } from '../../packages/projen-containers/src/lib/image-size';
 import { readImagesManifest } from '../../packages/projen-containers/src/lib/images-manifest';
 import { CycloneDx, lockedVersions, missingFromSbom, npmPackages, sbomImageId } from '../../packages/projen-containers/src/lib/sbom';
-import { baseImageOf, buildImage, findReference, generateSbom, reportEntry, writeBuildReport } from '../../packages/projen-containers/src/tools/build-images';
-import { assertEngine, docker, dockerOk, imageFacts, imageId } from '../../packages/projen-containers/src/tools/docker-cli';
 import { runTsTool } from '../../packages/projen-containers/test/fixtures';
 import { freePort, pushImage, registryDigest, startRegistry, TestRegistry } from '../../packages/projen-containers/test/registry';
 

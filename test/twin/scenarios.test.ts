@@ -16,9 +16,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { baseImagesFromEnv, twinTools } from '../../packages/projen-containers/src/tools/ci-local';
 import { runEvent, seedImage, TwinEvent, TwinRun, TwinSetup } from '../../packages/projen-containers/src/twin/run-event';
 import { registryContents, Service, startRegistry } from '../../packages/projen-containers/src/twin/services';
+import { baseImagesFromEnv, twinTools } from '../../packages/projen-containers/src/twin/setup';
 import { REPO_ROOT } from '../../packages/projen-containers/test/fixtures';
 
 jest.setTimeout(45 * 60 * 1000);

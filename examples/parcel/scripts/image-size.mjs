@@ -6,7 +6,7 @@
 import { appendFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-// tools/docker-cli.ts
+// engine/docker-cli.ts
 import { spawn, spawnSync } from "node:child_process";
 var DockerUnavailableError = class extends Error {
   constructor(detail) {
@@ -161,6 +161,31 @@ function warningAnnotations(changes) {
   return changes.filter((c) => c.warning).map((c) => `::warning title=${escapeCommand(`Image size: ${c.service}`, true)}::${escapeCommand(c.warning)}`);
 }
 
+// engine/image-size.ts
+var LOCAL_DOCKER = { facts: imageFacts, pull: pullImage };
+function lookUp(docker2, ref, pull) {
+  if (pull === "always" || pull === "missing" && !docker2.facts(ref)) {
+    const r = docker2.pull(ref);
+    if (r.status === "missing") return { why: `no ${ref} in the registry` };
+    if (r.status === "failed") {
+      const local = docker2.facts(ref);
+      return local ? { facts: local, note: `${ref} could not be pulled (${r.detail}): compared with the local copy` } : { why: `${ref} could not be pulled (${r.detail})` };
+    }
+  }
+  const facts = docker2.facts(ref);
+  return { facts, why: facts ? void 0 : `no local ${ref}` };
+}
+function compareImageSize(o, docker2 = LOCAL_DOCKER) {
+  const image = docker2.facts(o.image);
+  if (!image) throw new Error(`${o.image} is not in the local engine: build (or load) it first.`);
+  const base = lookUp(docker2, o.base, o.noPull ? "never" : "missing");
+  if (!base.facts) throw new Error(`the base image ${o.base} is not available (${base.why}): pass the base the build used.`);
+  const reference = o.reference ? lookUp(docker2, o.reference, o.noPull ? "never" : "always") : { why: "no reference given" };
+  const service = o.service ?? o.image.split("@")[0].replace(/:[^:/]*$/, "").split("/").pop();
+  const notes = [base, reference].map((r) => "note" in r ? r.note : void 0).filter((n) => !!n);
+  return sizeChange({ service, image, base: base.facts, reference: reference.facts, noReference: reference.why, threshold: o.threshold, notes });
+}
+
 // tools/image-size.ts
 var SIZE_FORMATS = ["markdown", "json", "github"];
 var USAGE = `Usage: image-size --image REF --base REF [--reference REF] [options]
@@ -189,25 +214,12 @@ Exit status: 0 compared (a growth over the threshold is a warning, not a failure
 `;
 var UsageError = class extends Error {
 };
-var realDocker = { facts: imageFacts, pull: pullImage };
-function lookUp(docker2, ref, pull) {
-  if (pull === "always" || pull === "missing" && !docker2.facts(ref)) {
-    const r = docker2.pull(ref);
-    if (r.status === "missing") return { why: `no ${ref} in the registry` };
-    if (r.status === "failed") {
-      const local = docker2.facts(ref);
-      return local ? { facts: local, note: `${ref} could not be pulled (${r.detail}): compared with the local copy` } : { why: `${ref} could not be pulled (${r.detail})` };
-    }
-  }
-  const facts = docker2.facts(ref);
-  return { facts, why: facts ? void 0 : `no local ${ref}` };
-}
 function parseThresholdOption(text) {
   const t = parseSizeThreshold(text);
   if (!t) throw new UsageError(`--threshold "${text}" is not ${THRESHOLD_FORMS}.`);
   return t;
 }
-function run(argv, env, defaults = {}, docker2 = realDocker) {
+function run(argv, env, defaults = {}, docker2 = LOCAL_DOCKER) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -244,14 +256,9 @@ ${usage(defaults)}`);
   const summaryFile = values.summary ?? env.GITHUB_STEP_SUMMARY;
   if (format === "github" && !summaryFile) throw new UsageError("--format github appends to the job summary: give --summary FILE or set GITHUB_STEP_SUMMARY.");
   const noPull = values["no-pull"] ?? false;
-  const image = docker2.facts(values.image);
-  if (!image) throw new Error(`${values.image} is not in the local engine: build (or load) it first.`);
-  const base = lookUp(docker2, values.base, noPull ? "never" : "missing");
-  if (!base.facts) throw new Error(`the base image ${values.base} is not available (${base.why}): pass the base the build used.`);
-  const reference = values.reference ? lookUp(docker2, values.reference, noPull ? "never" : "always") : { why: "no reference given" };
-  const service = values.service ?? values.image.split("@")[0].replace(/:[^:/]*$/, "").split("/").pop();
-  const notes = [base, reference].map((r) => "note" in r ? r.note : void 0).filter((n) => !!n);
-  const change = sizeChange({ service, image, base: base.facts, reference: reference.facts, noReference: reference.why, threshold, notes });
+  const { image, base, reference, service: name } = values;
+  const change = compareImageSize({ image, base, reference, service: name, threshold, noPull }, docker2);
+  const service = change.service;
   const markdown = `### Image size: ${service}
 
 ${renderSizeMarkdown([change])}`;

@@ -89,6 +89,36 @@ export function parseRegistryReference(value: string): RegistryTarget {
   return namespace.length ? { host, namespace: namespace.join('/') } : { host };
 }
 
+/**
+ * Docker Hub as docker itself names it (github.com/distribution/reference, docker/cli): references
+ * say `docker.io` (the default domain; `index.docker.io` is its legacy name, normalized to it), the
+ * registry API answers at `registry-1.docker.io` with tokens from `auth.docker.io`, and
+ * `docker login` stores the credentials under the index server's URL, `https://index.docker.io/v1/`.
+ */
+export const DOCKER_HUB = {
+  /** The domain of Docker Hub references: `docker.io/acme/api`. */
+  domain: 'docker.io',
+  /** The legacy domain docker normalizes to `docker.io`. */
+  legacyDomain: 'index.docker.io',
+  /** Where Docker Hub's registry API (distribution v2) answers. */
+  apiHost: 'registry-1.docker.io',
+  /** The key of Docker Hub's credentials in docker's config.json and credential helpers. */
+  credentialsKey: 'https://index.docker.io/v1/',
+  /** The token service Docker Hub's registry sends clients to. */
+  authHost: 'auth.docker.io',
+} as const;
+
+/** A registry host that names Docker Hub as docker reads it: `docker.io` or `index.docker.io` (any case, no port). */
+export function isDockerHub(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === DOCKER_HUB.domain || h === DOCKER_HUB.legacyDomain;
+}
+
+/** A repository path as Docker Hub's API names it: a single name is an official image under `library/` (`node` -> `library/node`). */
+export function dockerHubRepository(repository: string): string {
+  return repository.includes('/') ? repository : `library/${repository}`;
+}
+
 /** `HOST[/NAMESPACE]`. */
 export function registryText(r: RegistryTarget): string {
   return r.namespace ? `${r.host}/${r.namespace}` : r.host;

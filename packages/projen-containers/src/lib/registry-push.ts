@@ -2,7 +2,7 @@
  * The pure part of `push:docker`: where an image goes (`HOST[/NAMESPACE]/REPOSITORY:TAG`), which
  * tags may move, what a registry's refusal means, and the command line. No projen import, no I/O.
  */
-import { parseRegistryReference, qualifiedRepository, RegistryTarget, registryProblem } from '../image-tags/docker-reference';
+import { DOCKER_HUB, dockerHubRepository, isDockerHub, parseRegistryReference, qualifiedRepository, RegistryTarget, registryProblem } from '../image-tags/docker-reference';
 
 /**
  * Parses `HOST[:PORT][/NAMESPACE]` by the grammar the tag script and DockerImages share
@@ -30,11 +30,38 @@ export function isLoopback(host: string): boolean {
 }
 
 /**
+ * Where the registry API of a registry host answers and what docker calls it, as docker does: most
+ * registries are their own host, under which `docker login HOST` stores the credentials; Docker
+ * Hub (`docker.io`, `index.docker.io`) answers at `registry-1.docker.io`, keeps its credentials
+ * under `https://index.docker.io/v1/` and hands out tokens from `auth.docker.io`.
+ */
+export interface RegistryEndpoint {
+  /** `HOST[:PORT]` of the registry API (distribution v2). */
+  readonly apiHost: string;
+  /** The key of the registry's credentials in docker's config.json (`auths`, `credHelpers`) and for a credential helper. */
+  readonly credentialsKey: string;
+  /** Hosts of token services that belong to the registry (asked over HTTPS, with its credentials), besides its own. */
+  readonly tokenHosts: readonly string[];
+}
+
+export function registryEndpoint(host: string): RegistryEndpoint {
+  if (isDockerHub(host)) return { apiHost: DOCKER_HUB.apiHost, credentialsKey: DOCKER_HUB.credentialsKey, tokenHosts: [DOCKER_HUB.authHost] };
+  if (host.toLowerCase() === DOCKER_HUB.apiHost) return { apiHost: host, credentialsKey: host, tokenHosts: [DOCKER_HUB.authHost] };
+  return { apiHost: host, credentialsKey: host, tokenHosts: [] };
+}
+
+/** A repository as the registry API of `host` names it: on Docker Hub a single name is `library/NAME`, as docker pushes it. */
+export function apiRepository(host: string, repository: string): string {
+  return isDockerHub(host) || host.toLowerCase() === DOCKER_HUB.apiHost ? dockerHubRepository(repository) : repository;
+}
+
+/**
  * Where a registry's token realm may be asked for a token, and with what. Credentials (Docker's
  * for the registry) leave only for the registry's own host: over HTTPS, the same host name (the
  * TLS certificate vouches for the name; the port may differ, as with a token service on :5001);
  * over plain HTTP, which only a registry on this machine speaks, the very same host and port (another
- * port on this machine is another program). A realm on another host is asked over HTTPS only,
+ * port on this machine is another program); and a token service of the registry's own
+ * ({@link registryEndpoint}: `auth.docker.io` for Docker Hub), over HTTPS. A realm on another host is asked over HTTPS only,
  * anonymously. Anything else is refused: plain HTTP off this machine, plain HTTP for a registry
  * that speaks HTTPS, another scheme, a realm with credentials in its URL.
  */
@@ -56,7 +83,8 @@ export function realmPolicy(realm: string, registryHost: string): RealmDecision 
   const realmPort = url.port || (url.protocol === 'https:' ? '443' : '80');
   const sameName = realmName === hostName(registryHost);
   if (url.protocol === 'https:') {
-    return sameName ? { allowed: true, url, sendCredentials: true }
+    const ownTokenService = realmPort === '443' && registryEndpoint(registryHost).tokenHosts.includes(realmName);
+    return sameName || ownTokenService ? { allowed: true, url, sendCredentials: true }
       : { allowed: true, url, sendCredentials: false, withheld: `the realm is on another host (${url.host}) than the registry (${registryHost})` };
   }
   if (url.protocol !== 'http:') return { allowed: false, reason: `its scheme ${url.protocol} is neither https: nor http:` };

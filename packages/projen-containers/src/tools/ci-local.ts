@@ -14,13 +14,12 @@
  * TWIN_SYFT_SRC (buildkit-syft-scanner's source, for `sbom: true` without Docker Hub), and one
  * variable per base-image build argument naming a local Docker image to use instead (NODE_IMAGE=...).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { readImagesManifest } from '../lib/images-manifest';
 import { ROOT } from '../lib/source-file';
 import { runEvent, TwinEvent } from '../twin/run-event';
+import { baseImagesFromEnv, TwinSetupError, twinTools } from '../twin/setup';
 
 const USAGE = 'usage: npx projen ci:local -- --repo DIR --event push|pull_request|workflow_dispatch|schedule [--ref REF] [--before SHA] [--pr N] [--base BRANCH] [--input key=value]... [--workflow FILE]... [--var KEY=VALUE]... [--registry HOST:PORT] [--state DIR] [--visibility public|private]';
 
@@ -76,23 +75,6 @@ export function parseArgs(argv: string[]): { event: TwinEvent; registry?: string
   };
 }
 
-/** Installs (or finds) the twin's tools; returns their folder. */
-export function twinTools(root: string): string {
-  const r = spawnSync('bash', [path.join(root, 'tools', 'twin', 'install.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new UsageError('installing the twin\'s tools failed (see above)');
-  return r.stdout.trim().split('\n').pop()!;
-}
-
-/** Base images from the environment: one per base-image build argument the manifest names. */
-export function baseImagesFromEnv(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const image of readImagesManifest(root).images) {
-    const local = process.env[image.baseArg];
-    if (local) out[image.baseArg] = local;
-  }
-  return out;
-}
-
 async function main(): Promise<number> {
   const { event, registry, state } = parseArgs(process.argv.slice(2));
   if (!existsSync(path.join(event.repo, '.git'))) throw new UsageError(`--repo ${event.repo}: not a git repository`);
@@ -121,7 +103,7 @@ async function main(): Promise<number> {
 if (require.main === module) {
   main().then((code) => process.exit(code), (err: Error) => {
     console.error(`ci:local: ${err.message}`);
-    if (process.env.DEBUG && !(err instanceof UsageError)) console.error(err.stack);
+    if (process.env.DEBUG && !(err instanceof UsageError) && !(err instanceof TwinSetupError)) console.error(err.stack);
     process.exit(2);
   });
 }

@@ -2,12 +2,14 @@
  * Command line of the image size script (bundled into scripts/image-size.mjs by the
  * ImageSizeScript component): one service's image against the same service's image from the
  * default branch, pulled by tag, as a Markdown table for a job summary, JSON, or GitHub
- * annotations. The comparison itself is projenrc/lib/image-size.ts, which `build:docker` uses too.
+ * annotations. The comparison itself is engine/image-size.ts, over the figures of lib/image-size.ts
+ * that `build:docker` uses too.
  */
 import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DockerUnavailableError, imageFacts, pullImage } from './docker-cli';
-import { ImageFacts, parseSizeThreshold, renderSizeMarkdown, SizeChange, sizeChange, SizeThreshold, THRESHOLD_FORMS, warningAnnotations } from '../lib/image-size';
+import { DockerUnavailableError } from '../engine/docker-cli';
+import { compareImageSize, LOCAL_DOCKER, SizeDocker } from '../engine/image-size';
+import { parseSizeThreshold, renderSizeMarkdown, SizeChange, SizeThreshold, THRESHOLD_FORMS, warningAnnotations } from '../lib/image-size';
 
 export const SIZE_FORMATS = ['markdown', 'json', 'github'] as const;
 
@@ -53,30 +55,6 @@ export interface SizeRunResult {
   readonly summary?: { readonly file: string; readonly text: string };
 }
 
-/** Docker as the comparison needs it; tests may give another. */
-export interface SizeDocker {
-  facts(ref: string): ImageFacts | undefined;
-  pull(ref: string): { status: 'pulled' } | { status: 'missing' | 'failed'; detail: string };
-}
-
-const realDocker: SizeDocker = { facts: imageFacts, pull: pullImage };
-
-/** Local facts of `ref`, pulling it first when asked (always for the reference: the tag may have moved). */
-function lookUp(docker: SizeDocker, ref: string, pull: 'always' | 'missing' | 'never'): { facts?: ImageFacts; why?: string; note?: string } {
-  if (pull === 'always' || (pull === 'missing' && !docker.facts(ref))) {
-    const r = docker.pull(ref);
-    if (r.status === 'missing') return { why: `no ${ref} in the registry` };
-    if (r.status === 'failed') {
-      const local = docker.facts(ref);
-      return local
-        ? { facts: local, note: `${ref} could not be pulled (${r.detail}): compared with the local copy` }
-        : { why: `${ref} could not be pulled (${r.detail})` };
-    }
-  }
-  const facts = docker.facts(ref);
-  return { facts, why: facts ? undefined : `no local ${ref}` };
-}
-
 export function parseThresholdOption(text: string): SizeThreshold {
   const t = parseSizeThreshold(text);
   if (!t) throw new UsageError(`--threshold "${text}" is not ${THRESHOLD_FORMS}.`);
@@ -84,7 +62,7 @@ export function parseThresholdOption(text: string): SizeThreshold {
 }
 
 /** Runs the comparison; returns what to print. Throws UsageError on bad arguments. */
-export function run(argv: string[], env: NodeJS.ProcessEnv, defaults: ImageSizeDefaults = {}, docker: SizeDocker = realDocker): SizeRunResult {
+export function run(argv: string[], env: NodeJS.ProcessEnv, defaults: ImageSizeDefaults = {}, docker: SizeDocker = LOCAL_DOCKER): SizeRunResult {
   let values;
   try {
     ({ values } = parseArgs({
@@ -116,15 +94,9 @@ export function run(argv: string[], env: NodeJS.ProcessEnv, defaults: ImageSizeD
   if (format === 'github' && !summaryFile) throw new UsageError('--format github appends to the job summary: give --summary FILE or set GITHUB_STEP_SUMMARY.');
   const noPull = values['no-pull'] ?? false;
 
-  const image = docker.facts(values.image);
-  if (!image) throw new Error(`${values.image} is not in the local engine: build (or load) it first.`);
-  const base = lookUp(docker, values.base, noPull ? 'never' : 'missing');
-  if (!base.facts) throw new Error(`the base image ${values.base} is not available (${base.why}): pass the base the build used.`);
-  const reference = values.reference ? lookUp(docker, values.reference, noPull ? 'never' : 'always') : { why: 'no reference given' };
-  const service = values.service ?? values.image.split('@')[0].replace(/:[^:/]*$/, '').split('/').pop()!;
-  const notes = [base, reference].map((r) => ('note' in r ? r.note : undefined)).filter((n): n is string => !!n);
-  const change = sizeChange({ service, image, base: base.facts, reference: reference.facts, noReference: reference.why, threshold, notes });
-
+  const { image, base, reference, service: name } = values;
+  const change = compareImageSize({ image, base, reference, service: name, threshold, noPull }, docker);
+  const service = change.service;
   const markdown = `### Image size: ${service}\n\n${renderSizeMarkdown([change])}`;
   switch (format) {
     case 'json': return { change, stdout: JSON.stringify(change, null, 2) + '\n' };

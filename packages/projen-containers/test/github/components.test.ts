@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Project, Testing, typescript } from 'projen';
+import { syncPins } from '../../src/engine/sync-pins';
 import { ActionPins } from '../../src/github/action-pins';
 import { TrivyIgnore } from '../../src/github/trivy-ignore';
-import { syncPins } from '../../src/tools/sync-pins';
 import { ConfigError } from '../../src/validate';
 import { runTsTool, tempOutdir } from '../fixtures';
 

@@ -15,9 +15,9 @@ import { parse } from 'yaml';
 import { pinnedDependency } from '../../src/dependency-pins';
 import { DockerImages } from '../../src/docker/docker-images';
 import { ImageKind } from '../../src/docker/kinds';
+import { syncPins } from '../../src/engine/sync-pins';
+import { updateBaseImages } from '../../src/engine/update-base-images';
 import { DependabotConfig, DependabotConfigOptions, dockerDependencyName, updatesOutsideRange } from '../../src/github/dependabot-config';
-import { syncPins } from '../../src/tools/sync-pins';
-import { updateBaseImages } from '../../src/tools/update-base-images';
 import { ConfigError } from '../../src/validate';
 import { REPO_ROOT, tempOutdir } from '../fixtures';
 

@@ -9,8 +9,9 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { RegistryRefusedError } from '../../src/engine/push-errors';
+import { RegistryClient, remoteTag } from '../../src/engine/registry-client';
 import { isLoopback, MAX_INDEX_CHILDREN, MAX_MANIFEST_BYTES, realmPolicy } from '../../src/lib/registry-push';
-import { RegistryClient, RegistryRefusedError, remoteTag } from '../../src/tools/push-images';
 
 const SECRET = 's3cret-password';
 const BASIC = `Basic ${Buffer.from(`ci-user:${SECRET}`).toString('base64')}`;
@@ -162,7 +163,9 @@ describe('credentials go to the registry\'s own host only', () => {
     expect([
       decide('https://ghcr.io/token', 'ghcr.io'),
       decide('https://ghcr.io:8443/token', 'ghcr.io'),
+      // Docker Hub's token service is the registry's own (docker login's credentials go there); for another registry it is not.
       decide('https://auth.docker.io/token', 'registry-1.docker.io'),
+      decide('https://auth.docker.io/token', 'ghcr.io'),
       decide('http://ghcr.io/token', 'ghcr.io'),
       decide('http://127.0.0.1:5000/token', '127.0.0.1:5000'),
       decide('http://127.0.0.1:5001/token', '127.0.0.1:5000'),
@@ -170,7 +173,7 @@ describe('credentials go to the registry\'s own host only', () => {
       decide('http://10.0.0.1/token', '127.0.0.1:5000'),
       decide('http://[::1]:5000/token', '[::1]:5000'),
       decide('https://127.0.0.1:5001/token', '127.0.0.1:5000'),
-    ]).toEqual(['credentials', 'credentials', 'anonymous', 'refused', 'credentials', 'anonymous', 'anonymous', 'refused', 'credentials', 'credentials']);
+    ]).toEqual(['credentials', 'credentials', 'credentials', 'anonymous', 'refused', 'credentials', 'anonymous', 'anonymous', 'refused', 'credentials', 'credentials']);
     expect([isLoopback('[::1]:5000'), isLoopback('[::1]'), isLoopback('localhost:5000'), isLoopback('127.0.0.1.example.com')]).toEqual([true, true, true, false]);
   });
 });
@@ -240,5 +243,56 @@ describe('a hostile registry cannot exhaust memory or requests', () => {
     expect(bad.seen).toHaveLength(1);
     const text = await start((_req, res) => { res.writeHead(200); res.end('<html>hello</html>'); });
     await expect(new RegistryClient(text.host, 'qualisys/api', {}).manifest('latest')).rejects.toThrow(`${text.host} sent a manifest that is not JSON`);
+  });
+});
+
+describe('Docker Hub, asked as docker asks it', () => {
+  /** Docker Hub's two hosts, stood in for by a fetch that answers as they do and records every request. */
+  const dockerHub = (seen: Seen[]) => jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const url = new URL(String(input));
+    const authorization = new Headers(init?.headers).get('authorization') ?? undefined;
+    seen.push({ url: url.href, authorization });
+    if (url.host === 'auth.docker.io' && url.pathname === '/token') {
+      return authorization === BASIC ? new Response(JSON.stringify({ token: 'hub-token' })) : new Response('{}', { status: 401 });
+    }
+    if (url.host === 'registry-1.docker.io' && url.pathname.startsWith('/v2/')) {
+      if (authorization === 'Bearer hub-token') return new Response(JSON.stringify(CONFIG), { headers: { 'docker-content-digest': digestOf(7) } });
+      const scope = `repository:${url.pathname.replace(/^\/v2\/(.*)\/manifests\/.*$/, '$1')}:pull`;
+      return new Response('{}', { status: 401, headers: { 'www-authenticate': `Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="${scope}"` } });
+    }
+    throw new TypeError(`fetch failed: getaddrinfo ENOTFOUND ${url.hostname}`);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each(['docker.io', 'index.docker.io'])('%s/acme/api: registry-1.docker.io, the credentials of https://index.docker.io/v1/, a token from auth.docker.io', async (host) => {
+    const seen: Seen[] = [];
+    dockerHub(seen);
+    const env = loginTo('https://index.docker.io/v1/');
+    expect(await new RegistryClient(host, 'acme/api', { env }).manifest('latest')).toEqual({ digest: digestOf(7), body: CONFIG });
+    expect(seen).toEqual([
+      { url: 'https://registry-1.docker.io/v2/acme/api/manifests/latest', authorization: undefined },
+      { url: 'https://auth.docker.io/token?service=registry.docker.io&scope=repository%3Aacme%2Fapi%3Apull', authorization: BASIC },
+      { url: 'https://registry-1.docker.io/v2/acme/api/manifests/latest', authorization: 'Bearer hub-token' },
+    ]);
+  });
+
+  test('a single name is an official image: library/NAME', async () => {
+    const seen: Seen[] = [];
+    dockerHub(seen);
+    await new RegistryClient('docker.io', 'api', { env: loginTo('https://index.docker.io/v1/') }).manifest('latest');
+    expect(seen.map((s) => s.url)).toEqual([
+      'https://registry-1.docker.io/v2/library/api/manifests/latest',
+      'https://auth.docker.io/token?service=registry.docker.io&scope=repository%3Alibrary%2Fapi%3Apull',
+      'https://registry-1.docker.io/v2/library/api/manifests/latest',
+    ]);
+  });
+
+  test('another registry\'s credentials never go to auth.docker.io', async () => {
+    const seen: Seen[] = [];
+    dockerHub(seen);
+    const err = await new RegistryClient('docker.io', 'acme/api', { env: loginTo('docker.io') }).manifest('latest').catch((e: Error) => e);
+    expect(err).toBeInstanceOf(RegistryRefusedError);
+    expect((err as Error).message).toContain('docker.io refused a lookup of docker.io/acme/api:latest: not authorized.');
+    expect(seen.filter((s) => s.authorization === BASIC)).toEqual([]);
   });
 });

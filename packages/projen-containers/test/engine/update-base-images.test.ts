@@ -4,7 +4,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseReference, updateBaseImages } from '../../src/tools/update-base-images';
+import { parseReference } from '../../src/engine/registry-digest';
+import { updateBaseImages } from '../../src/engine/update-base-images';
 
 const DIGEST_NODE = `sha256:${'1'.repeat(64)}`;
 const DIGEST_PW = `sha256:${'2'.repeat(64)}`;
@@ -43,6 +44,10 @@ describe('update-base-images', () => {
   test('parses references as Docker does', () => {
     expect(parseReference('node:24-alpine')).toEqual({ registry: 'registry-1.docker.io', repository: 'library/node', tag: '24-alpine' });
     expect(parseReference(`mcr.microsoft.com/playwright:v1.65.1-noble@${DIGEST_PW}`)).toEqual({ registry: 'mcr.microsoft.com', repository: 'playwright', tag: 'v1.65.1-noble' });
+    // Docker Hub by name, as docker normalizes it: the registry API's host, official images under library/.
+    expect(parseReference('docker.io/library/node:24-alpine')).toEqual({ registry: 'registry-1.docker.io', repository: 'library/node', tag: '24-alpine' });
+    expect(parseReference('index.docker.io/node:24-alpine')).toEqual({ registry: 'registry-1.docker.io', repository: 'library/node', tag: '24-alpine' });
+    expect(parseReference('docker.io/acme/api:1')).toEqual({ registry: 'registry-1.docker.io', repository: 'acme/api', tag: '1' });
     expect(parseReference('localhost:5000/a/b:1')).toEqual({ registry: 'localhost:5000', repository: 'a/b', tag: '1' });
     expect(() => parseReference('node')).toThrow('node has no tag');
   });

@@ -1,12 +1,14 @@
+/** The build engine of build:docker: the services chosen, the tag script, `docker build`'s arguments, its table, the build context. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { copyContext } from '../../src/engine/build-context';
+import { buildArgs, contextBytesFromLog, renderTable } from '../../src/engine/image-build';
+import { selectServices } from '../../src/engine/services';
+import { tagScriptOf } from '../../src/engine/tag-script';
 import { readImagesManifest } from '../../src/lib/images-manifest';
 import { parseDockerSize } from '../../src/lib/sizes';
-import { buildArgs, contextBytesFromLog, copyContext, renderTable, selectServices, tagScriptOf } from '../../src/tools/build-images';
-import { runTsTool, tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
-
-const runTool = (args: string[], env: NodeJS.ProcessEnv) => runTsTool('packages/projen-containers/src/tools/build-images.ts', args, env);
+import { tempOutdir, REPO_ROOT as ROOT } from '../fixtures';
 
 describe('build:docker', () => {
   const manifest = readImagesManifest(ROOT);
@@ -46,23 +48,6 @@ describe('build:docker', () => {
     ]);
     expect(table).toContain('| qualisys/api | abc1234, dev | 180.0 MB | 20.0 MB    | 12.3 s     | ok (200.0 MB)   |');
     expect(table).toContain('OVER (300.0 MB)');
-  });
-
-  test('without a Docker engine it says so and how to start one, with no stack trace', () => {
-    const r = runTool(['api'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
-    expect(r.status).toBe(3);
-    expect(r.stderr).toContain('build:docker: No Docker engine is reachable at DOCKER_HOST=unix:///nonexistent/docker.sock.');
-    expect(r.stderr).toContain('sudo systemctl start docker');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
-
-  test('an unknown service or option is refused before anything is built', () => {
-    const r = runTool(['--', 'nope'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('build:docker: Unknown service nope: choose from api, web, playwright-runner.');
-    const o = runTool(['--fast'], {});
-    expect(o.status).toBe(2);
-    expect(o.stderr).toContain('Unknown option --fast');
   });
 
   test('builds another Dockerfile on the same context when asked (the benchmark\'s references)', () => {

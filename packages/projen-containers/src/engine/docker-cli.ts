@@ -1,4 +1,4 @@
-/** Thin I/O layer over the docker CLI, shared by build-images, the image tests and the benchmark. */
+/** Thin I/O layer over the docker CLI, shared by the build, the push, the size comparison, the image tests and the benchmark. */
 import { spawn, spawnSync } from 'node:child_process';
 
 export class DockerUnavailableError extends Error {
