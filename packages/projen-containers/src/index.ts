@@ -24,6 +24,7 @@ export { TagPolicyOptions, TAG_POLICY_DEFAULTS } from './image-tags/policy';
 export * from './github/action-pins';
 export * from './github/registry';
 export * from './github/build-workflow';
+export * from './github/container-workflow';
 export * from './github/dependabot-config';
 export * from './github/deployed-scan-workflow';
 export * from './github/image-ci-workflow';

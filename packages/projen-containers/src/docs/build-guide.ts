@@ -8,6 +8,7 @@ import { EXAMPLE_SHA, EXAMPLE_TIME, tagExampleRows } from './tag-examples';
 import type { DockerBenchmark } from '../docker/docker-benchmark';
 import { explainRunFlag } from '../docker/kinds/run-flags';
 import { ActionPins } from '../github/action-pins';
+import { ContainerWorkflow } from '../github/container-workflow';
 import { SIGNER_ISSUER } from '../github/image-steps';
 import { appPermissionsText } from '../github/pin-workflows';
 import { MOVING_RULES } from '../image-tags/policy';
@@ -85,6 +86,19 @@ function benchmarkSection(c: DocsContext, bench: DockerBenchmark): string[] {
   ];
 }
 
+/** The project's workflows ({@link ContainerWorkflow.of}), in the order declared, each followed by the workflows it calls. */
+function workflowsInCallOrder(project: Project): ContainerWorkflow[] {
+  const all = ContainerWorkflow.of(project);
+  const listed = new Set<ContainerWorkflow>();
+  const visit = (w: ContainerWorkflow): ContainerWorkflow[] => {
+    if (listed.has(w)) return [];
+    listed.add(w);
+    return [w, ...w.calls.flatMap(visit)];
+  };
+  // A called workflow comes right after its caller; one that only workflows of a cycle call comes in its own place.
+  return [...all.filter((w) => w.callers.length === 0), ...all].flatMap(visit);
+}
+
 /** Tag patterns a registry with tag immutability must leave mutable (the tags of the moving rules; no `staging-*` without staging). */
 function movingTagPatterns(c: DocsContext): string[] {
   const patterns: Record<string, string> = { 'latest': 'latest', 'staging': 'staging-*', 'pull-request': 'pr-*' };
@@ -96,7 +110,6 @@ function ciSection(c: DocsContext): string[] {
   const staging = c.stagingBranch;
   const r = f.reusable;
   const ci = f.ci;
-  const images = ci ? `\`.github/workflows/${ci.fileName}\`` : 'the image workflow';
   const moving = movingTagPatterns(c);
   const repositories = c.images.map((i) => `\`${i.image}\``).join(', ');
   const registryKind: string = r.registry.kind;
@@ -111,14 +124,9 @@ function ciSection(c: DocsContext): string[] {
     '## How CI builds, caches, scans and pushes',
     '',
     table(['workflow', 'when', 'what'], [
-      [images, `pull requests; pushes to \`${c.defaultBranch}\`${staging ? ` and \`${staging}\`` : ''}; release tags \`vX.Y.Z\`; manual dispatch`, `runs \`${r.fileName}\` for each service whose sources changed (every service on a deploy, a release or a dispatch), then one summary job, \`${ci?.summaryJobName ?? 'images'}\``],
-      [`\`.github/workflows/${r.fileName}\``, `called by ${images}`, 'pull requests: build and scan; otherwise: publish (promote or build, scan, push by digest, tag); upload SARIF'],
-      ...(f.deployedScan ? [[`\`.github/workflows/${f.deployedScan.fileName}\``, `daily (\`${f.deployedScan.schedule}\`, UTC), or by hand`, `scans the images deployed to ${Object.entries(f.deployedScan.deployments).map(([d, p]) => `${d} (the newest \`${p}*\` tag)`).join(' and ')} for vulnerabilities found since they were built; a HIGH or CRITICAL finding fails the run, and the report goes to the Security tab`]] : []),
+      // Each workflow says when it runs and what it does; projen's own build workflow is not one of them.
+      ...workflowsInCallOrder(c.project).map((w) => [`\`${w.path}\``, w.summary.when, w.summary.what]),
       ...(f.buildWorkflowFile ? [[`\`${f.buildWorkflowFile}\``, 'pull requests', '`npx projen build` (every test but the image tests) and a check that no generated file differs from what `' + c.projenrc + '` produces']] : []),
-      ...(f.pinWorkflows ? [
-        [`\`${f.pinWorkflows.updateWorkflowFile}\``, 'weekly, or by hand', 'resolves new base-image digests and opens a pull request'],
-        ...(f.dependabot ? [[`\`${f.pinWorkflows.syncWorkflowFile}\``, 'Dependabot pull requests', 'moves pins Dependabot changed back to their sources and regenerates']] : []),
-      ] : []),
     ]),
     '',
     '### Which images a run builds',

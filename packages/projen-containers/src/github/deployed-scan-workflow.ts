@@ -1,11 +1,12 @@
-import { Component, github, Project } from 'projen';
+import { github, Project } from 'projen';
 import { ActionPins } from './action-pins';
+import { ContainerWorkflow, WorkflowSummary } from './container-workflow';
 import { codeScanningAvailable, trivyEnv } from './image-steps';
 import { QUALIFY_SHELL } from './registry';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import { isValidTag } from '../image-tags/docker-reference';
 import type { ImageManifestEntry } from '../lib/images-manifest';
-import { check, ConfigError, cron, identifier, knownKeys, optionKeys, runnerLabel } from '../validate';
+import { check, cron, identifier, knownKeys, optionKeys } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -30,6 +31,9 @@ export interface DeployedScanWorkflowOptions {
   readonly name?: string;
 }
 
+/** Every day at 06:00 UTC. */
+const DEFAULT_SCHEDULE = '0 6 * * *';
+
 /** Every option of {@link DeployedScanWorkflowOptions}: any other key is an error. */
 const OPTION_KEYS = optionKeys<DeployedScanWorkflowOptions>({
   pins: true, reusable: true, images: true, deployments: true, schedule: true, runsOn: true, name: true,
@@ -43,25 +47,18 @@ const OPTION_KEYS = optionKeys<DeployedScanWorkflowOptions>({
  * Security tab under its own category; an image that cannot be read fails it too, so a broken
  * login never passes for a clean scan.
  */
-export class DeployedScanWorkflow extends Component {
-  public readonly fileName: string;
+export class DeployedScanWorkflow extends ContainerWorkflow {
   /** Each deployment and the prefix of its tags. */
   public readonly deployments: Readonly<Record<string, string>>;
   /** When it runs (cron, UTC). */
   public readonly schedule: string;
   /** The permissions of its one job: the registry's read access, and code scanning. */
   public readonly permissions: github.workflows.JobPermissions;
-  private readonly workflow: github.GithubWorkflow;
   private readonly options: DeployedScanWorkflowOptions;
-  private added = false;
 
   constructor(project: Project, options: DeployedScanWorkflowOptions) {
-    super(project);
     knownKeys('DeployedScanWorkflow', 'options', options, OPTION_KEYS);
-    const gh = github.GitHub.of(project);
-    if (!gh) throw new ConfigError('DeployedScanWorkflow: the project has no GitHub component: give the root project `github: true` (the default of projen\'s Node.js projects).');
-    const name = identifier('DeployedScanWorkflow', 'name', options.name ?? 'scan-deployed');
-    this.fileName = `${name}.yml`;
+    super(project, { name: options.name ?? 'scan-deployed', runsOn: options.runsOn });
     this.deployments = options.deployments ?? {
       ...(options.reusable.tagPolicy.stagingBranch === false ? {} : { staging: 'staging-' }),
       production: 'production-v',
@@ -71,27 +68,32 @@ export class DeployedScanWorkflow extends Component {
       identifier('DeployedScanWorkflow', 'deployments', deployment);
       check(isValidTag(prefix), 'DeployedScanWorkflow', `deployments.${deployment}`, prefix, 'a Docker tag prefix (letters, digits, "_", "." and "-")');
     }
-    this.schedule = cron('DeployedScanWorkflow', 'schedule', options.schedule ?? '0 6 * * *');
-    if (options.runsOn) runnerLabel('DeployedScanWorkflow', 'runsOn', options.runsOn);
+    this.schedule = cron('DeployedScanWorkflow', 'schedule', options.schedule ?? DEFAULT_SCHEDULE);
     this.options = options;
     // actions: read: upload-sarif reads the run's workflow in private repositories.
     this.permissions = { ...options.reusable.login.readPermissions, securityEvents: JobPermission.WRITE, actions: JobPermission.READ };
-    this.workflow = new github.GithubWorkflow(gh, name);
     this.workflow.on({ schedule: [{ cron: this.schedule }], workflowDispatch: {} });
-    this.workflow.file?.addOverride('permissions', { contents: 'read' });
   }
 
-  public preSynthesize(): void {
-    if (this.added) return;
-    this.added = true;
+  protected renderSummary(): WorkflowSummary {
+    const deployed = Object.entries(this.deployments).map(([d, p]) => `${d} (the newest \`${p}*\` tag)`).join(' and ');
+    return {
+      when: `${this.schedule === DEFAULT_SCHEDULE ? 'daily' : 'on a schedule'} (\`${this.schedule}\`, UTC), or by hand`,
+      what: `scans the images deployed to ${deployed} for vulnerabilities found since they were built; `
+        + `a ${this.options.reusable.severities.join(' or ')} finding fails the run, and the report goes to the Security tab`,
+    };
+  }
+
+  /** Rendered at synth, so services added after this component are scanned too. */
+  protected renderJobs(): Record<string, github.workflows.Job> {
     const { pins, reusable } = this.options;
     const uses = (a: string) => pins.uses(a);
     const images = this.options.images();
     // `$REGISTRY/$IMAGE`, or, where the registry carries a namespace, the tag script's rule (never doubled).
     const repository = reusable.login.namespaced ? '$repository' : '$REGISTRY/$IMAGE';
-    this.workflow.addJob('scan', {
+    const scan: github.workflows.Job = {
       name: 'scan ${{ matrix.service }} as deployed to ${{ matrix.deployment }}',
-      runsOn: [this.options.runsOn ?? 'ubuntu-24.04'],
+      runsOn: this.runsOn,
       timeoutMinutes: 20,
       permissions: this.permissions,
       strategy: {
@@ -153,6 +155,7 @@ export class DeployedScanWorkflow extends Component {
           with: { sarif_file: 'trivy-deployed.sarif', category: 'trivy-deployed-${{ matrix.service }}-${{ matrix.deployment }}' },
         },
       ],
-    });
+    };
+    return { scan };
   }
 }

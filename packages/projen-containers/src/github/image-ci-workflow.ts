@@ -1,12 +1,12 @@
-import { Component, github, Project, TextFile } from 'projen';
+import { github, Project, TextFile } from 'projen';
 import { ActionPins } from './action-pins';
 import { changedServicesScript } from './changed-services';
+import { ContainerWorkflow, WorkflowSummary } from './container-workflow';
 import { ReusableBuildWorkflow } from './reusable-build-workflow';
 import { checkTagBranches, ResolvedTagPolicy } from '../image-tag-script';
 import type { ImageManifestEntry } from '../lib/images-manifest';
 import { GENERATED_MARKER } from '../marker';
-import { checkProject } from '../project-check';
-import { ConfigError, identifier, knownKeys, optionKeys, repoPath, runnerLabel } from '../validate';
+import { identifier, knownKeys, optionKeys, repoPath } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -56,22 +56,24 @@ const OPTION_KEYS = optionKeys<ImageCiWorkflowOptions>({
  * own concurrency group, so no push is ever dropped from the queue (each run covers the commits
  * of its own push, and moving tags only go forward, see the publish job).
  */
-export class ImageCiWorkflow extends Component {
-  /** The workflow's file name. */
-  public readonly fileName: string;
+export class ImageCiWorkflow extends ContainerWorkflow {
   /** The check to require on pull requests. */
   public readonly summaryJobName: string;
-  private readonly workflow: github.GithubWorkflow;
   private readonly options: ImageCiWorkflowOptions;
-  private readonly runsOn: string[];
-  private added = false;
+  /** What the service jobs' `uses:` names: the reusable build workflow. */
+  private readonly reusableRef: string;
 
   constructor(project: Project, options: ImageCiWorkflowOptions) {
-    checkProject('ImageCiWorkflow', project);
-    super(project);
     knownKeys('ImageCiWorkflow', 'options', options, OPTION_KEYS);
-    const gh = github.GitHub.of(project);
-    if (!gh) throw new ConfigError('ImageCiWorkflow: the project has no GitHub component: give the root project `github: true` (the default of projen\'s Node.js projects).');
+    super(project, {
+      name: options.name ?? 'images',
+      runsOn: options.runsOn,
+      // A pull request's newer run cancels its older one; any other run has a group of its own.
+      concurrency: {
+        group: "${{ github.workflow }}-${{ github.event_name == 'pull_request' && format('pr-{0}', github.event.pull_request.number) || github.run_id }}",
+        cancelInProgress: "${{ github.event_name == 'pull_request' }}" as unknown as boolean,
+      },
+    });
     // The jobs call the reusable build as `./.github/workflows/...`, the form GitHub's docs and
     // actionlint use; zizmor's self-repository audit asks for `$/...` instead: it is turned off.
     if (!project.tryFindFile(ZIZMOR_CONFIG)) {
@@ -88,22 +90,13 @@ export class ImageCiWorkflow extends Component {
         ],
       });
     }
-    const name = identifier('ImageCiWorkflow', 'name', options.name ?? 'images');
-    this.fileName = `${name}.yml`;
     for (const p of options.sharedPaths) repoPath('ImageCiWorkflow', 'sharedPaths', p);
     this.options = options;
     this.summaryJobName = identifier('ImageCiWorkflow', 'summaryJobName', options.summaryJobName ?? 'images');
-    this.runsOn = [runnerLabel('ImageCiWorkflow', 'runsOn', options.runsOn ?? 'ubuntu-24.04')];
     checkTagBranches('ImageCiWorkflow', options.tagPolicy, 'tagPolicy.');
+    this.reusableRef = this.call(options.reusable);
     const { defaultBranch, stagingBranch } = options.tagPolicy;
-    const wf = new github.GithubWorkflow(gh, name, {
-      limitConcurrency: true,
-      concurrencyOptions: {
-        group: "${{ github.workflow }}-${{ github.event_name == 'pull_request' && format('pr-{0}', github.event.pull_request.number) || github.run_id }}",
-        cancelInProgress: "${{ github.event_name == 'pull_request' }}" as unknown as boolean,
-      },
-    });
-    wf.on({
+    this.workflow.on({
       pullRequest: {},
       push: { branches: stagingBranch === false ? [defaultBranch] : [defaultBranch, stagingBranch], tags: ['v[0-9]+.[0-9]+.[0-9]+*'] },
       workflowDispatch: {
@@ -120,13 +113,11 @@ export class ImageCiWorkflow extends Component {
         },
       },
     });
-    wf.file?.addOverride('permissions', { contents: 'read' });
-    this.workflow = wf;
   }
 
   /** Every path that changes every image: the shared files, this workflow and the reusable one. */
   public get shared(): string[] {
-    return [...this.options.sharedPaths, `.github/workflows/${this.fileName}`, `.github/workflows/${this.options.reusable.fileName}`];
+    return [...this.options.sharedPaths, this.path, this.options.reusable.path];
   }
 
   /** Pathspecs whose changes change one image. */
@@ -135,15 +126,21 @@ export class ImageCiWorkflow extends Component {
   }
 
   /** Rendered at synth, so services added after this component still get a job. */
-  public preSynthesize(): void {
-    if (this.added) return;
-    this.added = true;
+  protected renderJobs(): Record<string, github.workflows.Job | github.workflows.JobCallingReusableWorkflow> {
     const images = this.options.images();
-    this.workflow.addJobs({
+    return {
       changes: this.changesJob(images),
       ...Object.fromEntries(images.map((i) => [i.service, this.serviceJob(i)])),
       [this.summaryJobName]: this.summaryJob(images),
-    });
+    };
+  }
+
+  protected renderSummary(): WorkflowSummary {
+    const { defaultBranch, stagingBranch } = this.options.tagPolicy;
+    return {
+      when: `pull requests; pushes to \`${defaultBranch}\`${stagingBranch === false ? '' : ` and \`${stagingBranch}\``}; release tags \`vX.Y.Z\`; manual dispatch`,
+      what: `runs \`${this.options.reusable.fileName}\` for each service whose sources changed (every service on a deploy, a release or a dispatch), then one summary job, \`${this.summaryJobName}\``,
+    };
   }
 
   private changesJob(images: ImageManifestEntry[]): github.workflows.Job {
@@ -182,7 +179,7 @@ export class ImageCiWorkflow extends Component {
       name: i.service,
       needs: ['changes'],
       if: `needs.changes.outputs.${i.service} == 'true'`,
-      uses: `./.github/workflows/${this.options.reusable.fileName}`,
+      uses: this.reusableRef,
       permissions: this.options.reusable.callerPermissions,
       with: {
         service: i.service,

@@ -1,11 +1,12 @@
 import { Component, github, Project } from 'projen';
 import { ActionPins } from './action-pins';
+import { ContainerWorkflow, ContainerWorkflowOptions, WorkflowSummary } from './container-workflow';
 import { DEPENDENCY_PINS_FILE } from '../dependency-pins';
 import { ImageTagScript } from '../image-tag-script';
 import { TAG_POLICY_DEFAULTS } from '../image-tags/policy';
 import { COMMANDS } from '../lib/commands';
 import { DEFAULT_BASE_IMAGES_LOCK } from '../lib/lock-files';
-import { check, cron, knownKeys, nodeVersion, runnerLabel, secretName, shellQuote, workBranch } from '../validate';
+import { check, cron, knownKeys, nodeVersion, optionKeys, secretName, shellQuote, workBranch } from '../validate';
 
 /** The GitHub App whose installation token pushes the update branches and opens their pull requests. */
 export interface UpdateAppOptions {
@@ -48,7 +49,37 @@ export interface PinWorkflowsOptions {
   readonly allowedChanges?: string[];
 }
 
-const OPTION_KEYS = ['pins', 'runsOn', 'nodeVersion', 'schedule', 'updateBranch', 'app', 'protectedBranches', 'allowedChanges'] as const;
+const OPTION_KEYS = optionKeys<PinWorkflowsOptions>({
+  pins: true, runsOn: true, nodeVersion: true, schedule: true, updateBranch: true, app: true, protectedBranches: true, allowedChanges: true,
+});
+const APP_KEYS = optionKeys<UpdateAppOptions>({ clientIdVariable: true, privateKeySecret: true });
+
+/** Mondays at 05:00 UTC. */
+const DEFAULT_SCHEDULE = '0 5 * * 1';
+
+/** The one job of a pin workflow, on the runner labels its workflow checked. */
+type PinJob = (runsOn: string[]) => github.workflows.Job;
+
+/** One of the two workflows of {@link PinWorkflows}, with one job: the summary and the job it gives. */
+class PinWorkflow extends ContainerWorkflow {
+  constructor(
+    project: Project,
+    options: ContainerWorkflowOptions,
+    private readonly description: WorkflowSummary,
+    private readonly jobId: string,
+    private readonly job: PinJob,
+  ) {
+    super(project, options);
+  }
+
+  protected renderJobs(): Record<string, github.workflows.Job> {
+    return { [this.jobId]: this.job(this.runsOn) };
+  }
+
+  protected renderSummary(): WorkflowSummary {
+    return this.description;
+  }
+}
 
 /**
  * The GitHub App's permissions, each `write` (read included), and why. The installation token of
@@ -164,9 +195,13 @@ export class PinWorkflows extends Component {
   public readonly appClientIdVariable: string;
   /** Secret holding the GitHub App's private key (an Actions and a Dependabot secret). */
   public readonly appPrivateKeySecret: string;
-  /** The weekly base-image update workflow's file. */
+  /** The weekly base-image update workflow. */
+  public readonly updateWorkflow: ContainerWorkflow;
+  /** The Dependabot sync workflow. */
+  public readonly syncWorkflow: ContainerWorkflow;
+  /** The weekly base-image update workflow's file, relative to the root (`.github/workflows/update-base-images.yml`). */
   public readonly updateWorkflowFile: string;
-  /** The Dependabot sync workflow's file. */
+  /** The Dependabot sync workflow's file, relative to the root (`.github/workflows/dependabot-sync.yml`). */
   public readonly syncWorkflowFile: string;
   /** The branch the weekly update force-pushes. */
   public readonly updateBranch: string;
@@ -184,11 +219,8 @@ export class PinWorkflows extends Component {
     super(project);
     const C = 'PinWorkflows';
     knownKeys(C, 'options', options, OPTION_KEYS);
-    knownKeys(C, 'app', options.app ?? {}, ['clientIdVariable', 'privateKeySecret']);
+    knownKeys(C, 'app', options.app ?? {}, APP_KEYS);
     check(options.pins instanceof ActionPins, C, 'pins', typeof options.pins, 'the project\'s ActionPins (new ActionPins(project))');
-    const gh = github.GitHub.of(project);
-    check(!!gh, C, 'project', project.name, 'a project with GitHub enabled (github: true)');
-    const runsOn = [runnerLabel(C, 'runsOn', options.runsOn ?? 'ubuntu-24.04')];
     const uses = (a: string) => options.pins.uses(a);
     const variable = secretName(C, 'app.clientIdVariable', options.app?.clientIdVariable ?? 'UPDATE_APP_CLIENT_ID');
     const secret = secretName(C, 'app.privateKeySecret', options.app?.privateKeySecret ?? 'UPDATE_APP_PRIVATE_KEY');
@@ -203,7 +235,7 @@ export class PinWorkflows extends Component {
         C, 'allowedChanges', a, 'a path or shell pattern inside the repository, such as */package-lock.json: segments of letters, digits, ".", "_", "-" and "*", no ".." and a file name that is more than "*"');
     }
     const setupNode: github.workflows.JobStep = { name: 'Node.js', uses: uses('actions/setup-node'), with: { 'node-version': nodeVersion(C, 'nodeVersion', options.nodeVersion ?? '24'), 'package-manager-cache': false } };
-    const schedule = cron(C, 'schedule', options.schedule ?? '0 5 * * 1');
+    const schedule = cron(C, 'schedule', options.schedule ?? DEFAULT_SCHEDULE);
     // Updated dependencies run no install script (npm ci, and the installs projen starts).
     const noScripts = { npm_config_ignore_scripts: 'true' };
     const appCheck = (purpose: string): github.workflows.JobStep => ({
@@ -221,12 +253,15 @@ export class PinWorkflows extends Component {
     const checkedOut: github.workflows.JobStep = { name: 'Commit checked out', id: 'checked-out', run: 'echo "sha=$(git rev-parse HEAD)" >> "$GITHUB_OUTPUT"' };
     const CHECKED_OUT = '${{ steps.checked-out.outputs.sha }}';
 
-    const update = new github.GithubWorkflow(gh!, 'update-base-images', { limitConcurrency: true, concurrencyOptions: { group: 'update-base-images', cancelInProgress: false } });
-    this.updateWorkflowFile = update.file!.path;
-    update.on({ schedule: [{ cron: schedule }], workflowDispatch: {} });
-    update.file?.addOverride('permissions', { contents: 'read' });
+    // Each job is rendered at synth, on the runner label its workflow checked.
+    const workflow = (name: string, concurrency: github.ConcurrencyOptions, summary: WorkflowSummary, jobId: string, job: PinJob) =>
+      new PinWorkflow(project, { name, runsOn: options.runsOn, concurrency, component: C }, summary, jobId, job);
+
     const updateTitle = 'chore: update base-image digests';
-    update.addJob('update', {
+    this.updateWorkflow = workflow('update-base-images', { group: 'update-base-images', cancelInProgress: false }, {
+      when: `${schedule === DEFAULT_SCHEDULE ? 'weekly' : `on a schedule (\`${schedule}\`, UTC)`}, or by hand`,
+      what: 'resolves new base-image digests and opens a pull request',
+    }, 'update', (runsOn) => ({
       name: 'refresh base-image digests',
       runsOn,
       timeoutMinutes: 15,
@@ -267,21 +302,19 @@ export class PinWorkflows extends Component {
           ].join('\n'),
         },
       ],
-    });
+    }));
+    this.updateWorkflow.workflow.on({ schedule: [{ cron: schedule }], workflowDispatch: {} });
+    this.updateWorkflowFile = this.updateWorkflow.path;
 
     project.addTask('sync-pins', {
       description: 'Copy pins changed in generated files (by Dependabot) back to github-actions.lock.json, base-images.lock.json and dependency-pins.json',
       exec: COMMANDS.syncPins.bin,
     });
-    const sync = new github.GithubWorkflow(gh!, 'dependabot-sync', {
-      // One run a pull request at a time: a newer push replaces a pending one.
-      limitConcurrency: true,
-      concurrencyOptions: { group: 'dependabot-sync-${{ github.event.pull_request.number }}', cancelInProgress: true },
-    });
-    this.syncWorkflowFile = sync.file!.path;
-    sync.on({ pullRequest: {} });
-    sync.file?.addOverride('permissions', { contents: 'read' });
-    sync.addJob('sync', {
+    // One run a pull request at a time: a newer push replaces a pending one.
+    this.syncWorkflow = workflow('dependabot-sync', { group: 'dependabot-sync-${{ github.event.pull_request.number }}', cancelInProgress: true }, {
+      when: 'Dependabot pull requests',
+      what: 'moves pins Dependabot changed back to their sources and regenerates',
+    }, 'sync', (runsOn) => ({
       name: 'move Dependabot pins to their sources',
       if: "github.event.pull_request.user.login == 'dependabot[bot]'",
       runsOn,
@@ -317,7 +350,9 @@ export class PinWorkflows extends Component {
           ].join('\n'),
         },
       ],
-    });
+    }));
+    this.syncWorkflow.workflow.on({ pullRequest: {} });
+    this.syncWorkflowFile = this.syncWorkflow.path;
   }
 
   /** The update branch is none of the branches of the project's tag scripts (known once every component is declared). */

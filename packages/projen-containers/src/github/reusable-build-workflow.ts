@@ -1,5 +1,6 @@
-import { Component, github, Project } from 'projen';
+import { github, Project } from 'projen';
 import { ActionPins } from './action-pins';
+import { ContainerWorkflow, WorkflowSummary } from './container-workflow';
 import * as step from './image-steps';
 import { ImageStepsConfig } from './image-steps';
 import { PublishScript } from './publish-script';
@@ -7,8 +8,7 @@ import { Registry, RegistryLogin, RegistryOptions } from './registry';
 import { TrivyIgnore } from './trivy-ignore';
 import { DEFAULT_TOOL_VERSIONS } from '../defaults/tool-versions';
 import type { ImageTagScript, ResolvedTagPolicy } from '../image-tag-script';
-import { checkProject } from '../project-check';
-import { check, ConfigError, identifier, integer, knownKeys, optionKeys, runnerLabel } from '../validate';
+import { check, integer, knownKeys, optionKeys } from '../validate';
 
 const { JobPermission } = github.workflows;
 
@@ -78,9 +78,7 @@ const OPTION_KEYS = optionKeys<ReusableBuildWorkflowOptions>({
  *   `production-*` only in the production GitHub Environment.
  * - `sarif`: uploads both reports to code scanning, or says why it cannot.
  */
-export class ReusableBuildWorkflow extends Component {
-  public readonly fileName: string;
-  public readonly workflow: github.GithubWorkflow;
+export class ReusableBuildWorkflow extends ContainerWorkflow {
   /** Where images are pushed. */
   public readonly registry: Registry;
   /** The tag policy of the tag script (its staging branch, or false: no staging). */
@@ -113,14 +111,8 @@ export class ReusableBuildWorkflow extends Component {
   public readonly jobPermissions: Readonly<Record<'scan' | 'publish' | 'sarif', github.workflows.JobPermissions>>;
 
   constructor(project: Project, options: ReusableBuildWorkflowOptions) {
-    checkProject('ReusableBuildWorkflow', project);
-    super(project);
     knownKeys('ReusableBuildWorkflow', 'options', options, OPTION_KEYS);
-    const gh = github.GitHub.of(project);
-    if (!gh) throw new ConfigError('ReusableBuildWorkflow: the project has no GitHub component: give the root project `github: true` (the default of projen\'s Node.js projects).');
-    const name = identifier('ReusableBuildWorkflow', 'name', options.name ?? 'reusable-build');
-    this.fileName = `${name}.yml`;
-    const runsOn = [runnerLabel('ReusableBuildWorkflow', 'runsOn', options.runsOn ?? 'ubuntu-24.04')];
+    super(project, { name: options.name ?? 'reusable-build', runsOn: options.runsOn });
     this.registry = Registry.of(options.registry);
     this.tagPolicy = options.tagScript.policy;
     this.buildBudgetMinutes = integer('ReusableBuildWorkflow', 'buildBudgetMinutes', options.buildBudgetMinutes ?? 5, 1, 360);
@@ -135,7 +127,7 @@ export class ReusableBuildWorkflow extends Component {
     check(/^v\d+\.\d+\.\d+$/.test(this.trivyVersion), 'ReusableBuildWorkflow', 'trivyVersion', this.trivyVersion, 'a release such as v0.74.0');
     this.cosignVersion = options.cosignVersion ?? DEFAULT_TOOL_VERSIONS.cosign;
     check(/^v\d+\.\d+\.\d+$/.test(this.cosignVersion), 'ReusableBuildWorkflow', 'cosignVersion', this.cosignVersion, 'a release such as v3.1.3');
-    this.workflowPath = `.github/workflows/${this.fileName}`;
+    this.workflowPath = this.path;
     this.login = this.registry.login((a) => options.pins.uses(a));
     this.publishScript = options.publishScript.path;
     this.callerPermissions = {
@@ -168,44 +160,54 @@ export class ReusableBuildWorkflow extends Component {
     };
     this.stepsConfig = c;
 
-    const sarif = sarifJob(c, runsOn);
     this.jobPermissions = {
       // The registry only to read the default branch's image for the size comparison.
       scan: c.sizeCommand ? this.login.readPermissions : { contents: JobPermission.READ },
       // id-token: write for keyless signing (and, on ECR, the AWS login), in this job only.
       publish: { ...this.login.permissions, idToken: JobPermission.WRITE },
-      sarif: sarif.permissions!,
+      sarif: SARIF_PERMISSIONS,
     };
-    const wf = new github.GithubWorkflow(gh, name);
-    this.workflow = wf;
-    wf.on({ workflowCall: { inputs: inputs(this.tagPolicy.stagingBranch !== false), outputs: OUTPUTS, secrets } });
-    wf.file?.addOverride('permissions', { contents: 'read' });
+    this.workflow.on({ workflowCall: { inputs: inputs(this.tagPolicy.stagingBranch !== false), outputs: OUTPUTS, secrets } });
+  }
+
+  protected renderJobs(): Record<string, github.workflows.Job> {
+    const c = this.stepsConfig;
     const env = { SERVICE: '${{ inputs.service }}', LOCAL_REF: step.LOCAL_REF };
-    wf.addJob('scan', {
-      name: 'build and scan ${{ inputs.service }}',
-      if: '${{ !inputs.publish }}',
-      runsOn,
-      timeoutMinutes: 30,
-      permissions: this.jobPermissions.scan,
-      env,
-      steps: scanSteps(c, this.login),
-    });
-    wf.addJob('publish', {
-      name: 'publish ${{ inputs.service }}',
-      if: '${{ inputs.publish }}',
-      runsOn,
-      timeoutMinutes: 30,
-      // Empty for a plain branch build: the job then runs in no environment.
-      environment: '${{ inputs.environment }}',
-      permissions: this.jobPermissions.publish,
-      env,
-      outputs: {
-        digest: { stepId: 'image', outputName: 'digest' },
-        tags: { stepId: 'guard', outputName: 'tags' },
+    return {
+      scan: {
+        name: 'build and scan ${{ inputs.service }}',
+        if: '${{ !inputs.publish }}',
+        runsOn: this.runsOn,
+        timeoutMinutes: 30,
+        permissions: this.jobPermissions.scan,
+        env,
+        steps: scanSteps(c, this.login),
       },
-      steps: publishSteps(c, this.login),
-    });
-    wf.addJob('sarif', sarif);
+      publish: {
+        name: 'publish ${{ inputs.service }}',
+        if: '${{ inputs.publish }}',
+        runsOn: this.runsOn,
+        timeoutMinutes: 30,
+        // Empty for a plain branch build: the job then runs in no environment.
+        environment: '${{ inputs.environment }}',
+        permissions: this.jobPermissions.publish,
+        env,
+        outputs: {
+          digest: { stepId: 'image', outputName: 'digest' },
+          tags: { stepId: 'guard', outputName: 'tags' },
+        },
+        steps: publishSteps(c, this.login),
+      },
+      sarif: sarifJob(c, this.runsOn),
+    };
+  }
+
+  protected renderSummary(): WorkflowSummary {
+    const callers = this.callers.map((w) => `\`${w.path}\``);
+    return {
+      when: callers.length ? `called by ${callers.join(', ')}` : 'called by other workflows (`workflow_call`)',
+      what: 'pull requests: build and scan; otherwise: publish (promote or build, scan, push by digest, tag); upload SARIF',
+    };
   }
 }
 
@@ -275,6 +277,13 @@ function publishSteps(c: ImageStepsConfig, login: RegistryLogin): github.workflo
   ];
 }
 
+/** The SARIF job's: code scanning, and the run's workflow (upload-sarif reads it in private repositories). */
+const SARIF_PERMISSIONS: github.workflows.JobPermissions = {
+  contents: JobPermission.READ,
+  securityEvents: JobPermission.WRITE,
+  actions: JobPermission.READ,
+};
+
 /**
  * Code scanning needs a token that may write security events: never a fork's or Dependabot's
  * pull request (their tables are in the job summary), and in a private repository only with
@@ -296,7 +305,7 @@ function sarifJob(c: ImageStepsConfig, runsOn: string[]): github.workflows.Job {
     ].join(' && '),
     runsOn,
     timeoutMinutes: 10,
-    permissions: { contents: JobPermission.READ, securityEvents: JobPermission.WRITE, actions: JobPermission.READ },
+    permissions: SARIF_PERMISSIONS,
     steps: [
       {
         name: 'Fetch the SARIF reports',
