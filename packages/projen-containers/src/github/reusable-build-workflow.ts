@@ -206,7 +206,8 @@ export class ReusableBuildWorkflow extends ContainerWorkflow {
     const callers = this.callers.map((w) => `\`${w.path}\``);
     return {
       when: callers.length ? `called by ${callers.join(', ')}` : 'called by other workflows (`workflow_call`)',
-      what: 'pull requests: build and scan; otherwise: publish (promote or build, scan, push by digest, tag); upload SARIF',
+      what: 'pull requests: build and scan; otherwise: publish (reuse the registry\'s image of the same sources, or build it and push it by digest, untagged; '
+        + 'scan that digest, sign and verify it, then tag it); upload SARIF',
     };
   }
 }
@@ -220,7 +221,7 @@ const inputs = (staging: boolean): Record<string, github.workflows.WorkflowCallI
   paths: { type: 'string', required: true, description: 'Pathspecs whose changes change the image, space-separated' },
   base: { type: 'string', required: false, description: 'The base image the Dockerfile builds on, for the size comparison' } as never,
   base_arg: { type: 'string', required: false, description: 'The build argument that names the base image (a mirror in IMAGE_BUILD_ARGS replaces the base for the size comparison)' } as never,
-  publish: { type: 'boolean', required: false, description: 'Push and tag after both scans passed (never on pull requests)', default: false } as never,
+  publish: { type: 'boolean', required: false, description: 'Publish (never on pull requests): push the image by digest, untagged (unless the registry holds one of the same sources), scan that digest, sign and verify it, then tag it', default: false } as never,
   environment: { type: 'string', required: false, description: `GitHub Environment of a deploy (${staging ? 'staging or production' : 'production'}), or empty` } as never,
 });
 

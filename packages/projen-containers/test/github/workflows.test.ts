@@ -176,6 +176,20 @@ describe('what the workflows do (per event: events.test.ts)', () => {
     expect(keep.with).toMatchObject({ overwrite: true });
   });
 
+  test('the publish input and the build guide say what the publish job does, in its order: push by digest, untagged; scan; sign and verify; tag', () => {
+    // The job's order (the test above): push (unless found), the scans, the signature and its check, the tags.
+    const said = (text: string, words: string[]) => words.map((w) => text.indexOf(w));
+    const input = reusable.on.workflow_call.inputs.publish.description as string;
+    const where = said(input, ['push the image by digest, untagged', 'scan that digest', 'sign and verify it', 'then tag it']);
+    expect(where.every((i) => i >= 0)).toBe(true);
+    expect(where).toEqual([...where].sort((a, b) => a - b));
+    const guide = readFileSync(path.join(ROOT, 'docs', 'docker-build-guide.md'), 'utf8');
+    const row = guide.split('\n').find((l) => l.startsWith('| `.github/workflows/reusable-build.yml` |'))!;
+    const inGuide = said(row, ['push it by digest, untagged', 'scan that digest', 'sign and verify it', 'then tag it']);
+    expect(inGuide.every((i) => i >= 0)).toBe(true);
+    expect(inGuide).toEqual([...inGuide].sort((a, b) => a - b));
+  });
+
   test('CI runs the Trivy release the local tests install (tools/install-linters.sh)', () => {
     const version = pinnedToolVersion(ROOT, 'TRIVY');
     const scans = [...steps('scan'), ...steps('publish'), ...load('scan-deployed.yml').jobs.scan.steps].filter((s: { uses?: string }) => s.uses?.startsWith('aquasecurity/trivy-action@'));
