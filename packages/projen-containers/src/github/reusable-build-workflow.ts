@@ -167,7 +167,11 @@ export class ReusableBuildWorkflow extends ContainerWorkflow {
       publish: { ...this.login.permissions, idToken: JobPermission.WRITE },
       sarif: SARIF_PERMISSIONS,
     };
-    this.workflow.on({ workflowCall: { inputs: inputs(this.tagPolicy.stagingBranch !== false), outputs: OUTPUTS, secrets } });
+    this.workflow.on({ workflowCall: { inputs: inputs(this.tagPolicy.stagingBranch !== false), outputs: OUTPUTS } });
+    // An override, written as given: projen writes the keys of `on` in snake case, so the secrets
+    // would be declared `cosign_private_key` here while the callers pass `COSIGN_PRIVATE_KEY`.
+    // (GitHub matches secret names in any case; the YAML reads them as the repository names them.)
+    this.workflow.file?.addOverride('on.workflow_call.secrets', secrets);
   }
 
   protected renderJobs(): Record<string, github.workflows.Job> {
