@@ -42,8 +42,8 @@ is_moving() {
   return 1
 }
 
-# The newest tag of REPOSITORY that starts with PREFIX, in version order (staging-20261201 after
-# staging-20261130, production-v1.10.0 after production-v1.9.2). Exit 1: no such tag.
+# The newest tag of REPOSITORY that starts with PREFIX, in version order (production-v1.10.0 after
+# production-v1.9.2). Exit 1: no such tag.
 newest_tag() {
   local repository=$1 prefix=$2 list err
   err=$(mktemp)

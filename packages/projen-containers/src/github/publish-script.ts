@@ -1,4 +1,5 @@
 import { FileBase, IResolver, Project } from 'projen';
+import { ImageTagScript } from '../image-tag-script';
 import { GENERATED_MARKER } from '../marker';
 import { knownKeys, optionKeys, repoPath } from '../validate';
 
@@ -39,8 +40,20 @@ export class PublishScript extends FileBase {
   }
 
   protected synthesizeContent(_resolver: IResolver): string {
-    return SCRIPT.replace('@MARKER@', GENERATED_MARKER);
+    return SCRIPT.replace('@MARKER@', GENERATED_MARKER).replace('@NEWEST_TAG_EXAMPLES@\n', newestTagExamples(this.staging()).map((l) => `# ${l}\n`).join(''));
   }
+
+  /** Whether a tag script of the project has a staging branch (read at synth, every component declared). */
+  private staging(): boolean {
+    return this.project.components.some((c) => c instanceof ImageTagScript && c.policy.stagingBranch !== false);
+  }
+}
+
+/** The comment over `newest_tag`: its examples are of the deploy tags the project has (staging-* only with a staging branch). */
+function newestTagExamples(staging: boolean): string[] {
+  return staging
+    ? ['The newest tag of REPOSITORY that starts with PREFIX, in version order (staging-20261201 after', 'staging-20261130, production-v1.10.0 after production-v1.9.2). Exit 1: no such tag.']
+    : ['The newest tag of REPOSITORY that starts with PREFIX, in version order (production-v1.10.0 after', 'production-v1.9.2). Exit 1: no such tag.'];
 }
 
 const SCRIPT = `#!/usr/bin/env bash
@@ -87,8 +100,7 @@ is_moving() {
   return 1
 }
 
-# The newest tag of REPOSITORY that starts with PREFIX, in version order (staging-20261201 after
-# staging-20261130, production-v1.10.0 after production-v1.9.2). Exit 1: no such tag.
+@NEWEST_TAG_EXAMPLES@
 newest_tag() {
   local repository=$1 prefix=$2 list err
   err=$(mktemp)
