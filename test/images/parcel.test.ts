@@ -98,3 +98,11 @@ describe('notifier worker', () => {
     expect(stopTimed(id).exitCode).toBe(0);
   });
 });
+
+test('rates: the runtime keeps none of the base image\'s packaging tools (pip, setuptools, wheel)', () => {
+  const { dir, paths } = exportFilesystem(ref('rates'), []);
+  rmSync(dir, { recursive: true, force: true });
+  expect(paths.filter((p) => /\/(site|dist)-packages\/(pip|setuptools|wheel)[-/]|\/bin\/(pip[\d.]*|wheel)$/.test(p))).toEqual([]);
+  // The app's own interpreter still runs.
+  expect(paths.some((p) => /\/site-packages\/starlette\//.test(p))).toBe(true);
+});
