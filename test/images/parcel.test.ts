@@ -103,6 +103,6 @@ test('rates: the runtime keeps none of the base image\'s packaging tools (pip, s
   const { dir, paths } = exportFilesystem(ref('rates'), []);
   rmSync(dir, { recursive: true, force: true });
   expect(paths.filter((p) => /\/(site|dist)-packages\/(pip|setuptools|wheel)[-/]|\/bin\/(pip[\d.]*|wheel)$/.test(p))).toEqual([]);
-  // The app's own interpreter still runs.
+  // The venv's own packages are all there.
   expect(paths.some((p) => /\/site-packages\/starlette\//.test(p))).toBe(true);
 });
