@@ -7,6 +7,7 @@ import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DependencyChange, resolveDependencyChange, sourceFileToChange } from './bench-changes';
 import { copyContext } from './build-context';
+import { HOST_COMPILE_COMMAND, hostCompileProblem, measureHostCompile } from './host-compile';
 import { assertEngine, docker, DockerUnavailableError, dockerOk } from './docker-cli';
 import { buildImage } from './image-build';
 import { selectServices } from './services';
@@ -219,7 +220,9 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
       ...references,
     ];
     const change = resolveDependencyChange(path.join(root, entry.context), bench.dependencyChange);
-    return { entry, variants, change, samples: new Map(variants.map((v): [Variant, BenchSample[]] => [v, []])) };
+    const hostProblem = hostCompileProblem(entry, root);
+    if (hostProblem && ['node-service', 'node-worker'].includes(entry.kind)) console.log(`bench:docker: ${entry.service}: no host compile figure: ${hostProblem}`);
+    return { entry, variants, change, hostCompile: !hostProblem, hostSamples: [] as number[], samples: new Map(variants.map((v): [Variant, BenchSample[]] => [v, []])) };
   });
 
   const imageIds = new Set<string>();
@@ -231,6 +234,16 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
         const order = variantOrder(plan.variants, run);
         const measured = await measureRun(plan.entry, order, plan.change, `[run ${run}/${runs}]`, imageIds, failures, api.url, bench.load, root);
         for (const [variant, sample] of measured) plan.samples.get(variant)!.push(sample);
+        if (plan.hostCompile) {
+          try {
+            const host = measureHostCompile(plan.entry, root);
+            plan.hostSamples.push(host);
+            console.log(`[run ${run}/${runs}] ${plan.entry.service} host: ${HOST_COMPILE_COMMAND} after a source change ${seconds(host)}`);
+          } catch (err) {
+            failures.push((err as Error).message);
+            console.error(`bench:docker: ${(err as Error).message}`);
+          }
+        }
       }
     }
   } finally {
@@ -242,6 +255,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
   const services = plans.map((p) => serviceResult(
     p.entry.service,
     p.variants.map((v) => ({ name: v.name, description: v.description, samples: p.samples.get(v)! })),
+    p.hostCompile ? { command: HOST_COMPILE_COMMAND, samples: p.hostSamples } : undefined,
   ));
   const loaded = plans.filter((p) => bench.load.paths[p.entry.service] && p.entry.healthPath).map((p) => p.entry.service);
   const report: BenchReport = {

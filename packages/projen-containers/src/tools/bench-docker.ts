@@ -12,7 +12,10 @@
  *   3. adds a dependency to package.json and the lockfile and builds again: the dependency rebuild;
  *   4. for servers (api, web): starts the image on a loopback port and measures requests per second
  *      and p99 latency under keep-alive load at a fixed concurrency (web against a stand-in api);
- * and records the build context BuildKit received and the image size after the cold build.
+ * and records the build context BuildKit received and the image size after the cold build. For a
+ * service compiled by tsc (node-service, node-worker) with TypeScript installed in its folder, each
+ * run also times the host's incremental `tsc --build` after the same one-file change, in a copy of
+ * the folder: the compile a developer waits for, beside the image's source-only rebuild.
  * Prints a markdown table with the medians, the best run and the spread of each figure, and the
  * ratios ours / reference (marked when the spread leaves them no meaning), and writes it with the
  * same figures as JSON (default test-reports/bench-docker.{md,json}). A report: it fails only when

@@ -115,6 +115,22 @@ describe('bench report', () => {
       .toEqual([['?', undefined], ['? (nextjs-example: ?)', undefined]]);
   });
 
+  test('the host compile: its median beside the source-only rebuild, as a target and a line under the table', () => {
+    const api = serviceResult('api', [
+      { name: 'ours', description: 'api/Dockerfile', samples: [sample(9, 1.2, 6), sample(9, 1.4, 6), sample(9, 1.3, 6)] },
+      { name: 'naive', description: 'one stage', samples: [sample(9, 8, 8), sample(9, 8, 8), sample(9, 8, 8)] },
+    ], { command: 'tsc --build', samples: [5.9, 5.6, 6.1] });
+    expect(api.hostCompile).toMatchObject({ command: 'tsc --build', median: 5.9, best: 5.6 });
+    expect(evaluateTargets([api], {})).toEqual([
+      { target: 'api: source-only rebuild of the image no slower than the host\'s `tsc --build` after the same change', figure: '1.3 s (host: 5.9 s)', met: true },
+    ]);
+    const slower = serviceResult('api', [{ name: 'ours', description: '', samples: [sample(9, 7, 6)] }], { command: 'tsc --build', samples: [5.9] });
+    expect(evaluateTargets([slower], {})[0].met).toBe(false);
+    const md = renderMarkdown({ generatedAt: 'x', engine: 'x', cpus: 2, runs: 3, baseImages: {}, dependencyChange: 'x', services: [api], targets: [] });
+    expect(md).toContain('- On the host, `tsc --build` after the same source change (incremental, in a copy of the folder): 5.9 s (best 5.6 s, spread 8%).');
+    expect(serviceResult('web', [{ name: 'ours', description: '', samples: [sample(1, 1, 1)] }]).hostCompile).toBeUndefined();
+  });
+
   test('equal sizes meet a "no larger than" target', () => {
     const same = serviceResult('web', [
       { name: 'ours', description: '', samples: [sample(1, 1, 1, { sizeBytes: 5, baseBytes: 1 })] },
