@@ -40,8 +40,12 @@ export * from './docs/contributing';
 export * from './docs/remediation-guide';
 export { registryAccessFacts, registryAccessSection, movingTagPatterns } from './docs/registry-section';
 
-// Checks and shared pieces a kind or a component written outside the package uses.
-export * from './validate';
+// Checks and shared pieces a kind or a component written outside the package uses: the checks
+// of an option's value, each throwing a ConfigError that names the component, option and service.
+export {
+  ConfigError, check, knownKeys, optionKeys, integer, httpPath, envName, repoPath, contextPath, identifier, oneLine,
+  cron, branchName, secretName, registryReference, calendarDate,
+} from './validate';
 export * from './marker';
 export * from './dependency-pins';
 export { sourceFile, PACKAGE_NAME } from './lib/source-file';
