@@ -41,7 +41,8 @@ const OPTION_KEYS = optionKeys<ContainerWorkflowOptions>({ name: true, runsOn: t
  *
  * A subclass sets the workflow's events in its constructor (`this.workflow.on(...)`) and gives its
  * jobs in {@link renderJobs} and its summary in {@link renderSummary}, both read at synth, once
- * every component of the project is declared. {@link ContainerWorkflow.of} lists the project's
+ * every component of the project is declared; a job that calls a reusable workflow of the project
+ * names it with {@link call}. {@link ContainerWorkflow.of} lists the project's
  * workflows of this base.
  *
  * ```ts
@@ -126,11 +127,16 @@ export abstract class ContainerWorkflow extends Component {
     return { when, what };
   }
 
-  /** Adds the jobs of {@link renderJobs}, once: components declared after this one are known by then. */
+  /**
+   * Adds the jobs of {@link renderJobs}, once (components declared after this one are known by
+   * then), and checks the summary, before any file is written. A subclass that overrides it calls
+   * `super.preSynthesize()`.
+   */
   public preSynthesize(): void {
     if (this.jobsAdded) return;
     this.jobsAdded = true;
     this.workflow.addJobs(this.renderJobs());
+    void this.summary;
   }
 
   /**

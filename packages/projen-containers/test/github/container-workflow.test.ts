@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { github, Project, Testing, typescript } from 'projen';
 import { parse } from 'yaml';
 import * as pkg from '../../src';
-import { REPO_ROOT, tempOutdir } from '../fixtures';
+import { REPO_ROOT, tempOutdir, treeHash } from '../fixtures';
 
 const IMAGES = [{ service: 'api', context: 'api', dockerfile: 'api/Dockerfile', image: 'acme/api' }] as never;
 
@@ -174,9 +174,14 @@ describe('a workflow written outside the package, with the exported API only', (
       .toThrow(/^Bare: workflow\.runson "x" is not allowed: not an option; workflow takes name, runsOn, concurrency, component\.$/);
   });
 
-  test('a summary of more than one line is a ConfigError when it is read', () => {
-    const w = new NightlyTests(project(), { what: 'runs every test\nand more' });
-    expect(() => w.summary).toThrow('NightlyTests: summary.what "runs every test\\nand more" is not allowed: one line of text, with no newline or other control character.');
+  test('a summary of more than one line is a ConfigError, found at synth before any file is written', () => {
+    const outdir = tempOutdir();
+    const w = new NightlyTests(new github.GitHubProject({ name: 'p', outdir }), { what: 'runs every test\nand more' });
+    const message = 'NightlyTests: summary.what "runs every test\\nand more" is not allowed: one line of text, with no newline or other control character.';
+    expect(() => w.summary).toThrow(message);
+    const before = treeHash(outdir);
+    expect(() => w.project.synth()).toThrow(message);
+    expect(treeHash(outdir)).toBe(before);
   });
 
   test('the build guide lists it, and a workflow it calls right after it, from their summaries', () => {
