@@ -52,6 +52,8 @@ describe('ContainerBuild', () => {
       expect(ecosystems).toEqual(['package-ecosystem: npm']);
       expect(containers.pinWorkflows).toBeUndefined();
       expect(Object.keys(files).filter((f) => /update-base-images|dependabot-sync/.test(f))).toEqual([]);
+      expect(files['docs/docker-build-guide.md']).toContain('Dependabot watches only the services\' own dependencies: a pull request of its for a base image or an action would edit generated files');
+      expect(files['docs/docker-build-guide.md']).not.toContain('Dependabot reads and updates the literal line');
     });
 
     test('with pinWorkflows: actions and base images too, and the workflows that sync them', () => {
@@ -60,6 +62,8 @@ describe('ContainerBuild', () => {
       expect(containers.pinWorkflows).toBeDefined();
       expect(Object.keys(files).filter((f) => /update-base-images|dependabot-sync/.test(f)).sort())
         .toEqual(['.github/workflows/dependabot-sync.yml', '.github/workflows/update-base-images.yml']);
+      expect(files['docs/docker-build-guide.md']).toContain('Dependabot reads and updates the literal line');
+      expect(files['docs/docker-build-guide.md']).not.toContain('Dependabot watches only');
     });
   });
 

@@ -248,13 +248,13 @@ function baseImagesParagraph(c: DocsContext, baseArg: string): string {
   const f = c.facts;
   const follows = c.followed.map((p) => {
     const where = c.dependencyPins ? `pinned in \`${c.dependencyPins}\`` : `that ${p.contexts.map((x) => `\`${x}/\``).join(', ')} installs`;
-    const bump = f.dependabot ? 'Dependabot bumps the package, never the image\'s tag' : 'a new version of the package moves the image with it';
-    const sync = f.pinWorkflows && f.dependabot
+    const bump = f.dependabot?.watchPins ? 'Dependabot bumps the package, never the image\'s tag' : 'a new version of the package moves the image with it';
+    const sync = f.pinWorkflows && f.dependabot?.watchPins
       ? `, and the \`${f.pinWorkflows.syncWorkflowFile}\` workflow records the new version${c.dependencyPins ? ' there' : ''}, regenerates, and pins the new image's digest`
       : '';
     return ` The \`${p.repository}\` image always has the tag of the \`${p.package}\` version ${where}: ${bump}${sync}.`;
   }).join('');
-  return `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). Each Dockerfile names its base twice: \`ARG ${baseArg}=<name>-base\` and a literal, digest-pinned \`FROM <image>:<tag>@sha256:… AS <name>-base\`. ${f.dependabot ? 'Dependabot reads and updates the literal line, a' : 'A'} \`--build-arg\` replaces it for a mirror or a local copy, and BuildKit never pulls a stage the build does not use.${follows}${f.dependabot ? ` Every Dependabot entry waits ${f.dependabot.cooldownDays} days after a release (cooldown).` : ''}`;
+  return `Official images only, pinned by digest in \`${f.images.baseImages.lockFile}\`, the one place that holds the pins. \`npx projen update-base-images\` resolves the current digest of each tracked tag through the registry's API and regenerates the Dockerfiles (\`-- --check\` only reports). Each Dockerfile names its base twice: \`ARG ${baseArg}=<name>-base\` and a literal, digest-pinned \`FROM <image>:<tag>@sha256:… AS <name>-base\`. ${f.dependabot?.watchPins ? 'Dependabot reads and updates the literal line, a' : 'A'} \`--build-arg\` replaces it for a mirror or a local copy, and BuildKit never pulls a stage the build does not use.${follows}${f.dependabot && !f.dependabot.watchPins ? ' Dependabot watches only the services\' own dependencies: a pull request of its for a base image or an action would edit generated files that the next `npx projen` reverts, and no workflow of this project brings such a change back to its source (`ContainerBuild`\'s `pinWorkflows` adds one).' : ''}${f.dependabot ? ` Every Dependabot entry waits ${f.dependabot.cooldownDays} days after a release (cooldown).` : ''}`;
 }
 
 function runnerSection(c: DocsContext, runner: ImageManifestEntry): string[] {
