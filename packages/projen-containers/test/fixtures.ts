@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Project, Testing } from 'projen';
 import { DockerImages } from '../src/docker/docker-images';
 import { ImageKind } from '../src/docker/kinds';
+import type { BuiltImage } from '../src/lib/build-report';
 
 export const NODE_DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -72,4 +73,24 @@ export function runTsTool(tool: string, args: string[], env: NodeJS.ProcessEnv =
   return spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, tool), ...args], {
     cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env },
   });
+}
+
+/** Image IDs of the build-report fixtures. */
+export const IMAGE_ID = `sha256:${'1'.repeat(64)}`;
+export const OTHER_IMAGE_ID = `sha256:${'2'.repeat(64)}`;
+
+/** One image of a build report (api on main, tagged with its SHA, its build time and latest), with `over` applied. */
+export function builtImage(over: Partial<BuiltImage> = {}): BuiltImage {
+  return {
+    service: 'api',
+    image: 'qualisys/api',
+    ok: true,
+    id: IMAGE_ID,
+    refs: ['qualisys/api:abc1234', 'qualisys/api:main-20260123-143022', 'qualisys/api:latest', 'qualisys/api:dev'],
+    tags: ['abc1234', 'main-20260123-143022', 'latest'],
+    moving: ['latest'],
+    baseImage: 'node:24',
+    seconds: 10,
+    ...over,
+  };
 }

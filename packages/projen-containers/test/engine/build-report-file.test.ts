@@ -3,22 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { reportEntry, writeBuildReport } from '../../src/engine/build-report-file';
-import { BuildReport, BuiltImage, mergeBuildReport, NoBuildReportError, readBuildReport, tagOf } from '../../src/lib/build-report';
+import { BuildReport, mergeBuildReport, NoBuildReportError, readBuildReport, tagOf } from '../../src/lib/build-report';
+import { builtImage, IMAGE_ID, OTHER_IMAGE_ID } from '../fixtures';
 
-const ID = `sha256:${'1'.repeat(64)}`;
-const OTHER = `sha256:${'2'.repeat(64)}`;
-const built = (over: Partial<BuiltImage> = {}): BuiltImage => ({
-  service: 'api',
-  image: 'qualisys/api',
-  ok: true,
-  id: ID,
-  refs: ['qualisys/api:abc1234', 'qualisys/api:main-20260123-143022', 'qualisys/api:latest', 'qualisys/api:dev'],
-  tags: ['abc1234', 'main-20260123-143022', 'latest'],
-  moving: ['latest'],
-  baseImage: 'node:24',
-  seconds: 10,
-  ...over,
-});
+const ID = IMAGE_ID;
+const OTHER = OTHER_IMAGE_ID;
+const built = builtImage;
 
 describe('the build report', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'build-report-'));

@@ -1,21 +1,10 @@
 /** push:docker's checks before anything leaves (src/engine/push-images.ts): stale image IDs, tags that never move. */
 import { conflicts, staleImages } from '../../src/engine/push-images';
-import { BuiltImage } from '../../src/lib/build-report';
+import { builtImage, IMAGE_ID, OTHER_IMAGE_ID } from '../fixtures';
 
-const ID = `sha256:${'1'.repeat(64)}`;
-const OTHER = `sha256:${'2'.repeat(64)}`;
-const built = (over: Partial<BuiltImage> = {}): BuiltImage => ({
-  service: 'api',
-  image: 'qualisys/api',
-  ok: true,
-  id: ID,
-  refs: ['qualisys/api:abc1234', 'qualisys/api:main-20260123-143022', 'qualisys/api:latest', 'qualisys/api:dev'],
-  tags: ['abc1234', 'main-20260123-143022', 'latest'],
-  moving: ['latest'],
-  baseImage: 'node:24',
-  seconds: 10,
-  ...over,
-});
+const ID = IMAGE_ID;
+const OTHER = OTHER_IMAGE_ID;
+const built = builtImage;
 
 describe('before anything leaves', () => {
   test('every tag must still name the image the build recorded', () => {

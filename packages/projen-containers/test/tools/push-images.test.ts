@@ -7,22 +7,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { BuiltImage } from '../../src/lib/build-report';
-import { runTsTool } from '../fixtures';
+import { builtImage, runTsTool } from '../fixtures';
 
-const ID = `sha256:${'1'.repeat(64)}`;
-const built = (over: Partial<BuiltImage> = {}): BuiltImage => ({
-  service: 'api',
-  image: 'qualisys/api',
-  ok: true,
-  id: ID,
-  refs: ['qualisys/api:abc1234', 'qualisys/api:main-20260123-143022', 'qualisys/api:latest', 'qualisys/api:dev'],
-  tags: ['abc1234', 'main-20260123-143022', 'latest'],
-  moving: ['latest'],
-  baseImage: 'node:24',
-  seconds: 10,
-  ...over,
-});
+const built = builtImage;
 
 describe('the push:docker tool, where it stops before needing an engine', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'push-tool-'));
