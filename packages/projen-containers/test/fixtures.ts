@@ -68,7 +68,7 @@ export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 /** The package's root. */
 export const PACKAGE_ROOT = path.join(__dirname, '..');
 
-/** Runs one of the TypeScript tools a task runs (e.g. `projenrc/tools/build-images.ts`) through tsx, from the root. */
+/** Runs one of the TypeScript tools a task runs (e.g. `packages/projen-containers/src/tools/build-images.ts`) through tsx, from the root. */
 export function runTsTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   return spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, tool), ...args], {
     cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env },

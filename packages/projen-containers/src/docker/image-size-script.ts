@@ -18,8 +18,8 @@ export interface ImageSizeScriptOptions {
 /**
  * `scripts/image-size.mjs`: an image against the same service's image from the default branch
  * (size, layers and bytes above the base, the difference, a warning over a threshold), as a
- * Markdown table for a job summary, JSON, or GitHub annotations. projenrc/tools/image-size.ts and
- * projenrc/lib/image-size.ts bundled by esbuild into one dependency-free ES module, with the
+ * Markdown table for a job summary, JSON, or GitHub annotations. The package's tools/image-size.ts and
+ * lib/image-size.ts bundled by esbuild into one dependency-free ES module, with the
  * threshold of .projenrc.ts baked in: the pull-request job runs it with a bare `node`, and
  * `build:docker` computes its own report with the same lib/image-size.ts.
  */

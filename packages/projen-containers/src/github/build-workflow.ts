@@ -35,7 +35,7 @@ class QuotedMutationCheck extends Component {
     const steps = (workflow?.getJob('build') as { steps?: unknown } | undefined)?.steps;
     const list = (typeof steps === 'function' ? steps() : steps) as github.workflows.JobStep[] | undefined;
     const index = list?.findIndex((s) => s.id === 'self_mutation') ?? -1;
-    if (index < 0 || !list?.[index].run) throw new Error('hardenBuildWorkflow: projen\'s build workflow has no "Find mutations" step any more: review projenrc/github/build-workflow.ts.');
+    if (index < 0 || !list?.[index].run) throw new Error('hardenBuildWorkflow: projen\'s build workflow has no "Find mutations" step any more: review projen-containers/github/build-workflow (hardenBuildWorkflow) against this projen version.');
     workflow!.file!.addOverride(`jobs.build.steps.${index}.run`, list[index].run.replace(/>> \$GITHUB_OUTPUT/g, '>> "$GITHUB_OUTPUT"'));
   }
 }

@@ -1,5 +1,6 @@
 import { FileBase, IResolver, Project } from 'projen';
 import { ImageTagScript } from '../image-tag-script';
+import { sourceFile } from '../lib/source-file';
 import { GENERATED_MARKER } from '../marker';
 import { knownKeys, optionKeys, repoPath } from '../validate';
 
@@ -40,7 +41,7 @@ export class PublishScript extends FileBase {
   }
 
   protected synthesizeContent(_resolver: IResolver): string {
-    return SCRIPT.replace('@MARKER@', GENERATED_MARKER).replace('@NEWEST_TAG_EXAMPLES@\n', newestTagExamples(this.staging()).map((l) => `# ${l}\n`).join(''));
+    return SCRIPT.replace('@MARKER@', GENERATED_MARKER).replace('@SOURCE@', sourceFile(__filename)).replace('@NEWEST_TAG_EXAMPLES@\n', newestTagExamples(this.staging()).map((l) => `# ${l}\n`).join(''));
   }
 
   /** Whether a tag script of the project has a staging branch (read at synth, every component declared). */
@@ -58,7 +59,7 @@ function newestTagExamples(staging: boolean): string[] {
 
 const SCRIPT = `#!/usr/bin/env bash
 # @MARKER@
-# Written by projenrc/github/publish-script.ts. Tags images that are already in a registry, by digest.
+# Written by @SOURCE@. Tags images that are already in a registry, by digest.
 #
 #   publish-image.sh digest REF                      manifest digest of REF (exit 1: no such image)
 #   publish-image.sh tag REPOSITORY@DIGEST TAG...    put each TAG on that manifest

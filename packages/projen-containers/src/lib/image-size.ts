@@ -2,7 +2,7 @@
  * How an image's size changes against a reference image (the same service's image from the
  * default branch): pure, no I/O. `build:docker`'s report and the bundled `scripts/image-size.mjs`
  * (the pull-request job summary) both compute and render the change with this module, from facts
- * that `docker image inspect` gives (see `imageFacts()` in projenrc/tools/docker-cli.ts).
+ * that `docker image inspect` gives (see `imageFacts()` in engine/docker-cli.ts).
  */
 import { table } from './markdown';
 import { formatBytes, parseDockerSize } from './sizes';

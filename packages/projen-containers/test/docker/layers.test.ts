@@ -1,8 +1,9 @@
 /**
  * The layers of the package's src/ as the Docker side uses them, checked on the import statements:
  * - lib/: pure helpers and the manifests' shapes, importing only Node.js and each other;
- * - tools/: command-line tools, reading the generated manifests, never loading a component or projen
- *   (the pure tag logic of image-tags/ is theirs to use);
+ * - engine/: what the command-line tools do (build, push, benchmark, pins), reading the generated
+ *   manifests, never loading a component or projen (the pure tag logic of image-tags/ is theirs to use);
+ * - tools/: the command-line tools, thin entry points over engine/;
  * - docker/kinds/: one module per kind, importing the Dockerfile model and helpers below them only;
  * - docker/: the components, importing kinds and lib, never a tool or the docs.
  * And what the tasks run and what the generated files name as their source exists.
