@@ -13,7 +13,7 @@ import { ReusableBuildWorkflow, ReusableBuildWorkflowOptions } from './github/re
 import { TrivyIgnore, TrivyIgnoreOptions } from './github/trivy-ignore';
 import { ImageTagScript, ImageTagScriptOptions } from './image-tag-script';
 import { checkProject } from './project-check';
-import { ConfigError, knownKeys, optionKeys } from './validate';
+import { check, ConfigError, knownKeys, optionKeys } from './validate';
 
 /** Options of {@link ContainerBuild}. */
 export interface ContainerBuildOptions {
@@ -79,6 +79,27 @@ export interface ContainerBuildOptions {
 }
 
 const C = 'ContainerBuild';
+
+/**
+ * Whether an option given as `true`, `false` or options turns its part on, after checking that it
+ * is one of those and that its options have only the keys `keys` (those ContainerBuild sets itself
+ * are not among them).
+ */
+function partOptions(option: string, value: unknown, keys: readonly string[]): boolean {
+  if (value === undefined || typeof value === 'boolean') return value === true;
+  check(typeof value === 'object' && value !== null && !Array.isArray(value), C, option, value, 'true, false, or an object of its options');
+  knownKeys(C, option, value as object, keys);
+  return true;
+}
+
+/** The options of the parts ContainerBuild takes from the user (it sets the others). */
+const PIN_WORKFLOWS_KEYS = optionKeys<Omit<PinWorkflowsOptions, 'pins' | 'runsOn'>>({
+  nodeVersion: true, schedule: true, updateBranch: true, app: true, protectedBranches: true, allowedChanges: true,
+});
+const DEPENDABOT_KEYS = optionKeys<Pick<DependabotConfigOptions, 'interval' | 'cronjob' | 'cooldownDays'>>({ interval: true, cronjob: true, cooldownDays: true });
+const DEPLOYED_SCAN_KEYS = optionKeys<Omit<DeployedScanWorkflowOptions, 'pins' | 'reusable' | 'images' | 'runsOn'>>({
+  deployments: true, schedule: true, name: true,
+});
 
 /** An option given as `true` or as options: its options (none for `true`). */
 function optionsOf<T extends object>(value: boolean | T | undefined): Partial<T> {
@@ -168,7 +189,7 @@ export class ContainerBuild extends Component {
       sharedPaths: [this.images.baseImages.lockFile, this.tags.path, this.publishScript.path, this.trivyIgnore.path],
       runsOn: options.runsOn,
     });
-    if (options.deployedScan ?? true) {
+    if (partOptions('deployedScan', options.deployedScan ?? true, DEPLOYED_SCAN_KEYS)) {
       this.deployedScan = new DeployedScanWorkflow(project, {
         ...optionsOf(options.deployedScan),
         pins: this.pins,
@@ -177,10 +198,12 @@ export class ContainerBuild extends Component {
         runsOn: options.runsOn,
       });
     }
-    if (options.pinWorkflows ?? false) {
+    if (partOptions('pinWorkflows', options.pinWorkflows, PIN_WORKFLOWS_KEYS)) {
       this.pinWorkflows = new PinWorkflows(project, { ...optionsOf(options.pinWorkflows), pins: this.pins, runsOn: options.runsOn });
     }
-    if (options.dependabot ?? true) {
+    // Its own, or one the project declares beside it: read at synth.
+    const pinWorkflows = () => this.pinWorkflows ?? project.components.find((c): c is PinWorkflows => c instanceof PinWorkflows);
+    if (partOptions('dependabot', options.dependabot ?? true, DEPENDABOT_KEYS)) {
       if (project.tryFindObjectFile('.github/dependabot.yml')) {
         throw new ConfigError(`${C}: the project writes .github/dependabot.yml already (projen's dependabot option?): turn one of them off, or set dependabot: false here.`);
       }
@@ -189,7 +212,7 @@ export class ContainerBuild extends Component {
         packageDirectories: () => this.images.dependencyDirectories(),
         dockerDirectories: () => this.images.contextDirectories,
         baseImages: () => this.images.baseImageUsage(),
-        watchPins: this.pinWorkflows !== undefined,
+        watchPins: () => pinWorkflows() !== undefined,
       });
     }
     if (options.guide ?? true) {
@@ -200,6 +223,7 @@ export class ContainerBuild extends Component {
         ci: this.ci,
         deployedScan: this.deployedScan,
         dependabot: this.dependabot,
+        get pinWorkflows() { return pinWorkflows(); },
         trivyIgnore: this.trivyIgnore,
       });
     }

@@ -2,6 +2,7 @@ import { github, javascript, Testing } from 'projen';
 import { tempOutdir } from './fixtures';
 import { ContainerBuild, defaultNamespace } from '../src/container-build';
 import { ImageKind } from '../src/docker/kinds';
+import { PinWorkflows } from '../src/github/pin-workflows';
 import { Registry } from '../src/github/registry';
 
 describe('ContainerBuild', () => {
@@ -37,10 +38,11 @@ describe('ContainerBuild', () => {
   });
 
   describe('Dependabot watches pins in generated files only where a workflow brings its changes back', () => {
-    function build(pinWorkflows?: boolean) {
+    function build(pinWorkflows?: boolean, beside = false) {
       const project = new github.GitHubProject({ name: 'parcel', outdir: tempOutdir() });
       const svc = new javascript.NodeProject({ parent: project, name: 'svc', outdir: 'svc', defaultReleaseBranch: 'trunk', packageManager: javascript.NodePackageManager.NPM, entrypoint: 'lib/index.js' });
       const containers = new ContainerBuild(project, { registry: Registry.ghcr(), tags: { defaultBranch: 'trunk', stagingBranch: false }, pinWorkflows });
+      if (beside) new PinWorkflows(project, { pins: containers.pins });
       containers.addService(svc, { kind: ImageKind.NODE_WORKER, sizeBudget: '200MB' });
       const files = Testing.synth(project);
       const ecosystems = (files['.github/dependabot.yml'] as string).match(/package-ecosystem: \S+/g);
@@ -64,6 +66,24 @@ describe('ContainerBuild', () => {
         .toEqual(['.github/workflows/dependabot-sync.yml', '.github/workflows/update-base-images.yml']);
       expect(files['docs/docker-build-guide.md']).toContain('Dependabot reads and updates the literal line');
       expect(files['docs/docker-build-guide.md']).not.toContain('Dependabot watches only');
+      // What to set up for them: the App, its variable and its secret.
+      expect(files['docs/docker-build-guide.md']).toMatch(/a GitHub App \(.*\) installed on the repository; its client ID in variable `UPDATE_APP_CLIENT_ID`, its private key in secret `UPDATE_APP_PRIVATE_KEY`/);
+    });
+
+    test('a PinWorkflows the project declares beside it counts too', () => {
+      const { ecosystems, files } = build(undefined, true);
+      expect(ecosystems).toEqual(['package-ecosystem: npm', 'package-ecosystem: github-actions', 'package-ecosystem: docker']);
+      expect(files['docs/docker-build-guide.md']).toContain('its client ID in variable `UPDATE_APP_CLIENT_ID`');
+    });
+
+    test.each([
+      [{ pinWorkflows: 'yes' }, 'ContainerBuild: pinWorkflows "yes" is not allowed: true, false, or an object of its options.'],
+      [{ pinWorkflows: { runsOn: 'x' } }, 'ContainerBuild: pinWorkflows.runsOn "x" is not allowed: not an option; pinWorkflows takes nodeVersion, schedule'],
+      [{ dependabot: { watchPins: true } }, 'ContainerBuild: dependabot.watchPins true is not allowed: not an option; dependabot takes interval, cronjob, cooldownDays.'],
+      [{ deployedScan: { pins: {} } }, 'ContainerBuild: deployedScan.pins {} is not allowed: not an option; deployedScan takes deployments, schedule, name.'],
+    ])('%j: a ConfigError (a part\'s option ContainerBuild sets itself is not the user\'s)', (options, message) => {
+      const project = new github.GitHubProject({ name: 'parcel', outdir: tempOutdir() });
+      expect(() => new ContainerBuild(project, { registry: Registry.ghcr(), ...(options as object) })).toThrow(message);
     });
   });
 

@@ -48,10 +48,11 @@ export interface DependabotConfigOptions {
    * package.json). Those pull requests edit generated files, which the next `npx projen` would
    * revert: only a workflow that brings the change back to its source (`PinWorkflows`'
    * dependabot-sync) makes them mergeable. Without it, leave this off and refresh those pins with
-   * `npx projen update-base-images` and the package's shipped pins.
+   * `npx projen update-base-images` and the package's shipped pins. A function is read at synth
+   * (`ContainerBuild` asks whether the project has a `PinWorkflows`).
    * @default true
    */
-  readonly watchPins?: boolean;
+  readonly watchPins?: boolean | (() => boolean);
 }
 
 /** A folder with a service's own dependencies, and Dependabot's ecosystem for them. */
@@ -122,15 +123,15 @@ export function dockerDependencyName(repository: string): string {
 export class DependabotConfig extends Component {
   /** Days a release must have existed before Dependabot proposes it. */
   public readonly cooldownDays: number;
-  /** Whether the actions, base images and followed packages pinned in generated files are watched (see {@link DependabotConfigOptions.watchPins}). */
-  public readonly watchPins: boolean;
+  private readonly watchPinsOption: boolean | (() => boolean);
   private readonly options: DependabotConfigOptions;
 
   constructor(project: Project, options: DependabotConfigOptions) {
     super(project);
     knownKeys(C, 'options', options, ['npmDirectories', 'packageDirectories', 'dockerDirectories', 'baseImages', 'interval', 'cronjob', 'cooldownDays', 'watchPins']);
-    check(options.watchPins === undefined || typeof options.watchPins === 'boolean', C, 'watchPins', options.watchPins, 'true or false');
-    this.watchPins = options.watchPins ?? true;
+    const watchPins = options.watchPins ?? true;
+    check(typeof watchPins === 'boolean' || typeof watchPins === 'function', C, 'watchPins', watchPins, 'true or false (or a function that says which, at synth)');
+    this.watchPinsOption = watchPins;
     const interval = options.interval ?? 'weekly';
     check(DEPENDABOT_INTERVALS.includes(interval), C, 'interval', interval, `one of ${DEPENDABOT_INTERVALS.join(', ')}`);
     check((interval === 'cron') === (options.cronjob !== undefined), C, 'cronjob', options.cronjob ?? null, 'set with interval "cron", and only then');
@@ -190,6 +191,11 @@ export class DependabotConfig extends Component {
         ],
       },
     });
+  }
+
+  /** Whether the actions, base images and followed packages pinned in generated files are watched (see {@link DependabotConfigOptions.watchPins}). */
+  public get watchPins(): boolean {
+    return typeof this.watchPinsOption === 'function' ? this.watchPinsOption() === true : this.watchPinsOption;
   }
 
   /** Every folder and its ecosystem, once each: the npm folders first, then the services'. */

@@ -42,8 +42,8 @@ export interface NodeInstallOptions {
    * Run the install scripts of the production dependencies in the image's production install
    * (`npm ci --omit=dev` without `--ignore-scripts`). Native addons need them to fetch or build
    * their binary (`better-sqlite3`, `bcrypt`, `sharp`, ...); other packages rarely do, and a script
-   * is code run at build time. The install that compiles always runs them. With npm 11's
-   * `allowScripts`, npm runs only the scripts the project approved.
+   * is code run at build time. The install that compiles always runs them. (npm 11 lists the
+   * scripts a package.json's `allowScripts` has not approved, and still runs them.)
    * @default true when the service's package-lock.json lists a production package with an install
    * script (`hasInstallScript`), else false (and false for pnpm and yarn, whose lock files do not say)
    */
