@@ -206,7 +206,7 @@ describe('node kinds: the service\'s package manager and entry point', () => {
     p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', compiler: 'esbuild' });
     const out = synth(p.root);
     expect(out['services/api/Dockerfile']).toContain(
-      "RUN find src -name '*.ts' ! -name '*.d.ts' -exec node_modules/.bin/esbuild --outdir=lib --outbase=src --platform=node --format=cjs --log-level=warning {} +\n");
+      "RUN find src -name '*.ts' ! -name '*.d.ts' ! -name '*.test.ts' ! -name '*.spec.ts' -exec node_modules/.bin/esbuild --outdir=lib --outbase=src --platform=node --format=cjs --log-level=warning {} +\n");
     expect(out['services/api/Dockerfile']).not.toContain('tsc --build');
     expect(out['services/api/package.json'].devDependencies).toHaveProperty('esbuild');
   });
@@ -261,6 +261,19 @@ describe('node kinds: the service\'s package manager and entry point', () => {
     });
   });
 
+  test.each([
+    [['index.ts', 'data/rates.json', 'ui/view.tsx'], 'DockerImages: compiler of api is esbuild, which transpiles only the .ts files of src/, but it also holds '
+      + 'src/data/rates.json, src/ui/view.tsx: use compiler \'tsc\', or move them out of src/.'],
+    [['index.test.ts', 'types.d.ts'], 'DockerImages: compiler of api is esbuild, but src/ has no .ts file to transpile (tests and declarations aside).'],
+  ])('compiler esbuild with src/ holding %j: a ConfigError', (files, message) => {
+    const p = nodeService();
+    for (const f of files) {
+      mkdirSync(path.dirname(path.join(p.svc.outdir, 'src', f)), { recursive: true });
+      writeFileSync(path.join(p.svc.outdir, 'src', f), 'export {};\n');
+    }
+    expect(() => p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', compiler: 'esbuild' })).toThrow(message);
+  });
+
   test('an unknown compiler: a ConfigError listing tsc and esbuild', () => {
     const p = nodeService();
     expect(() => p.images.addService(p.svc, { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB', compiler: 'swc' as never }))
@@ -285,6 +298,13 @@ describe('go-service: the build context\'s allow-list covers every package of th
     expect(() => p.images.addService(p.svc, go)).toThrow(
       'DockerImages: tracking has Go packages outside the folders its image copies (the module root\'s *.go files and cmd, internal, pkg): server. '
       + 'The build would not find them: add server to sourceDirs.');
+  });
+
+  test('another module (its own go.mod), an ignore-tagged generator and a folder in extraAllow are not the module\'s missing packages', () => {
+    const p = module(['main.go', 'tools/go.mod', 'tools/tools.go', 'scripts/gen.go', 'assets/embed.go']);
+    writeFileSync(path.join(p.svc.outdir, 'scripts', 'gen.go'), '// Generates the tables.\n\n//go:build ignore\n\npackage main\n');
+    p.images.addService(p.svc, { ...go, extraAllow: ['assets/'] });
+    expect(synth(p.root)['services/tracking/.dockerignore']).toContain('\n!assets\n');
   });
 
   test('the same module with server in sourceDirs builds from it', () => {

@@ -4,7 +4,7 @@
  * build (module and build caches in cache mounts), and the runtime with the binary only. With no
  * shell or curl in the runtime, the health check is the binary's own health mode.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { defineImageKind, ImageContext, ImageTarget, KindBaseImage } from './kind';
 import { NodeRuntimeOptions, resolveRuntime, Runtime } from './node-common';
@@ -60,16 +60,25 @@ function skipped(name: string): boolean {
   return name.startsWith('.') || name.startsWith('_') || name === 'testdata' || name === 'vendor' || name === 'node_modules';
 }
 
+/** Whether a Go file is ever built: not a test, and not excluded by a `//go:build ignore` constraint. */
+function builtGoFile(file: string): boolean {
+  if (!file.endsWith('.go') || file.endsWith('_test.go')) return false;
+  const constraint = /^\/\/go:build\s+(.+)$/m.exec(readFileSync(file, 'utf8').split(/^package\s/m)[0]);
+  return !constraint || !/^ignore\s*$/.test(constraint[1]);
+}
+
 /**
- * The folders below `root` (relative, POSIX) that hold a Go package (a `.go` file that is not a
- * test) and lie outside `sourceDirs`: the build context would leave them out.
+ * The folders below `root` (relative, POSIX) that hold a Go package of the module (a `.go` file
+ * that is built: not a test, not `//go:build ignore`; a folder with its own go.mod is another
+ * module) and lie outside `allowed`: the build context would leave them out.
  */
-export function goPackagesOutside(root: string, sourceDirs: readonly string[]): string[] {
+export function goPackagesOutside(root: string, allowed: readonly string[]): string[] {
   const outside: string[] = [];
-  const inside = (rel: string) => sourceDirs.some((d) => rel === d || rel.startsWith(`${d}/`));
+  const inside = (rel: string) => allowed.some((d) => rel === d || rel.startsWith(`${d}/`));
   const walk = (rel: string): void => {
     const entries = readdirSync(path.join(root, rel), { withFileTypes: true });
-    if (rel !== '' && !inside(rel) && entries.some((e) => e.isFile() && e.name.endsWith('.go') && !e.name.endsWith('_test.go'))) outside.push(rel);
+    if (rel !== '' && entries.some((e) => e.isFile() && e.name === 'go.mod')) return;
+    if (rel !== '' && !inside(rel) && entries.some((e) => e.isFile() && builtGoFile(path.join(root, rel, e.name)))) outside.push(rel);
     for (const e of entries) {
       if (e.isDirectory() && !skipped(e.name) && !inside(rel ? `${rel}/${e.name}` : e.name)) walk(rel ? `${rel}/${e.name}` : e.name);
     }
@@ -79,15 +88,18 @@ export function goPackagesOutside(root: string, sourceDirs: readonly string[]): 
 }
 
 /** The module's packages and the main package must all be in the build context's allow-list (checked when the folder exists). */
-function checkAllowList(service: string, target: ImageTarget | undefined, sourceDirs: readonly string[], packagePath: string): void {
+function checkAllowList(
+  service: string, target: ImageTarget | undefined, sourceDirs: readonly string[], packagePath: string, extraAllow: readonly string[],
+): void {
+  const allowed = [...sourceDirs, ...extraAllow.map((p) => p.replace(/\/+$/, ''))];
   const main = packagePath.replace(/^\.\/?/, '');
-  if (main !== '' && !sourceDirs.some((d) => main === d || main.startsWith(`${d}/`))) {
+  if (main !== '' && !allowed.some((d) => main === d || main.startsWith(`${d}/`))) {
     throw new ConfigError(`DockerImages: packagePath of ${service} "${packagePath}" is outside the folders its image copies (the module root's *.go files and ${sourceDirs.join(', ')}): `
       + `add ${main.split('/')[0]} to sourceDirs.`);
   }
   const dir = target?.serviceProject.outdir;
   if (!dir || !existsSync(path.join(dir, 'go.mod'))) return;
-  const outside = goPackagesOutside(dir, sourceDirs);
+  const outside = goPackagesOutside(dir, allowed);
   if (outside.length > 0) {
     const top = [...new Set(outside.map((f) => f.split('/')[0]))];
     throw new ConfigError(`DockerImages: ${service} has Go packages outside the folders its image copies (the module root's *.go files and ${sourceDirs.join(', ')}): `
@@ -109,7 +121,8 @@ function resolve(o: GoServiceOptions, service: string, target?: ImageTarget): Go
   const sourceDirs = o.sourceDirs ?? ['cmd', 'internal', 'pkg'];
   check(Array.isArray(sourceDirs) && sourceDirs.every((d) => typeof d === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/.test(d)), C, 'sourceDirs', sourceDirs,
     'folders of the service, such as [\'cmd\', \'internal\']', service);
-  checkAllowList(service, target, sourceDirs, packagePath);
+  const extraAllow = (o as { readonly extraAllow?: unknown }).extraAllow;
+  checkAllowList(service, target, sourceDirs, packagePath, Array.isArray(extraAllow) ? extraAllow.filter((p): p is string => typeof p === 'string') : []);
   return { ...resolveRuntime(o, service, 'nonroot', ['PORT', ...Object.keys(SERVICE_ENV)], KNOWN_UIDS), port, healthPath, healthCommand, packagePath, binary, sourceDirs };
 }
 

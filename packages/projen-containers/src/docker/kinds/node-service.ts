@@ -4,7 +4,7 @@
  * production dependencies (installed in parallel), and a runtime with only the compiled code and
  * production dependencies.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { javascript, Project } from 'projen';
 import { defineImageKind, ImageTarget } from './kind';
@@ -34,7 +34,10 @@ export interface NodeServiceOptions extends ServerOptions, NodeRuntimeOptions, N
    *   second compiling, where `tsc` loads the whole program again. esbuild
    *   must be a dependency of the service: it is added to a NodeProject's devDependencies, and a
    *   package.json without it is an error. Code must compile file by file (TypeScript's
-   *   `isolatedModules`: no `const enum` across files, no `emitDecoratorMetadata`).
+   *   `isolatedModules`: no `const enum` across files, no `emitDecoratorMetadata`), and `src/`
+   *   may hold only `.ts` files besides declarations (`*.d.ts`); tests in it (`*.test.ts`,
+   *   `*.spec.ts`) are left out of the image. Any other file there (`.tsx`, `.mts`, `.json`, `.js`)
+   *   is an error at synth: use `tsc`, which copies or compiles them as tsconfig.json says.
    * @default 'tsc'
    */
   readonly compiler?: NodeCompiler;
@@ -104,6 +107,15 @@ function resolveCompiler(o: NodeServiceOptions, service: string, target: ImageTa
   check(COMPILERS.includes(compiler), 'DockerImages', 'compiler', compiler, `one of ${COMPILERS.join(', ')}`, service);
   if (compiler !== 'esbuild') return compiler;
   const project = target?.serviceProject;
+  const src = project ? path.join(project.outdir, 'src') : undefined;
+  if (src && existsSync(src)) {
+    const { others, sources } = esbuildSources(src);
+    if (others.length > 0) {
+      throw new ConfigError(`DockerImages: compiler of ${service} is esbuild, which transpiles only the .ts files of src/, but it also holds `
+        + `${others.slice(0, 3).map((f) => `src/${f}`).join(', ')}${others.length > 3 ? `, and ${others.length - 3} more` : ''}: use compiler 'tsc', or move them out of src/.`);
+    }
+    if (sources === 0) throw new ConfigError(`DockerImages: compiler of ${service} is esbuild, but src/ has no .ts file to transpile (tests and declarations aside).`);
+  }
   if (project instanceof javascript.NodeProject) {
     if (!project.deps.all.some((d) => d.name === 'esbuild')) project.addDevDeps('esbuild');
     return compiler;
@@ -115,6 +127,16 @@ function resolveCompiler(o: NodeServiceOptions, service: string, target: ImageTa
     throw new ConfigError(`DockerImages: compiler of ${service} is esbuild, which ${where} does not list: add esbuild to its devDependencies, or use compiler 'tsc'.`);
   }
   return compiler;
+}
+
+/** Files under `src/` that esbuild's file-by-file transpile would leave out of `lib/`, and whether there is anything to transpile. */
+function esbuildSources(dir: string): { others: string[]; sources: number } {
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  const rel = (e: { parentPath: string; name: string }) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/');
+  return {
+    others: entries.filter((e) => !e.name.endsWith('.ts') && !e.name.startsWith('.')).map(rel).sort(),
+    sources: entries.filter((e) => e.name.endsWith('.ts') && !/\.(d|test|spec)\.ts$/.test(e.name)).length,
+  };
 }
 
 /** What the runtime stage sets besides NODE_ENV and PORT: listen on every interface of the container. */
@@ -157,7 +179,7 @@ export const NODE_SERVICE = defineImageKind<NodeServiceOptions, NodeService>({
       .copy(['tsconfig.json'], './')
       .copy('src', './src')
       .run(o.compiler === 'esbuild'
-        ? `find src -name '*.ts' ! -name '*.d.ts' -exec node_modules/.bin/esbuild --outdir=lib --outbase=src --platform=node --format=${o.moduleFormat} --log-level=warning {} +`
+        ? `find src -name '*.ts' ! -name '*.d.ts' ! -name '*.test.ts' ! -name '*.spec.ts' -exec node_modules/.bin/esbuild --outdir=lib --outbase=src --platform=node --format=${o.moduleFormat} --log-level=warning {} +`
         : 'node_modules/.bin/tsc --build');
     // Its own install, in parallel with the one above (npm's cache takes concurrent writers).
     depsStage(model, ctx, 'prod-deps', 'Production dependencies only (no devDependencies), without the test folders they publish.', 'production-pruned');
