@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Component, JsonFile, Project } from 'projen';
 import { BENCH_MANIFEST, BenchmarkLoad, BenchmarkManifest, BenchmarkTargets } from '../lib/bench-manifest';
-import { ConfigError, check, httpPath, integer, knownKeys, oneLine, repoPath } from '../validate';
+import { ConfigError, check, httpPath, integer, knownKeys, oneLine, optionKeys, repoPath } from '../validate';
 import { DockerImages } from './docker-images';
 import { Dockerfile } from './dockerfile';
 import { DockerIgnore } from './dockerignore';
@@ -35,6 +35,10 @@ export interface DockerBenchmarkOptions {
 const REFERENCE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 /** The longest cold-build target: a day (a longer one is a mistake, never a target). */
 const MAX_BUILD_SECONDS = 86_400;
+/** The keys of `targets`: the compiler keeps the list in step with {@link BenchmarkTargets}. */
+const TARGET_KEYS = optionKeys<BenchmarkTargets>({
+  coldBuildSeconds: true, sourceRebuildFraction: true, aboveBaseAtMostOf: true, sourceRebuildAtMostHostCompile: true,
+});
 const EXACT_PACKAGE = /^(@[a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 interface Reference {
@@ -73,13 +77,15 @@ export class DockerBenchmark extends Component {
     this.referencesDir = repoPath(C, 'referencesDir', options.referencesDir ?? 'bench');
     check(options.naiveReferences === undefined || typeof options.naiveReferences === 'boolean', C, 'naiveReferences', options.naiveReferences, 'true or false');
     this.targets = options.targets ?? {};
-    knownKeys(C, 'targets', this.targets, ['coldBuildSeconds', 'sourceRebuildFraction', 'aboveBaseAtMostOf']);
+    knownKeys(C, 'targets', this.targets, TARGET_KEYS);
     knownKeys(C, 'load', options.load ?? {}, ['connections', 'seconds', 'paths']);
     for (const [service, seconds] of Object.entries(this.targets.coldBuildSeconds ?? {})) {
       check(typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 && seconds <= MAX_BUILD_SECONDS, C, 'targets.coldBuildSeconds', seconds, `a number of seconds above 0 and at most ${MAX_BUILD_SECONDS}, such as 60`, service);
     }
     const fraction = this.targets.sourceRebuildFraction;
     check(fraction === undefined || (typeof fraction === 'number' && Number.isFinite(fraction) && fraction > 0 && fraction < 1), C, 'targets.sourceRebuildFraction', fraction, 'a fraction between 0 and 1, such as 0.15 for 15%');
+    const atMostHost = this.targets.sourceRebuildAtMostHostCompile;
+    check(atMostHost === undefined || typeof atMostHost === 'boolean', C, 'targets.sourceRebuildAtMostHostCompile', atMostHost, 'true or false');
     this.load = {
       connections: integer(C, 'load.connections', options.load?.connections ?? 32, 1, 1000),
       seconds: integer(C, 'load.seconds', options.load?.seconds ?? 5, 1, 120),

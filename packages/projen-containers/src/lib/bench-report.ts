@@ -230,7 +230,7 @@ export function evaluateTargets(services: readonly ServiceResult[], targets: Ben
         met: f === undefined ? undefined : f < targets.sourceRebuildFraction,
       });
     }
-    if (s.hostCompile?.median !== undefined) {
+    if (targets.sourceRebuildAtMostHostCompile && s.hostCompile?.median !== undefined) {
       const r = ours(s).sourceRebuildSeconds;
       results.push({
         target: `${s.service}: source-only rebuild of the image no slower than the host's \`${s.hostCompile.command}\` after the same change`,

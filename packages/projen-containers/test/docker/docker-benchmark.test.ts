@@ -114,6 +114,10 @@ describe('DockerBenchmark', () => {
     ['a rebuild fraction given as a percentage', { targets: { sourceRebuildFraction: 15 } }, 'DockerBenchmark: targets.sourceRebuildFraction 15 is not allowed: a fraction between 0 and 1, such as 0.15 for 15%.'],
     ['an infinite number of runs', { runs: Infinity }, 'DockerBenchmark: runs Infinity is not allowed: a whole number from 1 to 100.'],
     ['a misspelt target', { targets: { coldBuildSecs: { api: 60 } } as object }, 'DockerBenchmark: targets.coldBuildSecs {"api":60} is not allowed: not an option'],
+    ['a host-compile target that is no boolean', { targets: { sourceRebuildAtMostHostCompile: 'yes' } as object },
+      'DockerBenchmark: targets.sourceRebuildAtMostHostCompile "yes" is not allowed: true or false.'],
+    ['a misspelt host-compile target', { targets: { sourceRebuildAtMostHostCompiler: true } as object },
+      'DockerBenchmark: targets.sourceRebuildAtMostHostCompiler true is not allowed: not an option; targets takes coldBuildSeconds, sourceRebuildFraction, aboveBaseAtMostOf, sourceRebuildAtMostHostCompile.'],
   ])('refuses %s, saying what to write', (_name, options, message) => {
     expect(() => withBenchmark(options)).toThrow(message);
   });

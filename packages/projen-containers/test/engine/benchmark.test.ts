@@ -13,6 +13,7 @@ describe('bench:docker', () => {
       coldBuildSeconds: { 'api': 60, 'web': 180, 'playwright-runner': 60 },
       sourceRebuildFraction: 0.15,
       aboveBaseAtMostOf: { web: 'nextjs-example' },
+      sourceRebuildAtMostHostCompile: true,
     });
   });
 

@@ -115,17 +115,23 @@ describe('bench report', () => {
       .toEqual([['?', undefined], ['? (nextjs-example: ?)', undefined]]);
   });
 
-  test('the host compile: its median beside the source-only rebuild, as a target and a line under the table', () => {
+  test('the host compile: its median beside the source-only rebuild, a line under the table and a target when asked', () => {
     const api = serviceResult('api', [
       { name: 'ours', description: 'api/Dockerfile', samples: [sample(9, 1.2, 6), sample(9, 1.4, 6), sample(9, 1.3, 6)] },
       { name: 'naive', description: 'one stage', samples: [sample(9, 8, 8), sample(9, 8, 8), sample(9, 8, 8)] },
     ], { command: 'tsc --build', samples: [5.9, 5.6, 6.1] });
     expect(api.hostCompile).toMatchObject({ command: 'tsc --build', median: 5.9, best: 5.6 });
-    expect(evaluateTargets([api], {})).toEqual([
+    expect(evaluateTargets([api], {})).toEqual([]);
+    expect(evaluateTargets([api], { sourceRebuildAtMostHostCompile: false })).toEqual([]);
+    const asked = { sourceRebuildAtMostHostCompile: true };
+    expect(evaluateTargets([api], asked)).toEqual([
       { target: 'api: source-only rebuild of the image no slower than the host\'s `tsc --build` after the same change', figure: '1.3 s (host: 5.9 s)', met: true },
     ]);
     const slower = serviceResult('api', [{ name: 'ours', description: '', samples: [sample(9, 7, 6)] }], { command: 'tsc --build', samples: [5.9] });
-    expect(evaluateTargets([slower], {})[0].met).toBe(false);
+    expect(evaluateTargets([slower], asked)[0].met).toBe(false);
+    // No host figure (a kind tsc does not compile, or every host compile failed): no target.
+    const web = serviceResult('web', [{ name: 'ours', description: '', samples: [sample(1, 1, 1)] }], { command: 'tsc --build', samples: [] });
+    expect(evaluateTargets([web], asked)).toEqual([]);
     const md = renderMarkdown({ generatedAt: 'x', engine: 'x', cpus: 2, runs: 3, baseImages: {}, dependencyChange: 'x', services: [api], targets: [] });
     expect(md).toContain('- On the host, `tsc --build` after the same source change (incremental, in a copy of the folder): 5.9 s (best 5.6 s, spread 8%).');
     expect(serviceResult('web', [{ name: 'ours', description: '', samples: [sample(1, 1, 1)] }]).hostCompile).toBeUndefined();
