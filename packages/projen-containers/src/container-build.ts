@@ -81,15 +81,16 @@ export interface ContainerBuildOptions {
 const C = 'ContainerBuild';
 
 /**
- * Whether an option given as `true`, `false` or options turns its part on, after checking that it
- * is one of those and that its options have only the keys `keys` (those ContainerBuild sets itself
- * are not among them).
+ * A part given as `true`, `false` or its options (`undefined` is `byDefault`): its options when it
+ * is on (none for `true`), undefined when it is off. Checks that the value is one of those, and that
+ * its options have only the keys `keys` (those ContainerBuild sets itself are not among them).
  */
-function partOptions(option: string, value: unknown, keys: readonly string[]): boolean {
-  if (value === undefined || typeof value === 'boolean') return value === true;
-  check(typeof value === 'object' && value !== null && !Array.isArray(value), C, option, value, 'true, false, or an object of its options');
-  knownKeys(C, option, value as object, keys);
-  return true;
+function part<T extends object>(option: string, value: boolean | T | undefined, byDefault: boolean, keys: readonly string[]): Partial<T> | undefined {
+  const v: unknown = value ?? byDefault;
+  if (typeof v === 'boolean') return v ? {} : undefined;
+  check(typeof v === 'object' && v !== null && !Array.isArray(v), C, option, v, 'true, false, or an object of its options');
+  knownKeys(C, option, v as object, keys);
+  return v as T;
 }
 
 /** The options of the parts ContainerBuild takes from the user (it sets the others). */
@@ -100,11 +101,6 @@ const DEPENDABOT_KEYS = optionKeys<Pick<DependabotConfigOptions, 'interval' | 'c
 const DEPLOYED_SCAN_KEYS = optionKeys<Omit<DeployedScanWorkflowOptions, 'pins' | 'reusable' | 'images' | 'runsOn'>>({
   deployments: true, schedule: true, name: true,
 });
-
-/** An option given as `true` or as options: its options (none for `true`). */
-function optionsOf<T extends object>(value: boolean | T | undefined): Partial<T> {
-  return typeof value === 'object' && value !== null ? value : {};
-}
 
 /** A Docker namespace from a project's name: lower case, an npm scope's `@` and `/` dropped. */
 export function defaultNamespace(name: string): string {
@@ -189,26 +185,27 @@ export class ContainerBuild extends Component {
       sharedPaths: [this.images.baseImages.lockFile, this.tags.path, this.publishScript.path, this.trivyIgnore.path],
       runsOn: options.runsOn,
     });
-    if (partOptions('deployedScan', options.deployedScan ?? true, DEPLOYED_SCAN_KEYS)) {
+    const deployedScan = part('deployedScan', options.deployedScan, true, DEPLOYED_SCAN_KEYS);
+    if (deployedScan) {
       this.deployedScan = new DeployedScanWorkflow(project, {
-        ...optionsOf(options.deployedScan),
+        ...deployedScan,
         pins: this.pins,
         reusable: this.reusable,
         images: () => this.images.manifest(),
         runsOn: options.runsOn,
       });
     }
-    if (partOptions('pinWorkflows', options.pinWorkflows, PIN_WORKFLOWS_KEYS)) {
-      this.pinWorkflows = new PinWorkflows(project, { ...optionsOf(options.pinWorkflows), pins: this.pins, runsOn: options.runsOn });
-    }
+    const pinOptions = part('pinWorkflows', options.pinWorkflows, false, PIN_WORKFLOWS_KEYS);
+    if (pinOptions) this.pinWorkflows = new PinWorkflows(project, { ...pinOptions, pins: this.pins, runsOn: options.runsOn });
     // Its own, or one the project declares beside it: read at synth.
     const pinWorkflows = () => this.pinWorkflows ?? project.components.find((c): c is PinWorkflows => c instanceof PinWorkflows);
-    if (partOptions('dependabot', options.dependabot ?? true, DEPENDABOT_KEYS)) {
+    const dependabot = part('dependabot', options.dependabot, true, DEPENDABOT_KEYS);
+    if (dependabot) {
       if (project.tryFindObjectFile('.github/dependabot.yml')) {
         throw new ConfigError(`${C}: the project writes .github/dependabot.yml already (projen's dependabot option?): turn one of them off, or set dependabot: false here.`);
       }
       this.dependabot = new DependabotConfig(project, {
-        ...optionsOf(options.dependabot),
+        ...dependabot,
         packageDirectories: () => this.images.dependencyDirectories(),
         dockerDirectories: () => this.images.contextDirectories,
         baseImages: () => this.images.baseImageUsage(),

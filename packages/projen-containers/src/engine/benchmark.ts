@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { DependencyChange, resolveDependencyChange, sourceFileToChange } from './bench-changes';
 import { copyContext } from './build-context';
 import { assertEngine, docker, DockerUnavailableError, dockerOk } from './docker-cli';
-import { HOST_COMPILE_COMMAND, hostCompileProblem, sampleHostCompile } from './host-compile';
+import { compiledByTsc, HOST_COMPILE_COMMAND, hostCompileProblem, sampleHostCompile } from './host-compile';
 import { buildImage } from './image-build';
 import { selectServices } from './services';
 import { BENCH_MANIFEST, BenchmarkLoad, BenchmarkManifest } from '../lib/bench-manifest';
@@ -221,7 +221,7 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<Benchmark
     ];
     const change = resolveDependencyChange(path.join(root, entry.context), bench.dependencyChange);
     const hostProblem = hostCompileProblem(entry, root);
-    if (hostProblem && ['node-service', 'node-worker'].includes(entry.kind)) console.log(`bench:docker: ${entry.service}: no host compile figure: ${hostProblem}`);
+    if (hostProblem && compiledByTsc(entry)) console.log(`bench:docker: ${entry.service}: no host compile figure: ${hostProblem}`);
     const samples = new Map(variants.map((v): [Variant, BenchSample[]] => [v, []]));
     return { entry, variants, change, hostCompile: !hostProblem, hostSamples: [] as number[], samples };
   });

@@ -13,6 +13,11 @@ import { ROOT } from '../lib/source-file';
 /** The kinds whose service a developer compiles with `tsc` to `lib/`. */
 const TSC_KINDS: ReadonlySet<string> = new Set(['node-service', 'node-worker']);
 
+/** Whether a developer compiles the service with `tsc` (its kind's), so that a host figure is expected. */
+export function compiledByTsc(entry: ImageManifestEntry): boolean {
+  return TSC_KINDS.has(entry.kind);
+}
+
 /** What the host compile is, as the report says it. */
 export const HOST_COMPILE_COMMAND = 'tsc --build';
 
@@ -23,7 +28,7 @@ export const HOST_COMPILE_COMMAND = 'tsc --build';
  */
 export function hostCompileProblem(entry: ImageManifestEntry, root = ROOT): string | undefined {
   const dir = path.join(root, entry.context);
-  if (!TSC_KINDS.has(entry.kind)) return `a ${entry.kind} is not compiled by tsc`;
+  if (!compiledByTsc(entry)) return `a ${entry.kind} is not compiled by tsc`;
   if (!existsSync(path.join(dir, 'tsconfig.json'))) return `${entry.context}/tsconfig.json is missing`;
   if (!existsSync(path.join(dir, 'node_modules', '.bin', 'tsc'))) return `TypeScript is not installed in ${entry.context} (npm ci there first)`;
   return tsconfigProblem(dir, entry.context);

@@ -121,8 +121,8 @@ function resolve(o: GoServiceOptions, service: string, target?: ImageTarget): Go
   const sourceDirs = o.sourceDirs ?? ['cmd', 'internal', 'pkg'];
   check(Array.isArray(sourceDirs) && sourceDirs.every((d) => typeof d === 'string' && /^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$/.test(d)), C, 'sourceDirs', sourceDirs,
     'folders of the service, such as [\'cmd\', \'internal\']', service);
-  const extraAllow = (o as { readonly extraAllow?: unknown }).extraAllow;
-  checkAllowList(service, target, sourceDirs, packagePath, Array.isArray(extraAllow) ? extraAllow.filter((p): p is string => typeof p === 'string') : []);
+  // The image's extraAllow (checked by ServiceImage before the kind resolves) is in the context too.
+  checkAllowList(service, target, sourceDirs, packagePath, (o as { readonly extraAllow?: readonly string[] }).extraAllow ?? []);
   return { ...resolveRuntime(o, service, 'nonroot', ['PORT', ...Object.keys(SERVICE_ENV)], KNOWN_UIDS), port, healthPath, healthCommand, packagePath, binary, sourceDirs };
 }
 

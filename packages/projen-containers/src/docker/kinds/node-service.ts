@@ -72,31 +72,21 @@ export function entrypointOf(o: { readonly entrypoint?: string }, service: strin
     return () => given;
   }
   return () => {
-    const project = target?.serviceProject as (Project & { package?: { manifest?: { main?: unknown } } }) | undefined;
-    const fix = 'set "main" in its package.json (a NodeProject\'s entrypoint option, or package.addField(\'main\', \'lib/server.js\')), or give the image\'s entrypoint option';
-    if (project?.package) {
-      const main = project.package.manifest?.main;
-      if (typeof main !== 'string' || main === '') throw new ConfigError(`DockerImages: entrypoint of ${service} is missing: its package.json has no "main" to run; ${fix}.`);
-      return contextPath('DockerImages', 'entrypoint (package.json main)', main.replace(/^\.\//, ''), service);
+    const manifest = manifestOf(target);
+    if (!manifest) {
+      target?.serviceProject.logger.warn(`DockerImages: ${service} has no package.json: its image runs ${LEGACY_ENTRYPOINT}; give the entrypoint option to say so.`);
+      return LEGACY_ENTRYPOINT;
     }
-    const file = project ? path.join(project.outdir, 'package.json') : undefined;
-    if (file && existsSync(file)) {
-      const main = (JSON.parse(readFileSync(file, 'utf8')) as { main?: unknown }).main;
-      if (typeof main !== 'string' || main === '') throw new ConfigError(`DockerImages: entrypoint of ${service} is missing: ${target!.context}/package.json has no "main" to run; ${fix}.`);
-      return contextPath('DockerImages', 'entrypoint (package.json main)', main.replace(/^\.\//, ''), service);
+    const main = manifest.main;
+    if (typeof main !== 'string' || main === '') {
+      const which = hasPackage(target) ? 'its package.json' : `${target!.context}/package.json`;
+      throw new ConfigError(`DockerImages: entrypoint of ${service} is missing: ${which} has no "main" to run; `
+        + 'set "main" in its package.json (a NodeProject\'s entrypoint option, or package.addField(\'main\', \'lib/server.js\')), or give the image\'s entrypoint option.');
     }
-    project?.logger.warn(`DockerImages: ${service} has no package.json: its image runs ${LEGACY_ENTRYPOINT}; give the entrypoint option to say so.`);
-    return LEGACY_ENTRYPOINT;
+    return contextPath('DockerImages', 'entrypoint (package.json main)', main.replace(/^\.\//, ''), service);
   };
 }
 
-/** The service's package.json: its NodeProject's manifest, or the file in its folder (undefined when there is none). */
-function manifestOf(target: ImageTarget | undefined): Record<string, unknown> | undefined {
-  const project = target?.serviceProject;
-  if (project instanceof javascript.NodeProject) return project.package.manifest as Record<string, unknown>;
-  const file = project ? path.join(project.outdir, 'package.json') : undefined;
-  return file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : undefined;
-}
 
 /**
  * Checks the compiler option; for esbuild, adds it to a NodeProject's devDependencies, or checks
@@ -137,6 +127,22 @@ function esbuildSources(dir: string): { others: string[]; sources: number } {
     others: entries.filter((e) => !e.name.endsWith('.ts') && !e.name.startsWith('.')).map(rel).sort(),
     sources: entries.filter((e) => e.name.endsWith('.ts') && !/\.(d|test|spec)\.ts$/.test(e.name)).length,
   };
+}
+
+/** Whether the service's project writes its package.json itself (a projen NodeProject: its `package` component). */
+function hasPackage(target: ImageTarget | undefined): boolean {
+  return !!(target?.serviceProject as { package?: unknown } | undefined)?.package;
+}
+
+/**
+ * The service's package.json: its project's manifest (read at synth, so that a field set after
+ * addService() counts), or the file in its folder; undefined when there is none.
+ */
+function manifestOf(target: ImageTarget | undefined): Record<string, unknown> | undefined {
+  const project = target?.serviceProject as (Project & { package?: { manifest?: Record<string, unknown> } }) | undefined;
+  if (project?.package) return project.package.manifest ?? {};
+  const file = project ? path.join(project.outdir, 'package.json') : undefined;
+  return file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> : undefined;
 }
 
 /** What the runtime stage sets besides NODE_ENV and PORT: listen on every interface of the container. */
