@@ -297,8 +297,8 @@ function checkSourceUrl(value, source) {
   return value;
 }
 function checkTitle(value, source) {
-  if (CONTROL.test(value) || value.length > 300) {
-    throw new TagPolicyError(`Invalid title ${JSON.stringify(value.length > 300 ? `${value.slice(0, 40)}\u2026` : value)} (${source}): expected one line of at most 300 characters, without newline or other control character.`);
+  if (CONTROL.test(value) || value.length > 300 || value !== value.trim()) {
+    throw new TagPolicyError(`Invalid title ${JSON.stringify(value.length > 300 ? `${value.slice(0, 40)}\u2026` : value)} (${source}): expected one line of at most 300 characters, without newline or other control character, and without white space at either end.`);
   }
   return value;
 }

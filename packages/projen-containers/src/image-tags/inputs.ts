@@ -46,10 +46,14 @@ export function checkSourceUrl(value: string, source: string): string {
   return value;
 }
 
-/** The title label: one line of at most 300 characters, without newline or other control character. */
+/**
+ * The title label: one line of at most 300 characters, without newline or other control
+ * character, and without white space at either end (docker/build-push-action trims each label
+ * line, so the image would carry another title than the one asked for). Empty leaves the label out.
+ */
 export function checkTitle(value: string, source: string): string {
-  if (CONTROL.test(value) || value.length > 300) {
-    throw new TagPolicyError(`Invalid title ${JSON.stringify(value.length > 300 ? `${value.slice(0, 40)}…` : value)} (${source}): expected one line of at most 300 characters, without newline or other control character.`);
+  if (CONTROL.test(value) || value.length > 300 || value !== value.trim()) {
+    throw new TagPolicyError(`Invalid title ${JSON.stringify(value.length > 300 ? `${value.slice(0, 40)}…` : value)} (${source}): expected one line of at most 300 characters, without newline or other control character, and without white space at either end.`);
   }
   return value;
 }

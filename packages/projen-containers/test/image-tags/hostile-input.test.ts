@@ -75,6 +75,10 @@ describe('--source and --title: one line each, so no label can be added through 
     for (const format of ['labels', 'github-output']) expectRefused(run([...BRANCH, '--title', title, '--format', format]), 'Invalid title');
   });
 
+  test.each([' ', ' api', 'api ', '\u00a0api'])('--title %j, with white space at an end the build action would trim, is refused', (title) => {
+    expectRefused(run([...BRANCH, '--title', title, '--format', 'labels']), 'without white space at either end');
+  });
+
   test.each([
     ...CONTROL.map((c) => [`https://github.com/acme/q/${c}`, 'white space, a newline or another control character']),
     ['https://github.com/acme/q x', 'white space'],
