@@ -5,6 +5,8 @@ import { hostileValue, ONE_LINE, quotedValue, VARIABLES } from './hostile';
 import { ConfigError, describeListenError, LOG_LEVELS, loadConfig, quote } from '../src/config';
 
 const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/** A label getaddrinfo (like the WHATWG URL parser) reads as a number when it ends a name: digits, or 0x and hex digits. */
+const NUMBER_LABEL = /^(?:[0-9]+|0x[0-9a-f]*)$/i;
 
 describe('loadConfig', () => {
   test('defaults', () => {
@@ -35,6 +37,10 @@ describe('loadConfig', () => {
   // Class: HOST was not validated (exit 1 "failed to start" at listen, or a silent bind to 127.0.0.1 for "127.1").
   test.each(VARIABLES.HOST)('HOST=%s is taken', (host) => {
     expect(loadConfig({ HOST: host }, '1').host).toBe(host.trim());
+  });
+  // A last label with a hyphen is a name, not a number: getaddrinfo looks it up (found by the property below).
+  test.each(['0-0', '10.0-1', '0x-1'])('HOST=%s is a name, and taken', (host) => {
+    expect(loadConfig({ HOST: host }, '1').host).toBe(host);
   });
   test.each([
     'two words', '-leading-dash', 'trailing-.example', 'http://127.0.0.1', '[::1]', '256.1.1.1', '127.1', '1234', '0x7f000001',
@@ -102,7 +108,7 @@ describe('every variable, any value: taken as a valid setting, or refused with o
             break;
           case 'HOST':
             expect(config.host).toBe(v || '0.0.0.0');
-            expect(isIP(config.host) !== 0 || (HOST_NAME.test(config.host) && /[a-z]/i.test(config.host.split('.').pop()!))).toBe(true);
+            expect(isIP(config.host) !== 0 || (HOST_NAME.test(config.host) && !NUMBER_LABEL.test(config.host.split('.').pop()!))).toBe(true);
             break;
           case 'LOG_LEVEL':
             expect(LOG_LEVELS).toContain(config.logLevel);

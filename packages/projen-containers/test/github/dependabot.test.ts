@@ -4,7 +4,6 @@
  * through the dependabot-sync steps (sync-pins, synth, update-base-images --missing) in a
  * temporary project, ending with package.json, lockfile, Dockerfile and base-image lock agreeing.
  */
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
@@ -19,7 +18,7 @@ import { syncPins } from '../../src/engine/sync-pins';
 import { updateBaseImages } from '../../src/engine/update-base-images';
 import { DependabotConfig, DependabotConfigOptions, dockerDependencyName, updatesOutsideRange } from '../../src/github/dependabot-config';
 import { ConfigError } from '../../src/validate';
-import { REPO_ROOT, tempOutdir } from '../fixtures';
+import { linter, REPO_ROOT, tempOutdir } from '../fixtures';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const MAJOR = 'version-update:semver-major';
@@ -27,7 +26,7 @@ const MINOR = 'version-update:semver-minor';
 const PATCH = 'version-update:semver-patch';
 
 function zizmor(dir: string, paths: string[]) {
-  const r = spawnSync('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', ...paths], { cwd: dir, encoding: 'utf8' });
+  const r = linter('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', ...paths], { cwd: dir });
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('zizmor is not installed: pip install zizmor (tools/setup-test-env.sh does it).');
   return r;
 }

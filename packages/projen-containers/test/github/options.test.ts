@@ -3,7 +3,6 @@
  * error naming the component and the option, raised before any file is written; any value that
  * is accepted gives workflows that actionlint (with shellcheck) passes.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
@@ -20,7 +19,7 @@ import { TrivyIgnore } from '../../src/github/trivy-ignore';
 import { runsOnLabels, schedulesValid } from '../../src/github/workflow-rules';
 import { ImageTagScript } from '../../src/image-tag-script';
 import { ConfigError } from '../../src/validate';
-import { REPO_ROOT, tempOutdir, treeHash } from '../fixtures';
+import { linter, REPO_ROOT, tempOutdir, treeHash } from '../fixtures';
 
 interface Overrides {
   readonly tags?: ConstructorParameters<typeof ImageTagScript>[1];
@@ -53,7 +52,7 @@ function actionlint(files: Record<string, unknown>): string {
   const names = ['images.yml', 'reusable-build.yml', 'scan-deployed.yml'].map((f) => `.github/workflows/${f}`).filter((f) => f in files);
   expect(names.length).toBeGreaterThanOrEqual(2);
   for (const f of names) writeFileSync(path.join(dir, f), String(files[f]));
-  const r = spawnSync('actionlint', ['-no-color', ...names], { cwd: dir, encoding: 'utf8' });
+  const r = linter('actionlint', ['-no-color', ...names], { cwd: dir });
   return r.stdout + r.stderr + (r.status === 0 ? '' : `exit ${r.status}`);
 }
 
@@ -204,7 +203,7 @@ describe('PinWorkflows, DependabotConfig and the tag script branches: every opti
     mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
     for (const f of PIN_FILES) writeFileSync(path.join(dir, f), String(files[f]));
     // A self-hosted runner's label is the project's choice: actionlint knows GitHub's only.
-    const r = spawnSync('actionlint', ['-no-color', '-ignore', 'label ".+" is unknown', ...PIN_FILES], { cwd: dir, encoding: 'utf8' });
+    const r = linter('actionlint', ['-no-color', '-ignore', 'label ".+" is unknown', ...PIN_FILES], { cwd: dir });
     return r.stdout + r.stderr + (r.status === 0 ? '' : `exit ${r.status}`);
   }
 

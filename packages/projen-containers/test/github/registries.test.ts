@@ -21,7 +21,7 @@ import { ImageTagScript, ImageTagScriptOptions, projectDefaultBranch } from '../
 import { qualifiedRepository, registryProblem } from '../../src/image-tags/docker-reference';
 import { TAG_POLICY_DEFAULTS } from '../../src/image-tags/policy';
 import { ConfigError } from '../../src/validate';
-import { REPO_ROOT, tempOutdir } from '../fixtures';
+import { linter, REPO_ROOT, tempOutdir } from '../fixtures';
 
 const IMAGES = [{ service: 'orders', context: 'orders', dockerfile: 'orders/Dockerfile', image: 'acme/orders' }] as never;
 const WORKFLOWS = ['images.yml', 'reusable-build.yml', 'scan-deployed.yml'].map((f) => `.github/workflows/${f}`);
@@ -51,8 +51,8 @@ function lint(files: Record<string, unknown>): string {
   for (const f of WORKFLOWS) writeFileSync(path.join(dir, f), String(files[f]));
   // The repository's zizmor settings (its one documented exception).
   writeFileSync(path.join(dir, '.github', 'zizmor.yml'), readFileSync(path.join(REPO_ROOT, '.github', 'zizmor.yml')));
-  const a = spawnSync('actionlint', ['-no-color', ...WORKFLOWS], { cwd: dir, encoding: 'utf8' });
-  const z = spawnSync('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', '.github'], { cwd: dir, encoding: 'utf8' });
+  const a = linter('actionlint', ['-no-color', ...WORKFLOWS], { cwd: dir });
+  const z = linter('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', '.github'], { cwd: dir });
   if (a.error || z.error) throw a.error ?? z.error;
   return [a.status === 0 ? '' : a.stdout + a.stderr, z.status === 0 ? '' : z.stdout + z.stderr].join('');
 }

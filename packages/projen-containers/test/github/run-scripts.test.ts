@@ -8,10 +8,10 @@
  * and publish-job.test.ts, every run: script of images.yml, reusable-build.yml and
  * scan-deployed.yml is executed; the last test here checks that no script is left out.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { linter } from '../fixtures';
 import { condition } from './expressions';
 import { githubContext, gitRepo, loadWorkflow, runStep, SimEvent } from './simulate';
 import { pushImage, startRegistry, TestRegistry } from '../registry';
@@ -68,7 +68,7 @@ test('scan reports: a real Trivy JSON report becomes SARIF and a table in the su
   mkdirSync(path.join(work, 'leak'), { recursive: true });
   writeFileSync(path.join(work, 'leak', 'id_rsa'), `-----BEGIN RSA PRIVATE KEY-----\n${'MIIEowIBAAKCAQEA'.repeat(4)}\n-----END RSA PRIVATE KEY-----\n`);
   const report = path.join(work, 'trivy-secret.json');
-  const trivy = spawnSync('trivy', ['fs', '--quiet', '--scanners', 'secret', '--format', 'json', '--output', report, path.join(work, 'leak')], { encoding: 'utf8' });
+  const trivy = linter('trivy', ['fs', '--quiet', '--scanners', 'secret', '--format', 'json', '--output', report, path.join(work, 'leak')]);
   expect(trivy.status).toBe(0);
   const r = runStep(named(reusable.jobs.scan, 'Scan reports: SARIF for code scanning, tables for the job summary'), base, { cwd: work, jobEnv });
   expect(r.status).toBe(0);
