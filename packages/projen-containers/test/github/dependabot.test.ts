@@ -26,9 +26,7 @@ const MINOR = 'version-update:semver-minor';
 const PATCH = 'version-update:semver-patch';
 
 function zizmor(dir: string, paths: string[]) {
-  const r = linter('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', ...paths], { cwd: dir });
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') throw new Error('zizmor is not installed: pip install zizmor (tools/setup-test-env.sh does it).');
-  return r;
+  return linter('zizmor', ['--offline', '--min-severity', 'low', '--format', 'plain', ...paths], { cwd: dir });
 }
 
 describe('DependabotConfig', () => {
